@@ -1,0 +1,1 @@
+//! INFO rendering (placeholder: being written).

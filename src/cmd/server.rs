@@ -1,0 +1,5 @@
+//! (placeholder: being written)
+
+use crate::engine::table::Command;
+
+pub const COMMANDS: &[Command] = &[];

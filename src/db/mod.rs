@@ -1,0 +1,11 @@
+//! The keyspace: databases, values and expiry. The only way to reach data.
+//!
+//! Owned by the executor thread alone; nothing here knows about sockets, threads or RESP.
+
+mod expire;
+mod keyspace;
+mod value;
+
+pub use expire::{ExpireStats, budget as expire_budget};
+pub use keyspace::{Db, Entry};
+pub use value::Value;

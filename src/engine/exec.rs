@@ -1,0 +1,234 @@
+//! The executor loop: receive batches, run their commands in order, hand the replies back,
+//! run the timers between rounds.
+//!
+//! One round = one blocking receive, then whatever else is already queued (bounded), then one
+//! reply hand-off and at most one wake per I/O thread. Batching across I/O threads is where
+//! the executor's throughput comes from: the cost of a hand-off and a wake is paid per round,
+//! not per command.
+
+use super::client::Client;
+use super::ctx::Ctx;
+use super::msg::{Batch, Event, Replies, Resolved, ToIo};
+use super::out::{Outs, Target};
+use super::state::Server;
+use super::table::TABLE;
+use crate::error;
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Wakes an I/O thread. Implemented by `net/` (a mio waker); the executor never sees mio.
+pub trait Wake: Send + Sync {
+    fn wake(&self);
+}
+
+/// The executor's line to one I/O thread.
+pub struct IoLink {
+    pub tx: Sender<ToIo>,
+    pub waker: Arc<dyn Wake>,
+}
+
+/// Batches taken per round before replies go out, so a flood of batches cannot delay
+/// replies (and the I/O threads' next reads) without bound.
+const MAX_BATCHES_PER_ROUND: usize = 64;
+/// Spare containers kept per I/O thread; more would only hold memory.
+const POOL: usize = 4;
+
+pub struct Executor {
+    pub srv: Server,
+    outs: Outs,
+    rx: Receiver<Batch>,
+    io: Vec<IoLink>,
+    batch_pool: Vec<Vec<Batch>>,
+    reply_pool: Vec<Vec<Replies>>,
+    /// Set by SIGINT/SIGTERM.
+    signal: Arc<AtomicBool>,
+}
+
+impl Executor {
+    pub fn new(srv: Server, rx: Receiver<Batch>, io: Vec<IoLink>, signal: Arc<AtomicBool>) -> Executor {
+        let n = io.len();
+        Executor {
+            srv,
+            outs: Outs::new(n),
+            rx,
+            io,
+            batch_pool: (0..n).map(|_| Vec::new()).collect(),
+            reply_pool: (0..n).map(|_| Vec::new()).collect(),
+            signal,
+        }
+    }
+
+    /// Runs until SHUTDOWN, a signal, or every I/O thread is gone.
+    pub fn run(mut self) {
+        let tick = Duration::from_micros(1_000_000 / self.srv.config.hz.max(1) as u64);
+        let mut next_tick = Instant::now() + tick;
+        loop {
+            let wait = next_tick.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(wait) {
+                Ok(batch) => {
+                    let start = Instant::now();
+                    self.srv.refresh_clock();
+                    self.process(batch);
+                    for _ in 1..MAX_BATCHES_PER_ROUND {
+                        match self.rx.try_recv() {
+                            Ok(batch) => self.process(batch),
+                            Err(_) => break,
+                        }
+                    }
+                    self.flush();
+                    self.srv.stats.busy_ns += start.elapsed().as_nanos() as u64;
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            let now = Instant::now();
+            if now >= next_tick {
+                self.cron(now);
+                self.srv.stats.busy_ns += now.elapsed().as_nanos() as u64;
+                next_tick = now + tick;
+            }
+            if self.signal.load(Ordering::Relaxed) {
+                tracing::info!("received a signal, shutting down");
+                self.srv.shutdown = true;
+            }
+            if self.srv.shutdown {
+                self.stop();
+                return;
+            }
+        }
+    }
+
+    /// Runs every event of one batch, in order.
+    fn process(&mut self, mut batch: Batch) {
+        let thread = batch.thread;
+        if let Some((buf, spans)) = batch.spare.take()
+            && self.reply_pool[thread].len() < POOL
+        {
+            self.reply_pool[thread].push(Replies { buf, spans, spare: None });
+        }
+        self.srv.stats.batches += 1;
+        for event in batch.events.drain(..) {
+            match event {
+                Event::Open { conn, info } => {
+                    let client = Client::new(conn, thread, info, Instant::now());
+                    self.srv.clients.insert(conn.id, client);
+                }
+                Event::Closed { conn } => {
+                    self.srv.clients.remove(&conn.id);
+                }
+                Event::ProtocolError { conn, message } => {
+                    let target = Target { thread, conn, resp3: false };
+                    self.outs.to(target).error(&message);
+                    self.outs.close(&target);
+                    if let Some(c) = self.srv.clients.get_mut(&conn.id) {
+                        c.closing = true;
+                    }
+                }
+                Event::Command { conn, cmd, argv, argc } => {
+                    let args = &batch.args[argv as usize..(argv + argc) as usize];
+                    self.execute(conn.id, cmd, args);
+                }
+            }
+        }
+        // Drop the argument slices now, before replies go out: by the time a client sends its
+        // next command, its read buffer is no longer shared and can be reused in place.
+        batch.clear();
+        if self.batch_pool[thread].len() < POOL {
+            self.batch_pool[thread].push(batch);
+        }
+    }
+
+    /// Runs one command for client `id`.
+    fn execute(&mut self, id: u64, cmd: Resolved, args: &[bytes::Bytes]) {
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return; // closed before its commands ran
+        };
+        if client.closing {
+            return;
+        }
+        let target = client.target();
+        let db = client.db;
+        client.last_active = Instant::now();
+        match cmd {
+            Resolved::Known(i) => {
+                let command = TABLE.get(i);
+                client.last_cmd = command.name;
+                let mut ctx = Ctx {
+                    argv: args,
+                    out: self.outs.to(target),
+                    srv: &mut self.srv,
+                    id,
+                    db,
+                };
+                (command.handler)(&mut ctx);
+            }
+            Resolved::Unknown => {
+                let name = args.first().map_or(&b""[..], |a| &a[..]);
+                let msg = error::unknown_command(name, args.get(1..).unwrap_or(&[]));
+                self.outs.to(target).error(&msg);
+            }
+            Resolved::WrongArity(i) => {
+                self.outs.to(target).error(&error::wrong_arity(TABLE.get(i).name));
+            }
+        }
+        self.srv.stats.commands += 1;
+        self.outs.complete(&target);
+        // A handler may have asked to close this client (QUIT, CLIENT KILL of itself).
+        if self.srv.clients.get(&id).is_some_and(|c| c.closing) {
+            self.outs.close(&target);
+        }
+    }
+
+    /// Hands every I/O thread its replies: one send and at most one wake each.
+    fn flush(&mut self) {
+        for (t, link) in self.io.iter().enumerate() {
+            if self.outs.threads[t].is_empty() {
+                continue;
+            }
+            let fresh = self.reply_pool[t].pop().unwrap_or_default();
+            let mut replies = std::mem::replace(&mut self.outs.threads[t], fresh);
+            replies.spare = self.batch_pool[t].pop();
+            if link.tx.send(ToIo::Replies(replies)).is_err() {
+                continue; // that thread is gone (shutting down)
+            }
+            let stats = &self.srv.shared.io[t];
+            if stats.wake_pending.swap(true, Ordering::SeqCst) {
+                stats.wakes_skipped.fetch_add(1, Ordering::Relaxed);
+            } else {
+                stats.wakes_sent.fetch_add(1, Ordering::Relaxed);
+                link.waker.wake();
+            }
+        }
+    }
+
+    /// The timer: active expiry and statistics.
+    fn cron(&mut self, now: Instant) {
+        self.srv.refresh_clock();
+        self.srv.stats.sample(now);
+        let deadline = now + crate::db::expire_budget(self.srv.config.hz);
+        let now_ms = self.srv.now_ms;
+        let Server { dbs, rng, .. } = &mut self.srv;
+        for db in dbs.iter_mut() {
+            if db.volatile_len() == 0 {
+                continue;
+            }
+            let stats = db.active_expire(now_ms, deadline, || rng.next());
+            if stats.timed_out {
+                break;
+            }
+        }
+    }
+
+    /// Sends the replies owed, then tells every I/O thread to flush and exit.
+    fn stop(&mut self) {
+        self.flush();
+        for (t, link) in self.io.iter().enumerate() {
+            if link.tx.send(ToIo::Shutdown).is_ok() {
+                self.srv.shared.io[t].wake_pending.store(true, Ordering::SeqCst);
+                link.waker.wake();
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The execution side: the executor loop, the message types it shares with the I/O threads,
+//! the command table, and what handlers see. Never touches a socket or mio.
+
+pub mod client;
+pub mod ctx;
+pub mod exec;
+pub mod msg;
+pub mod out;
+pub mod state;
+pub mod table;

@@ -1,0 +1,136 @@
+//! The messages that cross the thread boundary, and nothing else.
+//!
+//! I/O threads send the executor one [`Batch`] per poll round; the executor sends each I/O
+//! thread one [`ToIo::Replies`] per executor round. Both containers travel back empty to be
+//! reused, so the steady state allocates nothing per command. This module must not grow logic:
+//! it is the only place where the network side (`net/`, `resp/`) and the data side
+//! (`engine/`, `cmd/`, `db/`) meet.
+
+use bytes::Bytes;
+use std::net::SocketAddr;
+
+/// A connection, as seen from both sides. `id` is the Redis client id (never reused), `slot`
+/// is the index in the owning I/O thread's slab. A reply addressed to a slot whose current
+/// connection has another id was meant for a closed connection and is dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConnId {
+    pub id: u64,
+    pub slot: u32,
+}
+
+/// What an I/O thread resolved about a command before handing it over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// Index into the command table; arity already checked.
+    Known(u16),
+    /// The name matched no command.
+    Unknown,
+    /// The command exists but the argument count is wrong.
+    WrongArity(u16),
+}
+
+/// Facts about a new connection that the executor shows in `CLIENT LIST`.
+#[derive(Debug, Clone)]
+pub struct ConnInfo {
+    pub addr: SocketAddr,
+    pub laddr: SocketAddr,
+    pub fd: i32,
+}
+
+/// One thing that happened on an I/O thread, in the order it happened.
+#[derive(Debug)]
+pub enum Event {
+    Open {
+        conn: ConnId,
+        info: Box<ConnInfo>,
+    },
+    /// `argc` arguments (name included) start at `argv` in [`Batch::args`].
+    Command {
+        conn: ConnId,
+        cmd: Resolved,
+        argv: u32,
+        argc: u32,
+    },
+    /// Bad input: the executor answers with this error (after the replies of the commands
+    /// before it, so order holds) and closes the connection.
+    ProtocolError {
+        conn: ConnId,
+        message: String,
+    },
+    Closed {
+        conn: ConnId,
+    },
+}
+
+/// Everything one I/O thread parsed in one poll round.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub thread: usize,
+    pub events: Vec<Event>,
+    /// Arguments of every command in `events`, flat; each is a slice of a read buffer.
+    pub args: Vec<Bytes>,
+    /// An emptied reply buffer and span list coming back for reuse (not a whole
+    /// [`Replies`], which would make the two containers recursive).
+    pub spare: Option<(Vec<u8>, Vec<Span>)>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Empties the batch but keeps its capacity.
+    pub fn clear(&mut self) {
+        self.events.clear();
+        self.args.clear();
+        self.spare = None;
+    }
+}
+
+/// The bytes owed to one connection: `buf[start..next span's start or buf.len()]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub conn: ConnId,
+    pub start: usize,
+    /// How many of the connection's commands these bytes complete (0 for pushed messages).
+    pub done: u32,
+    /// Close the connection once these bytes are written.
+    pub close: bool,
+}
+
+/// Everything the executor owes one I/O thread after one round.
+#[derive(Debug, Default)]
+pub struct Replies {
+    pub buf: Vec<u8>,
+    pub spans: Vec<Span>,
+    /// An emptied batch coming back for reuse.
+    pub spare: Option<Batch>,
+}
+
+impl Replies {
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.spans.clear();
+        self.spare = None;
+    }
+
+    /// The byte range of span `i`.
+    pub fn range(&self, i: usize) -> std::ops::Range<usize> {
+        let end = self.spans.get(i + 1).map_or(self.buf.len(), |s| s.start);
+        self.spans[i].start..end
+    }
+}
+
+/// Messages to an I/O thread. Each send is followed by at most one wake.
+#[derive(Debug)]
+pub enum ToIo {
+    Replies(Replies),
+    /// A connection accepted by another I/O thread, balanced onto this one.
+    Adopt(std::net::TcpStream, u64),
+    /// Stop accepting, flush what is owed, exit.
+    Shutdown,
+}

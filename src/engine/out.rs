@@ -1,0 +1,167 @@
+//! Where command replies go: one [`Replies`] per I/O thread per executor round.
+//!
+//! A handler writes through [`Out`], which appends RESP to the buffer of the I/O thread that
+//! owns the client and keeps the spans (which bytes belong to which connection) right even
+//! when a handler writes to several clients, as PUBLISH will.
+
+use super::msg::{ConnId, Replies, Span};
+use crate::resp::encode;
+
+/// Where a client's bytes go: its I/O thread, its connection, and its protocol version.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    pub thread: usize,
+    pub conn: ConnId,
+    pub resp3: bool,
+}
+
+/// The replies being gathered this round, one container per I/O thread.
+#[derive(Debug, Default)]
+pub struct Outs {
+    pub threads: Vec<Replies>,
+}
+
+impl Outs {
+    pub fn new(n: usize) -> Self {
+        Outs {
+            threads: (0..n).map(|_| Replies::default()).collect(),
+        }
+    }
+
+    /// The buffer to append `to`'s bytes to, opening a span for it unless the last one is its.
+    fn buf(&mut self, to: &Target) -> &mut Vec<u8> {
+        let r = &mut self.threads[to.thread];
+        if r.spans.last().is_none_or(|s| s.conn != to.conn || s.close) {
+            r.spans.push(Span {
+                conn: to.conn,
+                start: r.buf.len(),
+                done: 0,
+                close: false,
+            });
+        }
+        &mut r.buf
+    }
+
+    /// Records that one command of `to` has been answered (its bytes, if any, are written).
+    pub fn complete(&mut self, to: &Target) {
+        self.buf(to);
+        if let Some(s) = self.threads[to.thread].spans.last_mut() {
+            s.done += 1;
+        }
+    }
+
+    /// Closes `to`'s connection once everything owed to it so far is written.
+    pub fn close(&mut self, to: &Target) {
+        self.buf(to);
+        if let Some(s) = self.threads[to.thread].spans.last_mut() {
+            s.close = true;
+        }
+    }
+
+    /// A writer for `to`.
+    pub fn to(&mut self, to: Target) -> Out<'_> {
+        Out { outs: self, to }
+    }
+}
+
+/// Writes RESP replies for one client. Every method appends one complete RESP value (or, for
+/// aggregates, its header: the caller then writes the elements).
+pub struct Out<'a> {
+    outs: &'a mut Outs,
+    to: Target,
+}
+
+impl Out<'_> {
+    pub fn resp3(&self) -> bool {
+        self.to.resp3
+    }
+
+    pub fn target(&self) -> Target {
+        self.to
+    }
+
+    /// Raw, already-encoded bytes.
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.outs.buf(&self.to).extend_from_slice(bytes);
+    }
+
+    pub fn ok(&mut self) {
+        self.raw(b"+OK\r\n");
+    }
+
+    pub fn simple(&mut self, s: &str) {
+        encode::simple(self.outs.buf(&self.to), s.as_bytes());
+    }
+
+    /// An error line without the leading '-', e.g. `ERR syntax error`.
+    pub fn error(&mut self, msg: &str) {
+        encode::error(self.outs.buf(&self.to), msg.as_bytes());
+    }
+
+    pub fn int(&mut self, n: i64) {
+        encode::int(self.outs.buf(&self.to), n);
+    }
+
+    pub fn bulk(&mut self, data: &[u8]) {
+        encode::bulk(self.outs.buf(&self.to), data);
+    }
+
+    /// A bulk string holding a formatted integer (Redis replies these for e.g. INCRBYFLOAT).
+    pub fn bulk_i64(&mut self, n: i64) {
+        let mut tmp = Vec::with_capacity(20);
+        crate::util::number::format_i64(&mut tmp, n);
+        self.bulk(&tmp);
+    }
+
+    pub fn null(&mut self) {
+        let resp3 = self.to.resp3;
+        encode::null(self.outs.buf(&self.to), resp3);
+    }
+
+    pub fn null_array(&mut self) {
+        let resp3 = self.to.resp3;
+        encode::null_array(self.outs.buf(&self.to), resp3);
+    }
+
+    pub fn array(&mut self, n: usize) {
+        encode::array(self.outs.buf(&self.to), n);
+    }
+
+    pub fn map(&mut self, n: usize) {
+        let resp3 = self.to.resp3;
+        encode::map(self.outs.buf(&self.to), n, resp3);
+    }
+
+    pub fn set(&mut self, n: usize) {
+        let resp3 = self.to.resp3;
+        encode::set(self.outs.buf(&self.to), n, resp3);
+    }
+
+    pub fn push(&mut self, n: usize) {
+        let resp3 = self.to.resp3;
+        encode::push(self.outs.buf(&self.to), n, resp3);
+    }
+
+    pub fn double(&mut self, v: f64) {
+        let resp3 = self.to.resp3;
+        encode::double(self.outs.buf(&self.to), v, resp3);
+    }
+
+    pub fn boolean(&mut self, v: bool) {
+        let resp3 = self.to.resp3;
+        encode::boolean(self.outs.buf(&self.to), v, resp3);
+    }
+
+    pub fn verbatim(&mut self, text: &[u8]) {
+        let resp3 = self.to.resp3;
+        encode::verbatim(self.outs.buf(&self.to), b"txt", text, resp3);
+    }
+
+    /// An array of bulk strings.
+    pub fn bulks<'b>(&mut self, items: impl ExactSizeIterator<Item = &'b [u8]>) {
+        self.array(items.len());
+        for item in items {
+            self.bulk(item);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! The executor's state: databases, clients, settings and counters. Owned by the executor
+//! thread alone, so nothing here is locked.
+
+use super::client::Client;
+use crate::config::Config;
+use crate::db::Db;
+use crate::shared::Shared;
+use crate::stats::ExecStats;
+use crate::util::rand::Rng;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+pub struct Server {
+    pub dbs: Vec<Db>,
+    pub clients: HashMap<u64, Client, ahash::RandomState>,
+    pub config: Config,
+    /// The address the listener is bound to (the real port when 0 was asked for).
+    pub addr: std::net::SocketAddr,
+    pub shared: Arc<Shared>,
+    pub stats: ExecStats,
+    /// Unix time in milliseconds, refreshed once per batch: every command of a batch sees
+    /// the same clock, as Redis caches it per command.
+    pub now_ms: u64,
+    pub started: Instant,
+    pub rng: Rng,
+    /// Set by SHUTDOWN (or a signal): the executor stops after this round.
+    pub shutdown: bool,
+}
+
+impl Server {
+    pub fn new(config: Config, addr: std::net::SocketAddr, shared: Arc<Shared>) -> Server {
+        let seed = unix_ms() ^ (std::process::id() as u64) << 32;
+        Server {
+            dbs: (0..config.databases).map(|_| Db::new()).collect(),
+            clients: HashMap::default(),
+            config,
+            addr,
+            shared,
+            stats: ExecStats::default(),
+            now_ms: unix_ms(),
+            started: Instant::now(),
+            rng: Rng::new(seed),
+            shutdown: false,
+        }
+    }
+
+    pub fn refresh_clock(&mut self) {
+        self.now_ms = unix_ms();
+    }
+}
+
+/// The wall clock in Unix milliseconds.
+pub fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}

@@ -1,0 +1,91 @@
+//! The I/O thread's half of a connection: the socket, the read buffer with its parser, and
+//! the output not yet written. Never sees the keyspace.
+
+use crate::resp::parser::Parser;
+use bytes::BytesMut;
+use mio::net::TcpStream;
+use std::io::{self, Write};
+use std::os::fd::AsRawFd;
+
+/// Bytes asked of one `read` (Redis's PROTO_IOBUF_LEN).
+pub const READ_CHUNK: usize = 16 * 1024; // 16 KB
+
+pub struct Conn {
+    /// The client id; a reply for another id is for a previous tenant of this slot.
+    pub id: u64,
+    pub stream: TcpStream,
+    pub rbuf: BytesMut,
+    pub parser: Parser,
+    /// Output not yet written: `wbuf[wpos..]`.
+    pub wbuf: Vec<u8>,
+    pub wpos: usize,
+    /// Commands handed to the executor and not yet answered.
+    pub inflight: u32,
+    /// Stop reading and close once the output is written (QUIT, kill, protocol error).
+    pub closing: bool,
+    /// Reading is paused for flow control; resume when the backlog drains.
+    pub paused: bool,
+    /// Already in this round's list of connections with output to write.
+    pub dirty: bool,
+}
+
+impl Conn {
+    pub fn new(id: u64, stream: TcpStream) -> Conn {
+        Conn {
+            id,
+            stream,
+            rbuf: BytesMut::with_capacity(READ_CHUNK),
+            parser: Parser::new(),
+            wbuf: Vec::new(),
+            wpos: 0,
+            inflight: 0,
+            closing: false,
+            paused: false,
+            dirty: false,
+        }
+    }
+
+    /// Bytes waiting to be written.
+    pub fn pending(&self) -> usize {
+        self.wbuf.len() - self.wpos
+    }
+
+    /// One `read` into the spare capacity of the read buffer, at least `want` bytes of room.
+    /// Returns the bytes read and the room there was (a short read means the socket is
+    /// drained, so edge-triggered polling needs no second read that would only say EAGAIN).
+    pub fn read_some(&mut self, want: usize) -> io::Result<(usize, usize)> {
+        self.rbuf.reserve(want);
+        let spare = self.rbuf.spare_capacity_mut();
+        let room = spare.len();
+        // SAFETY: `spare` is the buffer's uninitialised tail, valid for `room` bytes and
+        // exclusively borrowed; read(2) writes at most `room` bytes there and reports how many.
+        let n = unsafe { libc::read(self.stream.as_raw_fd(), spare.as_mut_ptr().cast(), room) };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let n = n as usize;
+        // SAFETY: read(2) initialised exactly `n <= room` bytes after the current length.
+        unsafe { self.rbuf.set_len(self.rbuf.len() + n) };
+        Ok((n, room))
+    }
+
+    /// Writes as much pending output as the socket takes. Ok(true) when all is written.
+    pub fn flush(&mut self) -> io::Result<bool> {
+        while self.wpos < self.wbuf.len() {
+            match self.stream.write(&self.wbuf[self.wpos..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => self.wpos += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.wbuf.clear();
+        self.wpos = 0;
+        // Give back memory a huge reply left behind, keep a normal buffer for reuse.
+        if self.wbuf.capacity() > 1024 * 1024 {
+            self.wbuf = Vec::new();
+        }
+        Ok(true)
+    }
+}

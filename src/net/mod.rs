@@ -1,0 +1,5 @@
+//! The network side: one reactor per I/O thread, its connections, accept balancing.
+//! Never touches the keyspace; talks to the executor only through `engine::msg`.
+
+pub mod conn;
+pub mod reactor;

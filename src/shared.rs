@@ -1,0 +1,82 @@
+//! The little state that both sides read: per-I/O-thread counters, the limits the I/O threads
+//! enforce, and the client id counter.
+//!
+//! Atomics only, written with `Relaxed` ordering: these are statistics and settings, never
+//! used to order other memory. The per-command path touches each counter at most once per
+//! poll round, not once per command.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+
+/// Counters for one I/O thread. Each is written only by its thread.
+#[derive(Debug, Default)]
+pub struct IoStats {
+    pub clients: AtomicUsize,
+    pub reads: AtomicU64,
+    pub writes: AtomicU64,
+    pub read_bytes: AtomicU64,
+    pub written_bytes: AtomicU64,
+    pub commands: AtomicU64,
+    pub batches: AtomicU64,
+    /// Nanoseconds spent outside `poll` (handling events).
+    pub busy_ns: AtomicU64,
+    /// Set by the executor when it wakes the thread; cleared by the thread when it handles
+    /// the wake. A set flag means a wake is already pending, so the executor skips its own.
+    pub wake_pending: AtomicBool,
+    pub wakes_sent: AtomicU64,
+    pub wakes_skipped: AtomicU64,
+}
+
+/// Limits the I/O threads enforce; `CONFIG SET` updates them.
+#[derive(Debug)]
+pub struct Limits {
+    pub max_bulk_len: AtomicU64,
+    pub max_query_len: AtomicUsize,
+    pub maxclients: AtomicUsize,
+}
+
+/// The state shared by every thread of one server.
+#[derive(Debug)]
+pub struct Shared {
+    pub io: Vec<IoStats>,
+    pub limits: Limits,
+    pub next_client_id: AtomicU64,
+    /// Connections rejected because of `maxclients`.
+    pub rejected: AtomicU64,
+    pub total_connections: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(io_threads: usize, max_bulk_len: u64, max_query_len: usize, maxclients: usize) -> Arc<Self> {
+        Arc::new(Shared {
+            io: (0..io_threads).map(|_| IoStats::default()).collect(),
+            limits: Limits {
+                max_bulk_len: AtomicU64::new(max_bulk_len),
+                max_query_len: AtomicUsize::new(max_query_len),
+                maxclients: AtomicUsize::new(maxclients),
+            },
+            next_client_id: AtomicU64::new(1),
+            rejected: AtomicU64::new(0),
+            total_connections: AtomicU64::new(0),
+        })
+    }
+
+    /// Clients connected over all I/O threads.
+    pub fn clients(&self) -> usize {
+        self.io.iter().map(|s| s.clients.load(Relaxed)).sum()
+    }
+
+    /// The I/O thread with the fewest clients (the lowest index on ties).
+    pub fn least_loaded(&self) -> usize {
+        let mut best = 0;
+        let mut best_n = usize::MAX;
+        for (i, s) in self.io.iter().enumerate() {
+            let n = s.clients.load(Relaxed);
+            if n < best_n {
+                best = i;
+                best_n = n;
+            }
+        }
+        best
+    }
+}

@@ -1,0 +1,5 @@
+//! Small helpers with no knowledge of threads, sockets or the keyspace.
+
+pub mod glob;
+pub mod number;
+pub mod rand;
