@@ -21,8 +21,18 @@ pub struct Conn {
     pub wpos: usize,
     /// Commands handed to the executor and not yet answered.
     pub inflight: u32,
-    /// Stop reading and close once the output is written (QUIT, kill, protocol error).
+    /// Stop reading: bad input was seen, or the executor asked for a close.
     pub closing: bool,
+    /// Close once the output is written. Only the executor sets this (QUIT, CLIENT KILL, the
+    /// answer to a protocol error), so the close always follows the last reply owed.
+    pub close_when_flushed: bool,
+    /// Output is done and our side is shut down: input is read and dropped until the peer
+    /// closes, so that closing with unread input does not reset the connection and destroy
+    /// the last reply (the error that explains the close) before the client reads it.
+    pub lingering: bool,
+    /// The peer shut down its side: the FIN may have come with the last data, in one edge,
+    /// so reads must go on until they see end-of-file instead of stopping at a short read.
+    pub hup: bool,
     /// Reading is paused for flow control; resume when the backlog drains.
     pub paused: bool,
     /// Already in this round's list of connections with output to write.
@@ -40,6 +50,9 @@ impl Conn {
             wpos: 0,
             inflight: 0,
             closing: false,
+            close_when_flushed: false,
+            lingering: false,
+            hup: false,
             paused: false,
             dirty: false,
         }

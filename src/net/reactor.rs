@@ -136,6 +136,11 @@ impl IoThread {
                     LISTENER => self.accept(),
                     WAKER => woken = true,
                     Token(slot) => {
+                        if event.is_read_closed() || event.is_error() {
+                            if let Some(conn) = self.conns.get_mut(slot) {
+                                conn.hup = true;
+                            }
+                        }
                         if event.is_readable() || event.is_read_closed() || event.is_error() {
                             self.read(slot);
                         }
@@ -243,6 +248,9 @@ impl IoThread {
         };
         loop {
             let Some(conn) = self.conns.get_mut(slot) else { return };
+            if conn.lingering {
+                return self.linger(slot);
+            }
             if conn.closing {
                 return;
             }
@@ -262,7 +270,8 @@ impl IoThread {
                     self.reads += 1;
                     self.read_bytes += n as u64;
                     self.parse(slot, &limits);
-                    if n < room {
+                    let hup = self.conns.get(slot).is_some_and(|c| c.hup);
+                    if n < room && !hup {
                         return; // drained: the next data brings a new edge
                     }
                 }
@@ -346,6 +355,7 @@ impl IoThread {
             conn.inflight = conn.inflight.saturating_sub(span.done);
             if span.close {
                 conn.closing = true;
+                conn.close_when_flushed = true;
             }
             self.mark_dirty(slot);
         }
@@ -374,8 +384,8 @@ impl IoThread {
             match conn.flush() {
                 Ok(done) => {
                     self.written_bytes += (before - conn.pending()) as u64;
-                    if done && conn.closing {
-                        self.close(slot);
+                    if done && conn.close_when_flushed {
+                        self.linger(slot);
                     } else if conn.paused && !conn.closing {
                         self.resume.push(slot);
                     }
@@ -397,6 +407,37 @@ impl IoThread {
         self.shared.io[self.index].batches.fetch_add(1, Relaxed);
         // The executor is gone only when shutting down; the inbox will say so.
         let _ = self.to_exec.send(batch);
+    }
+
+    /// Shuts down our side and drops input until the peer closes (see `Conn::lingering`).
+    /// Gives up after a bounded amount of input and closes anyway.
+    fn linger(&mut self, slot: usize) {
+        /// Input a lingering connection may send before it is simply closed.
+        const LINGER_MAX: usize = 64 * 1024 * 1024; // 64 MB
+        let Some(conn) = self.conns.get_mut(slot) else { return };
+        if !conn.lingering {
+            conn.lingering = true;
+            conn.rbuf = bytes::BytesMut::new();
+            if conn.stream.shutdown(std::net::Shutdown::Write).is_err() {
+                return self.close(slot);
+            }
+        }
+        let mut dropped = 0;
+        loop {
+            conn.rbuf.clear();
+            match conn.read_some(READ_CHUNK) {
+                Ok((0, _)) => return self.close(slot),
+                Ok((n, _)) => {
+                    dropped += n;
+                    if dropped > LINGER_MAX {
+                        return self.close(slot);
+                    }
+                }
+                Err(e) if would_block(&e) => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return self.close(slot),
+            }
+        }
     }
 
     /// Forgets a connection and tells the executor.
