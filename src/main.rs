@@ -4,6 +4,8 @@
 use clap::Parser;
 use muxis::config::{Args, Config};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
@@ -14,11 +16,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(config.tracing_level())),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let handle = muxis::server::start(config)?;
-    let stop = handle.stop_flag();
+    let stop = Arc::new(AtomicBool::new(false));
     signal_hook::flag::register(signal_hook::consts::SIGINT, stop.clone())?;
-    signal_hook::flag::register(signal_hook::consts::SIGTERM, stop)?;
+    signal_hook::flag::register(signal_hook::consts::SIGTERM, stop.clone())?;
+    let handle = muxis::server::start_with_stop(config, stop)?;
     handle.wait();
     tracing::info!("muxis is now ready to exit, bye bye...");
     Ok(())

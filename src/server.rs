@@ -103,6 +103,12 @@ fn pin(cpu: Option<usize>, what: &str) {
 
 /// Binds and starts every thread; returns once the server accepts connections.
 pub fn start(config: Config) -> Result<Handle, StartError> {
+    start_with_stop(config, Arc::new(AtomicBool::new(false)))
+}
+
+/// [`start`], with the flag that stops the server when set (signal handlers set it, so it is
+/// registered before the server starts and no early signal is missed).
+pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, StartError> {
     check_cpus(&config)?;
     let ip: std::net::IpAddr = config
         .bind
@@ -132,16 +138,7 @@ pub fn start(config: Config) -> Result<Handle, StartError> {
         polls.push(poll);
     }
     let peers = Arc::new(peers);
-    let stop = Arc::new(AtomicBool::new(false));
 
-    tracing::info!(
-        "muxis {} listening on {addr}; io-threads {n}, io-cpus {}, main-cpu {}, maxclients {}, databases {}",
-        env!("CARGO_PKG_VERSION"),
-        config.io_cpus.as_ref().map_or("unpinned".to_string(), |c| format!("{c:?}")),
-        config.main_cpu.map_or("unpinned".to_string(), |c| c.to_string()),
-        config.maxclients,
-        config.databases,
-    );
 
     let mut threads = Vec::with_capacity(n + 1);
     let mut listener = Some(listener);
@@ -174,6 +171,14 @@ pub fn start(config: Config) -> Result<Handle, StartError> {
             waker: p.waker.clone() as Arc<dyn Wake>,
         })
         .collect();
+    tracing::info!(
+        "muxis {} listening on {addr}; io-threads {n}, io-cpus {}, main-cpu {}, maxclients {}, databases {}",
+        env!("CARGO_PKG_VERSION"),
+        config.io_cpus.as_ref().map_or("unpinned".to_string(), |c| format!("{c:?}")),
+        config.main_cpu.map_or("unpinned".to_string(), |c| c.to_string()),
+        config.maxclients,
+        config.databases,
+    );
     let main_cpu = config.main_cpu;
     let srv = Server::new(config, addr, shared);
     let executor = Executor::new(srv, exec_rx, links, stop.clone());
