@@ -1,5 +1,485 @@
-//! (placeholder: being written)
+//! CLIENT and its subcommands: ID, SETNAME, GETNAME, LIST, INFO, KILL, SETINFO, NO-EVICT,
+//! NO-TOUCH, REPLY, HELP.
+//!
+//! Everything here reads or changes the executor's half of clients (`engine::client`);
+//! closing another client is asked of the executor through `Server::pending_closes`.
 
-use crate::engine::table::Command;
+use crate::engine::client::{Client, Kind};
+use crate::engine::ctx::Ctx;
+use crate::engine::state::Server;
+use crate::engine::table::{Command, Handler, Sub, arity_ok, flag::*};
+use crate::error;
+use crate::util::number::parse_i64;
+use bytes::Bytes;
+use std::time::Instant;
 
-pub const COMMANDS: &[Command] = &[];
+pub const COMMANDS: &[Command] = &[Command::new(
+    "client",
+    -2,
+    0,
+    client,
+    "connection",
+    "2.4.0",
+    "A container for client connection commands",
+    "",
+)
+.subs(SUBS)];
+
+/// Flags shared by the subcommands (Redis's `client|*` entries).
+const SUBFLAGS: u32 = NOSCRIPT | LOADING | STALE;
+
+#[rustfmt::skip]
+const SUBS: &[Sub] = &[
+    Sub { name: "id", arity: 2, flags: SUBFLAGS, summary: "Returns the client ID for the current connection", syntax: "" },
+    Sub { name: "setname", arity: 3, flags: SUBFLAGS, summary: "Set the current connection name", syntax: "connection-name" },
+    Sub { name: "getname", arity: 2, flags: SUBFLAGS, summary: "Get the current connection name", syntax: "" },
+    Sub { name: "list", arity: -2, flags: ADMIN | SUBFLAGS, summary: "Get the list of client connections", syntax: "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]" },
+    Sub { name: "info", arity: 2, flags: SUBFLAGS, summary: "Returns information about the current client connection.", syntax: "" },
+    Sub { name: "kill", arity: -3, flags: ADMIN | SUBFLAGS, summary: "Kill the connection of a client", syntax: "<ip:port | <[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | [USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME <YES | NO>]> [...]>" },
+    Sub { name: "setinfo", arity: 4, flags: SUBFLAGS, summary: "Set client or connection specific info", syntax: "<LIB-NAME libname | LIB-VER libver>" },
+    Sub { name: "no-evict", arity: 3, flags: ADMIN | SUBFLAGS, summary: "Set client eviction mode for the current connection", syntax: "<ON | OFF>" },
+    Sub { name: "no-touch", arity: 3, flags: SUBFLAGS, summary: "Controls whether commands sent by the client will alter the LRU/LFU of the keys they access.", syntax: "<ON | OFF>" },
+    Sub { name: "reply", arity: 3, flags: SUBFLAGS, summary: "Instruct the server whether to reply to commands", syntax: "<ON | OFF | SKIP>" },
+    Sub { name: "help", arity: 2, flags: LOADING | STALE, summary: "Show helpful text about the different subcommands", syntax: "" },
+];
+
+/// Each subcommand's handler, in [`SUBS`] order, with the name `CLIENT LIST` shows in its
+/// `cmd=` field (Redis 7 names subcommands `container|sub`).
+const HANDLERS: &[(&str, Handler)] = &[
+    ("client|id", id),
+    ("client|setname", setname),
+    ("client|getname", getname),
+    ("client|list", list),
+    ("client|info", info),
+    ("client|kill", kill),
+    ("client|setinfo", setinfo),
+    ("client|no-evict", no_evict),
+    ("client|no-touch", no_touch),
+    ("client|reply", reply),
+    ("client|help", help),
+];
+
+const BAD_NAME: &str = "ERR Client names cannot contain spaces, newlines or special characters.";
+const NO_SUCH_CLIENT: &str = "ERR No such client";
+const INVALID_ID: &str = "ERR Invalid client ID";
+const KILL_ID: &str = "ERR client-id should be greater than 0";
+const REPLY_OFF: &str = "ERR CLIENT REPLY OFF and SKIP are not supported";
+
+/// ```text
+/// CLIENT <subcommand> [<arg> ...]
+/// ```
+/// Finds the subcommand, checks its arity (the I/O thread checked only CLIENT's own), and
+/// records it as the client's last command before running it.
+fn client(ctx: &mut Ctx) {
+    let sub = ctx.arg(1);
+    let Some(i) = SUBS
+        .iter()
+        .position(|s| s.name.as_bytes().eq_ignore_ascii_case(sub))
+    else {
+        return ctx.error(&error::unknown_subcommand("client", sub));
+    };
+    let (name, handler) = HANDLERS[i];
+    if !arity_ok(SUBS[i].arity, ctx.argv.len()) {
+        return ctx.error(&error::wrong_arity(name));
+    }
+    if let Some(c) = ctx.client() {
+        c.last_cmd = name;
+    }
+    handler(ctx);
+}
+
+/// ```text
+/// CLIENT ID
+/// ```
+fn id(ctx: &mut Ctx) {
+    ctx.out.int(ctx.id as i64);
+}
+
+/// ```text
+/// CLIENT SETNAME connection-name
+/// ```
+fn setname(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    if set_name(ctx, &argv[2]) {
+        ctx.out.ok();
+    }
+}
+
+/// Names the calling client (an empty name removes it), or replies with Redis's error and
+/// returns false. Shared with HELLO's SETNAME option.
+pub fn set_name(ctx: &mut Ctx, name: &[u8]) -> bool {
+    if !printable(name) {
+        ctx.error(BAD_NAME);
+        return false;
+    }
+    if let Some(c) = ctx.client() {
+        // A copy: a slice of argv would pin the connection's whole read buffer.
+        c.name = (!name.is_empty()).then(|| Bytes::copy_from_slice(name));
+    }
+    true
+}
+
+/// Whether `s` fits in a `CLIENT LIST` field: printable ASCII with no spaces.
+fn printable(s: &[u8]) -> bool {
+    s.iter().all(|&b| (b'!'..=b'~').contains(&b))
+}
+
+/// ```text
+/// CLIENT GETNAME
+/// ```
+fn getname(ctx: &mut Ctx) {
+    match ctx.srv.clients.get(&ctx.id).and_then(|c| c.name.as_ref()) {
+        Some(name) => ctx.out.bulk(name),
+        None => ctx.out.null(),
+    }
+}
+
+/// ```text
+/// CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>
+/// ```
+/// Redis 7.2's command; clients send it on connect and ignore its errors.
+fn setinfo(ctx: &mut Ctx) {
+    let (attr, value) = (ctx.arg(2), ctx.arg(3));
+    let lib_name = if attr.eq_ignore_ascii_case(b"lib-name") {
+        true
+    } else if attr.eq_ignore_ascii_case(b"lib-ver") {
+        false
+    } else {
+        let msg = format!("ERR Unrecognized option '{}'", error::sanitize(attr));
+        return ctx.error(&msg);
+    };
+    if !printable(value) {
+        let msg = format!(
+            "ERR {} cannot contain spaces, newlines or special characters.",
+            error::sanitize(attr)
+        );
+        return ctx.error(&msg);
+    }
+    let value = (!value.is_empty()).then(|| Bytes::copy_from_slice(value));
+    if let Some(c) = ctx.client() {
+        if lib_name {
+            c.lib_name = value;
+        } else {
+            c.lib_ver = value;
+        }
+    }
+    ctx.out.ok();
+}
+
+/// ```text
+/// CLIENT NO-EVICT <ON | OFF>
+/// ```
+fn no_evict(ctx: &mut Ctx) {
+    if let Some(on) = on_off(ctx) {
+        if let Some(c) = ctx.client() {
+            c.no_evict = on;
+        }
+        ctx.out.ok();
+    }
+}
+
+/// ```text
+/// CLIENT NO-TOUCH <ON | OFF>
+/// ```
+fn no_touch(ctx: &mut Ctx) {
+    if let Some(on) = on_off(ctx) {
+        if let Some(c) = ctx.client() {
+            c.no_touch = on;
+        }
+        ctx.out.ok();
+    }
+}
+
+/// Argument 2 as ON (true) or OFF (false); anything else is a syntax error.
+fn on_off(ctx: &mut Ctx) -> Option<bool> {
+    let arg = ctx.arg(2);
+    if arg.eq_ignore_ascii_case(b"on") {
+        Some(true)
+    } else if arg.eq_ignore_ascii_case(b"off") {
+        Some(false)
+    } else {
+        ctx.error(error::SYNTAX);
+        None
+    }
+}
+
+/// ```text
+/// CLIENT REPLY <ON | OFF | SKIP>
+/// ```
+/// Only ON, the state every client is in. OFF and SKIP would need the executor to drop
+/// replies; an error says so rather than leaving the client waiting for a missing reply.
+fn reply(ctx: &mut Ctx) {
+    let arg = ctx.arg(2);
+    if arg.eq_ignore_ascii_case(b"on") {
+        ctx.out.ok();
+    } else if arg.eq_ignore_ascii_case(b"off") || arg.eq_ignore_ascii_case(b"skip") {
+        ctx.error(REPLY_OFF);
+    } else {
+        ctx.error(error::SYNTAX);
+    }
+}
+
+/// `ERR Unknown client type '<name>'`.
+fn unknown_type(name: &[u8]) -> String {
+    format!("ERR Unknown client type '{}'", error::sanitize(name))
+}
+
+/// The live clients (not being closed) in id order, as Redis lists them.
+fn live(srv: &Server) -> Vec<&Client> {
+    let mut all: Vec<&Client> = srv.clients.values().filter(|c| !c.closing).collect();
+    all.sort_unstable_by_key(|c| c.id());
+    all
+}
+
+/// ```text
+/// CLIENT LIST [TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]
+/// ```
+/// One line per client, each ending in a newline, as a verbatim string. `ID` lists the
+/// clients in the order asked, an id asked twice twice.
+fn list(ctx: &mut Ctx) {
+    let argc = ctx.argv.len();
+    let now = Instant::now();
+    let mut text = Vec::new();
+    if argc == 4 && ctx.arg(2).eq_ignore_ascii_case(b"type") {
+        let Some(kind) = Kind::parse(ctx.arg(3)) else {
+            return ctx.error(&unknown_type(ctx.arg(3)));
+        };
+        for c in live(ctx.srv).into_iter().filter(|c| c.kind() == kind) {
+            c.write_info(&mut text, now);
+        }
+    } else if argc > 3 && ctx.arg(2).eq_ignore_ascii_case(b"id") {
+        let mut ids = Vec::with_capacity(argc - 3);
+        for arg in &ctx.argv[3..] {
+            match parse_i64(arg) {
+                Some(id) => ids.push(id),
+                None => return ctx.error(INVALID_ID),
+            }
+        }
+        for id in ids.into_iter().filter_map(|id| u64::try_from(id).ok()) {
+            if let Some(c) = ctx.srv.clients.get(&id).filter(|c| !c.closing) {
+                c.write_info(&mut text, now);
+            }
+        }
+    } else if argc != 2 {
+        return ctx.error(error::SYNTAX);
+    } else {
+        for c in live(ctx.srv) {
+            c.write_info(&mut text, now);
+        }
+    }
+    ctx.out.verbatim(&text);
+}
+
+/// ```text
+/// CLIENT INFO
+/// ```
+fn info(ctx: &mut Ctx) {
+    let mut text = Vec::new();
+    if let Some(c) = ctx.srv.clients.get(&ctx.id) {
+        c.write_info(&mut text, Instant::now());
+    }
+    ctx.out.verbatim(&text);
+}
+
+/// What `CLIENT KILL` matches; a client is killed when every given filter matches.
+#[derive(Default)]
+struct Filter<'a> {
+    id: Option<u64>,
+    kind: Option<Kind>,
+    addr: Option<&'a [u8]>,
+    laddr: Option<&'a [u8]>,
+    skipme: bool,
+}
+
+impl Filter<'_> {
+    fn matches(&self, c: &Client, me: u64) -> bool {
+        self.id.is_none_or(|id| c.id() == id)
+            && self.kind.is_none_or(|k| c.kind() == k)
+            && self
+                .addr
+                .is_none_or(|a| a == c.info.addr.to_string().as_bytes())
+            && self
+                .laddr
+                .is_none_or(|a| a == c.info.laddr.to_string().as_bytes())
+            && !(self.skipme && c.id() == me)
+    }
+}
+
+/// ```text
+/// CLIENT KILL ip:port
+/// CLIENT KILL <ID id | TYPE type | USER name | ADDR ip:port | LADDR ip:port | SKIPME yes/no> ...
+/// ```
+/// The old form replies OK or an error, and may kill the caller; the filter form replies
+/// with the number killed and skips the caller unless `SKIPME no`. The caller is closed after
+/// this reply; every other victim is closed by the executor right after the command.
+fn kill(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    let old_form = argv.len() == 3;
+    let filter = if old_form {
+        Filter {
+            addr: Some(&argv[2]),
+            ..Filter::default()
+        }
+    } else {
+        match kill_filter(&argv[2..]) {
+            Ok(f) => f,
+            Err(msg) => return ctx.error(&msg),
+        }
+    };
+    let me = ctx.id;
+    let mut killed = 0;
+    for c in ctx.srv.clients.values_mut().filter(|c| !c.closing) {
+        if !filter.matches(c, me) {
+            continue;
+        }
+        c.closing = true;
+        if c.id() != me {
+            ctx.srv.pending_closes.push(c.target());
+        }
+        killed += 1;
+    }
+    match (old_form, killed) {
+        (true, 0) => ctx.error(NO_SUCH_CLIENT),
+        (true, _) => ctx.out.ok(),
+        (false, n) => ctx.out.int(n),
+    }
+}
+
+/// Parses the filter form's option/value pairs, in Redis's order of checks.
+fn kill_filter(args: &[Bytes]) -> Result<Filter<'_>, String> {
+    let mut f = Filter {
+        skipme: true,
+        ..Filter::default()
+    };
+    let mut pairs = args.chunks(2);
+    for pair in &mut pairs {
+        let [opt, value] = pair else {
+            return Err(error::SYNTAX.into()); // an option without its value
+        };
+        let opt = &opt[..];
+        if opt.eq_ignore_ascii_case(b"id") {
+            let id = parse_i64(value).filter(|&v| v >= 1).ok_or(KILL_ID)?;
+            f.id = Some(id as u64);
+        } else if opt.eq_ignore_ascii_case(b"type") {
+            f.kind = Some(Kind::parse(value).ok_or_else(|| unknown_type(value))?);
+        } else if opt.eq_ignore_ascii_case(b"addr") {
+            f.addr = Some(value);
+        } else if opt.eq_ignore_ascii_case(b"laddr") {
+            f.laddr = Some(value);
+        } else if opt.eq_ignore_ascii_case(b"user") {
+            // Every client is the `default` user, so that filter matches them all.
+            if &value[..] != b"default" {
+                return Err(format!("ERR No such user '{}'", error::sanitize(value)));
+            }
+        } else if opt.eq_ignore_ascii_case(b"skipme") {
+            f.skipme = if value.eq_ignore_ascii_case(b"yes") {
+                true
+            } else if value.eq_ignore_ascii_case(b"no") {
+                false
+            } else {
+                return Err(error::SYNTAX.into());
+            };
+        } else {
+            return Err(error::SYNTAX.into());
+        }
+    }
+    Ok(f)
+}
+
+/// The subcommands we implement, in Redis 7.0's words (SETINFO and NO-TOUCH in 7.2's).
+const HELP: &[&str] = &[
+    "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GETNAME",
+    "    Return the name of the current connection.",
+    "ID",
+    "    Return the ID of the current connection.",
+    "INFO",
+    "    Return information about the current client connection.",
+    "KILL <ip:port>",
+    "    Kill connection made from <ip:port>.",
+    "KILL <option> <value> [<option> <value> [...]]",
+    "    Kill connections. Options are:",
+    "    * ADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made from the specified address",
+    "    * LADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made to specified local address",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Kill connections by type.",
+    "    * USER <username>",
+    "      Kill connections authenticated by <username>.",
+    "    * SKIPME (YES|NO)",
+    "      Skip killing current connection (default: yes).",
+    "LIST [options ...]",
+    "    Return information about client connections. Options:",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Return clients of specified type.",
+    "REPLY (ON|OFF|SKIP)",
+    "    Control the replies sent to the current connection.",
+    "SETNAME <name>",
+    "    Assign the name <name> to the current connection.",
+    "SETINFO <option> <value>",
+    "    Set client meta attr. Options are:",
+    "    * LIB-NAME: the client lib name.",
+    "    * LIB-VER: the client lib version.",
+    "NO-EVICT (ON|OFF)",
+    "    Protect current client connection from eviction.",
+    "NO-TOUCH (ON|OFF)",
+    "    Will not touch LRU/LFU stats when this mode is on.",
+    "HELP",
+    "    Prints this help.",
+];
+
+/// ```text
+/// CLIENT HELP
+/// ```
+fn help(ctx: &mut Ctx) {
+    ctx.out.array(HELP.len());
+    for line in HELP {
+        ctx.out.simple(line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_subcommand_has_its_handler() {
+        assert_eq!(SUBS.len(), HANDLERS.len());
+        for (sub, (name, _)) in SUBS.iter().zip(HANDLERS) {
+            assert_eq!(format!("client|{}", sub.name), *name);
+        }
+    }
+
+    #[test]
+    fn names_are_printable_without_spaces() {
+        assert!(printable(b"a~!"));
+        assert!(printable(b""));
+        assert!(!printable(b"a b"));
+        assert!(!printable(b"a\nb"));
+        assert!(!printable("é".as_bytes()));
+    }
+
+    #[test]
+    fn kill_filters_parse_like_redis() {
+        let args = |s: &[&str]| {
+            s.iter()
+                .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+                .collect::<Vec<_>>()
+        };
+        let err = |s: &[&str]| kill_filter(&args(s)).err().unwrap_or_default();
+        assert_eq!(err(&["id", "x"]), KILL_ID);
+        assert_eq!(err(&["id", "0"]), KILL_ID);
+        assert_eq!(err(&["id", "1", "type"]), error::SYNTAX);
+        assert_eq!(err(&["type", "foo"]), "ERR Unknown client type 'foo'");
+        assert_eq!(err(&["user", "nobody"]), "ERR No such user 'nobody'");
+        assert_eq!(err(&["skipme", "maybe"]), error::SYNTAX);
+        assert_eq!(err(&["maxage", "5"]), error::SYNTAX);
+        let owned = args(&["ID", "7", "skipme", "NO", "type", "replica"]);
+        let f = kill_filter(&owned).ok();
+        let f = f.as_ref();
+        assert_eq!(f.and_then(|f| f.id), Some(7));
+        assert_eq!(f.map(|f| f.skipme), Some(false));
+        assert_eq!(f.and_then(|f| f.kind), Some(Kind::Replica));
+    }
+}

@@ -1,12 +1,34 @@
-//! Connection commands: PING, ECHO, QUIT, HELLO, SELECT, RESET.
+//! Connection commands: PING, ECHO, QUIT, HELLO, SELECT, RESET, AUTH.
+//!
+//! They change only the calling client's executor-side state (protocol, selected DB, name);
+//! closing a connection is the executor's job, asked for with `closing`.
 
 use crate::engine::ctx::Ctx;
 use crate::engine::table::{Command, flag::*};
+use crate::error;
+use crate::util::number::parse_i64;
 
+/// The flags Redis gives the commands a client may send before authenticating.
+const HANDSHAKE: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
+
+#[rustfmt::skip]
 pub const COMMANDS: &[Command] = &[
-    Command::new("ping", -1, FAST | STALE, ping, "connection", "1.0.0", "Returns the server's liveliness response.", "[message]"),
-    Command::new("echo", 2, FAST, echo, "connection", "1.0.0", "Returns the given string.", "message"),
+    Command::new("ping", -1, FAST, ping, "connection", "1.0.0", "Ping the server", "[message]"),
+    Command::new("echo", 2, LOADING | STALE | FAST, echo, "connection", "1.0.0", "Echo the given string", "message"),
+    Command::new("quit", -1, HANDSHAKE, quit, "connection", "1.0.0", "Close the connection", ""),
+    Command::new("hello", -1, HANDSHAKE, hello, "connection", "6.0.0", "Handshake with Redis", "[protover [AUTH username password] [SETNAME clientname]]"),
+    Command::new("select", 2, LOADING | STALE | FAST, select, "connection", "1.0.0", "Change the selected database for the current connection", "index"),
+    Command::new("reset", 1, HANDSHAKE, reset, "connection", "6.2.0", "Reset the connection", ""),
+    Command::new("auth", -2, HANDSHAKE, auth, "connection", "1.0.0", "Authenticate to the server", "[username] password"),
 ];
+
+/// The version HELLO and INFO report: clients pick features by it, and we answer as 7.0 does.
+pub const REDIS_VERSION: &str = "7.0.15";
+
+const NO_PASSWORD: &str = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?";
+const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
+const INT_RANGE: &str = "ERR value is out of range, value must between -2147483648 and 2147483647";
+const HELLO_PROTOVER: &str = "ERR Protocol version is not an integer or out of range";
 
 /// ```text
 /// PING [message]
@@ -15,7 +37,7 @@ fn ping(ctx: &mut Ctx) {
     match ctx.argv.len() {
         1 => ctx.out.simple("PONG"),
         2 => ctx.out.bulk(&ctx.argv[1]),
-        _ => ctx.error(&crate::error::wrong_arity("ping")),
+        _ => ctx.error(&error::wrong_arity("ping")),
     }
 }
 
@@ -24,4 +46,149 @@ fn ping(ctx: &mut Ctx) {
 /// ```
 fn echo(ctx: &mut Ctx) {
     ctx.out.bulk(&ctx.argv[1]);
+}
+
+/// ```text
+/// QUIT
+/// ```
+/// Redis 7.0 accepts and ignores arguments. The executor closes the connection once `+OK`
+/// is written.
+fn quit(ctx: &mut Ctx) {
+    ctx.out.ok();
+    if let Some(c) = ctx.client() {
+        c.closing = true;
+    }
+}
+
+/// ```text
+/// HELLO [protover [AUTH username password] [SETNAME clientname]]
+/// ```
+/// Options take effect in order, as in Redis 7.0: a SETNAME before a bad option stays set,
+/// while the protocol switches only when every option succeeded.
+fn hello(ctx: &mut Ctx) {
+    let argc = ctx.argv.len();
+    let mut ver = None;
+    if argc >= 2 {
+        match parse_i64(ctx.arg(1)) {
+            Some(v @ 2..=3) => ver = Some(v),
+            Some(_) => return ctx.error(error::NOPROTO),
+            None => return ctx.error(HELLO_PROTOVER),
+        }
+    }
+    let mut j = 2;
+    while j < argc {
+        let more = argc - 1 - j;
+        let opt = ctx.arg(j);
+        if opt.eq_ignore_ascii_case(b"auth") && more >= 2 {
+            if !authenticates(ctx.arg(j + 1), ctx.arg(j + 2)) {
+                return ctx.error(WRONGPASS);
+            }
+            j += 3;
+        } else if opt.eq_ignore_ascii_case(b"setname") && more >= 1 {
+            let argv = ctx.argv;
+            if !super::client::set_name(ctx, &argv[j + 1]) {
+                return;
+            }
+            j += 2;
+        } else {
+            let msg = format!(
+                "ERR Syntax error in HELLO option '{}'",
+                error::sanitize(opt)
+            );
+            return ctx.error(&msg);
+        }
+    }
+    let id = ctx.id;
+    let resp3 = match (ver, ctx.client()) {
+        (Some(v), Some(c)) => {
+            c.resp3 = v == 3;
+            c.resp3
+        }
+        _ => ctx.out.resp3(),
+    };
+    // The reply already speaks the protocol just chosen, while `ctx.out` was set up with the
+    // old one: write the map header by hand (every element is the same in both protocols).
+    ctx.out.raw(if resp3 { b"%7\r\n" } else { b"*14\r\n" });
+    ctx.out.bulk(b"server");
+    ctx.out.bulk(b"redis");
+    ctx.out.bulk(b"version");
+    ctx.out.bulk(REDIS_VERSION.as_bytes());
+    ctx.out.bulk(b"proto");
+    ctx.out.int(if resp3 { 3 } else { 2 });
+    ctx.out.bulk(b"id");
+    ctx.out.int(id as i64);
+    ctx.out.bulk(b"mode");
+    ctx.out.bulk(b"standalone");
+    ctx.out.bulk(b"role");
+    ctx.out.bulk(b"master");
+    ctx.out.bulk(b"modules");
+    ctx.out.array(0);
+}
+
+/// Whether `user` and `password` authenticate. With no ACL users and no `requirepass`, the
+/// `default` user takes any password, as Redis's `nopass` default user does.
+fn authenticates(user: &[u8], _password: &[u8]) -> bool {
+    user == b"default"
+}
+
+/// ```text
+/// AUTH [username] password
+/// ```
+fn auth(ctx: &mut Ctx) {
+    match ctx.argv.len() {
+        2 => ctx.error(NO_PASSWORD),
+        3 if authenticates(ctx.arg(1), ctx.arg(2)) => ctx.out.ok(),
+        3 => ctx.error(WRONGPASS),
+        _ => ctx.error(error::SYNTAX),
+    }
+}
+
+/// ```text
+/// SELECT index
+/// ```
+fn select(ctx: &mut Ctx) {
+    let Some(index) = parse_i64(ctx.arg(1)) else {
+        return ctx.error(error::NOT_INTEGER);
+    };
+    // Redis reads the index as a C int, with its own error past that range.
+    if i32::try_from(index).is_err() {
+        return ctx.error(INT_RANGE);
+    }
+    let Some(db) = usize::try_from(index)
+        .ok()
+        .filter(|&i| i < ctx.srv.dbs.len())
+    else {
+        return ctx.error(error::DB_INDEX);
+    };
+    if let Some(c) = ctx.client() {
+        c.db = db;
+    }
+    ctx.out.ok();
+}
+
+/// ```text
+/// RESET
+/// ```
+/// Back to a fresh connection's state: DB 0, RESP2, no name. Like Redis 7.0, the library
+/// name/version and the NO-EVICT flag stay.
+fn reset(ctx: &mut Ctx) {
+    if let Some(c) = ctx.client() {
+        c.db = 0;
+        c.resp3 = false;
+        c.name = None;
+    }
+    // The same bytes in RESP2 and RESP3, so the old protocol of `ctx.out` does no harm.
+    ctx.out.simple("RESET");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_default_user_authenticates() {
+        assert!(authenticates(b"default", b"anything"));
+        assert!(!authenticates(b"Default", b"x"));
+        assert!(!authenticates(b"", b""));
+    }
 }

@@ -179,6 +179,9 @@ impl Executor {
         if self.srv.clients.get(&id).is_some_and(|c| c.closing) {
             self.outs.close(&target);
         }
+        for victim in self.srv.pending_closes.drain(..) {
+            self.outs.close(&victim);
+        }
     }
 
     /// Hands every I/O thread its replies: one send and at most one wake each.

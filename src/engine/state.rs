@@ -26,6 +26,9 @@ pub struct Server {
     pub rng: Rng,
     /// Set by SHUTDOWN (or a signal): the executor stops after this round.
     pub shutdown: bool,
+    /// Other clients a command closed (CLIENT KILL): the executor closes each after the
+    /// command, once what is owed to them so far is written.
+    pub pending_closes: Vec<crate::engine::out::Target>,
 }
 
 impl Server {
@@ -42,6 +45,7 @@ impl Server {
             started: Instant::now(),
             rng: Rng::new(seed),
             shutdown: false,
+            pending_closes: Vec::new(),
         }
     }
 
