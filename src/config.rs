@@ -9,7 +9,11 @@ use std::path::PathBuf;
 
 /// Raw command-line flags. Every value is optional so that a config file can supply it.
 #[derive(Parser, Debug, Default)]
-#[command(name = "muxis", version, about = "A Redis-compatible in-memory data server with threaded I/O")]
+#[command(
+    name = "muxis",
+    version,
+    about = "A Redis-compatible in-memory data server with threaded I/O"
+)]
 pub struct Args {
     /// Read settings from a redis.conf-style file ("directive value..." lines).
     #[arg(long, value_name = "FILE")]
@@ -106,8 +110,8 @@ impl Default for Config {
             maxclients: 10_000,
             databases: 16,
             loglevel: "notice".into(),
-            proto_max_bulk_len: 512 * 1024 * 1024,             // 512 MB
-            client_query_buffer_limit: 1024 * 1024 * 1024,     // 1 GB
+            proto_max_bulk_len: 512 * 1024 * 1024, // 512 MB
+            client_query_buffer_limit: 1024 * 1024 * 1024, // 1 GB
             hz: 10,
             config_file: None,
         }
@@ -119,13 +123,16 @@ impl Config {
     pub fn from_args(args: &Args) -> Result<Config, ConfigError> {
         let mut cfg = Config::default();
         if let Some(path) = &args.config {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| ConfigError::Io(format!("cannot read config file {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                ConfigError::Io(format!("cannot read config file {}: {e}", path.display()))
+            })?;
             cfg.apply_file(&path.display().to_string(), &text)?;
             cfg.config_file = Some(path.clone());
         }
         let mut set = |name: &str, v: Option<String>| match v {
-            Some(v) => cfg.set(name, &v).map_err(|e| ConfigError::Value(format!("--{name}: {e}"))),
+            Some(v) => cfg
+                .set(name, &v)
+                .map_err(|e| ConfigError::Value(format!("--{name}: {e}"))),
             None => Ok(()),
         };
         set("bind", args.bind.clone())?;
@@ -137,7 +144,10 @@ impl Config {
         set("databases", args.databases.map(|v| v.to_string()))?;
         set("loglevel", args.loglevel.clone())?;
         set("proto-max-bulk-len", args.proto_max_bulk_len.clone())?;
-        set("client-query-buffer-limit", args.client_query_buffer_limit.clone())?;
+        set(
+            "client-query-buffer-limit",
+            args.client_query_buffer_limit.clone(),
+        )?;
         set("hz", args.hz.map(|v| v.to_string()))?;
         Ok(cfg)
     }
@@ -185,12 +195,16 @@ impl Config {
             "loglevel" => {
                 let v = value.to_ascii_lowercase();
                 if !["debug", "verbose", "notice", "warning", "nothing"].contains(&v.as_str()) {
-                    return Err(format!("'{value}' is not one of debug, verbose, notice, warning, nothing"));
+                    return Err(format!(
+                        "'{value}' is not one of debug, verbose, notice, warning, nothing"
+                    ));
                 }
                 self.loglevel = v;
             }
             "proto-max-bulk-len" => self.proto_max_bulk_len = parse_memory(value, 1024 * 1024)?,
-            "client-query-buffer-limit" => self.client_query_buffer_limit = parse_memory(value, 1024 * 1024)?,
+            "client-query-buffer-limit" => {
+                self.client_query_buffer_limit = parse_memory(value, 1024 * 1024)?
+            }
             "hz" => self.hz = parse_num(value, 1, 500)? as u32,
             _ => return Err(format!("unknown directive '{name}'")),
         }
@@ -233,8 +247,12 @@ pub fn parse_memory(value: &str, min: u64) -> Result<u64, String> {
         "gb" => 1024 * 1024 * 1024,
         _ => return Err(format!("'{value}' is not a memory size")),
     };
-    let n: u64 = digits.parse().map_err(|_| format!("'{value}' is not a memory size"))?;
-    let bytes = n.checked_mul(mul).ok_or_else(|| format!("'{value}' is too large"))?;
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{value}' is not a memory size"))?;
+    let bytes = n
+        .checked_mul(mul)
+        .ok_or_else(|| format!("'{value}' is too large"))?;
     if bytes < min {
         return Err(format!("'{value}' is below the minimum of {min} bytes"));
     }
@@ -302,11 +320,19 @@ mod tests {
     #[test]
     fn file_sets_values_and_names_bad_lines() {
         let mut c = Config::default();
-        c.apply_file("t.conf", "# comment\nport 7000\n\nio-threads 3\nmaxclients \"50\"\n")
-            .unwrap();
+        c.apply_file(
+            "t.conf",
+            "# comment\nport 7000\n\nio-threads 3\nmaxclients \"50\"\n",
+        )
+        .unwrap();
         assert_eq!((c.port, c.io_threads, c.maxclients), (7000, 3, 50));
-        let e = c.apply_file("t.conf", "port 1\nfrobnicate yes\n").unwrap_err();
-        assert_eq!(e.to_string(), "t.conf:2: 'frobnicate yes': unknown directive 'frobnicate'");
+        let e = c
+            .apply_file("t.conf", "port 1\nfrobnicate yes\n")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.conf:2: 'frobnicate yes': unknown directive 'frobnicate'"
+        );
     }
 
     #[test]

@@ -14,8 +14,7 @@ pub const INVALID_EXPIRE: &str = "ERR invalid expire time in 'set' command";
 pub const STRING_TOO_LONG: &str = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 pub const OFFSET_RANGE: &str = "ERR offset is out of range";
 pub const NOT_POSITIVE_COUNT: &str = "ERR value is out of range, must be positive";
-pub const NX_XX_GT_LT: &str =
-    "ERR NX and XX, GT or LT options at the same time are not compatible";
+pub const NX_XX_GT_LT: &str = "ERR NX and XX, GT or LT options at the same time are not compatible";
 pub const GT_LT: &str = "ERR GT and LT options at the same time are not compatible";
 pub const MAX_CLIENTS: &str = "ERR max number of clients reached";
 pub const NOPROTO: &str = "NOPROTO unsupported protocol version";

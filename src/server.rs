@@ -131,14 +131,16 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
     let mut inboxes = Vec::with_capacity(n);
     for _ in 0..n {
         let poll = mio::Poll::new()?;
-        let waker = Arc::new(MioWake(mio::Waker::new(poll.registry(), IoThread::waker_token())?));
+        let waker = Arc::new(MioWake(mio::Waker::new(
+            poll.registry(),
+            IoThread::waker_token(),
+        )?));
         let (tx, rx) = crossbeam_channel::unbounded();
         peers.push(Peer { tx, waker });
         inboxes.push(rx);
         polls.push(poll);
     }
     let peers = Arc::new(peers);
-
 
     let mut threads = Vec::with_capacity(n + 1);
     let mut listener = Some(listener);
@@ -174,8 +176,13 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
     tracing::info!(
         "muxis {} listening on {addr}; io-threads {n}, io-cpus {}, main-cpu {}, maxclients {}, databases {}",
         env!("CARGO_PKG_VERSION"),
-        config.io_cpus.as_ref().map_or("unpinned".to_string(), |c| format!("{c:?}")),
-        config.main_cpu.map_or("unpinned".to_string(), |c| c.to_string()),
+        config
+            .io_cpus
+            .as_ref()
+            .map_or("unpinned".to_string(), |c| format!("{c:?}")),
+        config
+            .main_cpu
+            .map_or("unpinned".to_string(), |c| c.to_string()),
         config.maxclients,
         config.databases,
     );
@@ -190,5 +197,9 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
                 executor.run();
             })?,
     );
-    Ok(Handle { addr, stop, threads })
+    Ok(Handle {
+        addr,
+        stop,
+        threads,
+    })
 }

@@ -47,7 +47,12 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(io_threads: usize, max_bulk_len: u64, max_query_len: usize, maxclients: usize) -> Arc<Self> {
+    pub fn new(
+        io_threads: usize,
+        max_bulk_len: u64,
+        max_query_len: usize,
+        maxclients: usize,
+    ) -> Arc<Self> {
         Arc::new(Shared {
             io: (0..io_threads).map(|_| IoStats::default()).collect(),
             limits: Limits {

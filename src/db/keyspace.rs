@@ -195,9 +195,19 @@ impl Db {
 
     /// One SCAN step: visits up to `count` positions below `cursor` (0 = start), calling
     /// `visit` with each live key and entry. Returns the next cursor, 0 when done.
-    pub fn scan(&self, cursor: u64, count: usize, now: u64, mut visit: impl FnMut(&Bytes, &Entry)) -> u64 {
+    pub fn scan(
+        &self,
+        cursor: u64,
+        count: usize,
+        now: u64,
+        mut visit: impl FnMut(&Bytes, &Entry),
+    ) -> u64 {
         let len = self.map.len() as u64;
-        let mut pos = if cursor == 0 || cursor > len { len } else { cursor };
+        let mut pos = if cursor == 0 || cursor > len {
+            len
+        } else {
+            cursor
+        };
         let mut visited = 0;
         while pos > 0 && visited < count {
             pos -= 1;

@@ -47,7 +47,12 @@ pub struct Executor {
 }
 
 impl Executor {
-    pub fn new(srv: Server, rx: Receiver<Batch>, io: Vec<IoLink>, signal: Arc<AtomicBool>) -> Executor {
+    pub fn new(
+        srv: Server,
+        rx: Receiver<Batch>,
+        io: Vec<IoLink>,
+        signal: Arc<AtomicBool>,
+    ) -> Executor {
         let n = io.len();
         Executor {
             srv,
@@ -106,7 +111,11 @@ impl Executor {
         if let Some((buf, spans)) = batch.spare.take()
             && self.reply_pool[thread].len() < POOL
         {
-            self.reply_pool[thread].push(Replies { buf, spans, spare: None });
+            self.reply_pool[thread].push(Replies {
+                buf,
+                spans,
+                spare: None,
+            });
         }
         self.srv.stats.batches += 1;
         for event in batch.events.drain(..) {
@@ -119,14 +128,23 @@ impl Executor {
                     self.srv.clients.remove(&conn.id);
                 }
                 Event::ProtocolError { conn, message } => {
-                    let target = Target { thread, conn, resp3: false };
+                    let target = Target {
+                        thread,
+                        conn,
+                        resp3: false,
+                    };
                     self.outs.to(target).error(&message);
                     self.outs.close(&target);
                     if let Some(c) = self.srv.clients.get_mut(&conn.id) {
                         c.closing = true;
                     }
                 }
-                Event::Command { conn, cmd, argv, argc } => {
+                Event::Command {
+                    conn,
+                    cmd,
+                    argv,
+                    argc,
+                } => {
                     let args = &batch.args[argv as usize..(argv + argc) as usize];
                     self.execute(conn.id, cmd, args);
                 }
@@ -170,7 +188,9 @@ impl Executor {
                 self.outs.to(target).error(&msg);
             }
             Resolved::WrongArity(i) => {
-                self.outs.to(target).error(&error::wrong_arity(TABLE.get(i).name));
+                self.outs
+                    .to(target)
+                    .error(&error::wrong_arity(TABLE.get(i).name));
             }
         }
         self.srv.stats.commands += 1;
@@ -217,7 +237,7 @@ impl Executor {
             if db.volatile_len() == 0 {
                 continue;
             }
-            let stats = db.active_expire(now_ms, deadline, || rng.next());
+            let stats = db.active_expire(now_ms, deadline, || rng.next_u64());
             if stats.timed_out {
                 break;
             }
@@ -229,7 +249,9 @@ impl Executor {
         self.flush();
         for (t, link) in self.io.iter().enumerate() {
             if link.tx.send(ToIo::Shutdown).is_ok() {
-                self.srv.shared.io[t].wake_pending.store(true, Ordering::SeqCst);
+                self.srv.shared.io[t]
+                    .wake_pending
+                    .store(true, Ordering::SeqCst);
                 link.waker.wake();
             }
         }

@@ -100,7 +100,10 @@ impl IoThread {
             to_exec,
             peers,
             shared,
-            batch: Batch { thread: index, ..Batch::default() },
+            batch: Batch {
+                thread: index,
+                ..Batch::default()
+            },
             spare_batches: Vec::new(),
             spare_replies: None,
             dirty: Vec::new(),
@@ -136,10 +139,10 @@ impl IoThread {
                     LISTENER => self.accept(),
                     WAKER => woken = true,
                     Token(slot) => {
-                        if event.is_read_closed() || event.is_error() {
-                            if let Some(conn) = self.conns.get_mut(slot) {
-                                conn.hup = true;
-                            }
+                        if (event.is_read_closed() || event.is_error())
+                            && let Some(conn) = self.conns.get_mut(slot)
+                        {
+                            conn.hup = true;
                         }
                         if event.is_readable() || event.is_read_closed() || event.is_error() {
                             self.read(slot);
@@ -172,7 +175,9 @@ impl IoThread {
     /// Accepts every pending connection and places each on the least loaded I/O thread.
     fn accept(&mut self) {
         loop {
-            let Some(listener) = self.listener.as_ref() else { return };
+            let Some(listener) = self.listener.as_ref() else {
+                return;
+            };
             match listener.accept() {
                 Ok((stream, _)) => self.place(stream),
                 Err(e) if would_block(&e) => return,
@@ -231,13 +236,23 @@ impl IoThread {
         // Small replies must not wait for Nagle's algorithm.
         let _ = stream.set_nodelay(true);
         let info = ConnInfo {
-            addr: stream.peer_addr().unwrap_or_else(|_| ([0, 0, 0, 0], 0).into()),
-            laddr: stream.local_addr().unwrap_or_else(|_| ([0, 0, 0, 0], 0).into()),
+            addr: stream
+                .peer_addr()
+                .unwrap_or_else(|_| ([0, 0, 0, 0], 0).into()),
+            laddr: stream
+                .local_addr()
+                .unwrap_or_else(|_| ([0, 0, 0, 0], 0).into()),
             fd: stream.as_raw_fd(),
         };
         entry.insert(Conn::new(id, stream));
-        let conn = ConnId { id, slot: slot as u32 };
-        self.batch.events.push(Event::Open { conn, info: Box::new(info) });
+        let conn = ConnId {
+            id,
+            slot: slot as u32,
+        };
+        self.batch.events.push(Event::Open {
+            conn,
+            info: Box::new(info),
+        });
     }
 
     /// Reads and parses everything available on `slot`, unless flow control holds it.
@@ -247,7 +262,9 @@ impl IoThread {
             max_query_len: self.shared.limits.max_query_len.load(Relaxed),
         };
         loop {
-            let Some(conn) = self.conns.get_mut(slot) else { return };
+            let Some(conn) = self.conns.get_mut(slot) else {
+                return;
+            };
             if conn.lingering {
                 return self.linger(slot);
             }
@@ -284,11 +301,19 @@ impl IoThread {
 
     /// Moves every complete command in `slot`'s read buffer into the batch.
     fn parse(&mut self, slot: usize, limits: &Limits) {
-        let Some(conn) = self.conns.get_mut(slot) else { return };
-        let id = ConnId { id: conn.id, slot: slot as u32 };
+        let Some(conn) = self.conns.get_mut(slot) else {
+            return;
+        };
+        let id = ConnId {
+            id: conn.id,
+            slot: slot as u32,
+        };
         loop {
             let argv = self.batch.args.len();
-            match conn.parser.parse(&mut conn.rbuf, &mut self.batch.args, limits) {
+            match conn
+                .parser
+                .parse(&mut conn.rbuf, &mut self.batch.args, limits)
+            {
                 Ok(Some(argc)) => {
                     let name = &self.batch.args[argv];
                     let cmd = match TABLE.lookup(name) {
@@ -311,7 +336,10 @@ impl IoThread {
                 Ok(None) => return,
                 Err(e) => {
                     self.batch.args.truncate(argv);
-                    self.batch.events.push(Event::ProtocolError { conn: id, message: e.message() });
+                    self.batch.events.push(Event::ProtocolError {
+                        conn: id,
+                        message: e.message(),
+                    });
                     conn.closing = true;
                     conn.rbuf.clear();
                     return;
@@ -347,7 +375,9 @@ impl IoThread {
             let span = replies.spans[i];
             let range = replies.range(i);
             let slot = span.conn.slot as usize;
-            let Some(conn) = self.conns.get_mut(slot) else { continue };
+            let Some(conn) = self.conns.get_mut(slot) else {
+                continue;
+            };
             if conn.id != span.conn.id {
                 continue; // for a connection that has since closed
             }
@@ -375,7 +405,9 @@ impl IoThread {
     /// Writes every connection that has output; closes the ones done with.
     fn write_dirty(&mut self) {
         for slot in std::mem::take(&mut self.dirty) {
-            let Some(conn) = self.conns.get_mut(slot) else { continue };
+            let Some(conn) = self.conns.get_mut(slot) else {
+                continue;
+            };
             conn.dirty = false;
             let before = conn.pending();
             if before > 0 {
@@ -414,7 +446,9 @@ impl IoThread {
     fn linger(&mut self, slot: usize) {
         /// Input a lingering connection may send before it is simply closed.
         const LINGER_MAX: usize = 64 * 1024 * 1024; // 64 MB
-        let Some(conn) = self.conns.get_mut(slot) else { return };
+        let Some(conn) = self.conns.get_mut(slot) else {
+            return;
+        };
         if !conn.lingering {
             conn.lingering = true;
             conn.rbuf = bytes::BytesMut::new();
@@ -448,17 +482,27 @@ impl IoThread {
         let mut conn = self.conns.remove(slot);
         let _ = self.poll.registry().deregister(&mut conn.stream);
         self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
-        self.batch.events.push(Event::Closed { conn: ConnId { id: conn.id, slot: slot as u32 } });
+        self.batch.events.push(Event::Closed {
+            conn: ConnId {
+                id: conn.id,
+                slot: slot as u32,
+            },
+        });
     }
 
     fn publish_stats(&mut self, start: Instant) {
         let s = &self.shared.io[self.index];
         s.reads.fetch_add(std::mem::take(&mut self.reads), Relaxed);
-        s.writes.fetch_add(std::mem::take(&mut self.writes), Relaxed);
-        s.read_bytes.fetch_add(std::mem::take(&mut self.read_bytes), Relaxed);
-        s.written_bytes.fetch_add(std::mem::take(&mut self.written_bytes), Relaxed);
-        s.commands.fetch_add(std::mem::take(&mut self.commands), Relaxed);
-        s.busy_ns.fetch_add(start.elapsed().as_nanos() as u64, Relaxed);
+        s.writes
+            .fetch_add(std::mem::take(&mut self.writes), Relaxed);
+        s.read_bytes
+            .fetch_add(std::mem::take(&mut self.read_bytes), Relaxed);
+        s.written_bytes
+            .fetch_add(std::mem::take(&mut self.written_bytes), Relaxed);
+        s.commands
+            .fetch_add(std::mem::take(&mut self.commands), Relaxed);
+        s.busy_ns
+            .fetch_add(start.elapsed().as_nanos() as u64, Relaxed);
     }
 
     /// Stops accepting and writes what is owed, for at most a second, then returns.

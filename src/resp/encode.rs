@@ -16,7 +16,10 @@ pub fn simple(buf: &mut Vec<u8>, s: &[u8]) {
 pub fn error(buf: &mut Vec<u8>, msg: &[u8]) {
     buf.push(b'-');
     // An error line must not contain CR or LF; Redis replaces them with spaces.
-    buf.extend(msg.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+    buf.extend(
+        msg.iter()
+            .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+    );
     buf.extend_from_slice(b"\r\n");
 }
 
@@ -122,7 +125,10 @@ mod tests {
         assert_eq!(enc(|b| double(b, 2.5, true)), ",2.5\r\n");
         assert_eq!(enc(|b| double(b, 2.5, false)), "$3\r\n2.5\r\n");
         assert_eq!(enc(|b| boolean(b, true, false)), ":1\r\n");
-        assert_eq!(enc(|b| verbatim(b, b"txt", b"ab", true)), "=6\r\ntxt:ab\r\n");
+        assert_eq!(
+            enc(|b| verbatim(b, b"txt", b"ab", true)),
+            "=6\r\ntxt:ab\r\n"
+        );
         assert_eq!(enc(|b| error(b, b"ERR a\r\nb")), "-ERR a  b\r\n");
     }
 }

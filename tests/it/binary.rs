@@ -32,10 +32,19 @@ impl Proc {
             assert!(Instant::now() < deadline, "no start-up line");
             let line = lines.next().expect("a start-up line").expect("utf-8 log");
             if let Some(rest) = line.split("listening on ").nth(1) {
-                let addr = rest.split(';').next().unwrap_or_default().parse().expect("an address");
+                let addr = rest
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .parse()
+                    .expect("an address");
                 // Keep draining stderr so the server never blocks on a full pipe.
                 std::thread::spawn(move || for _ in lines {});
-                return Proc { child, addr, banner: line };
+                return Proc {
+                    child,
+                    addr,
+                    banner: line,
+                };
             }
         }
     }
@@ -110,7 +119,12 @@ fn threads_are_named() {
         let mut names = Vec::new();
         for task in std::fs::read_dir(format!("/proc/{}/task", p.child.id())).expect("proc") {
             let comm = task.expect("task").path().join("comm");
-            names.push(std::fs::read_to_string(comm).unwrap_or_default().trim().to_string());
+            names.push(
+                std::fs::read_to_string(comm)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            );
         }
         let missing: Vec<_> = ["muxis-io-0", "muxis-io-1", "muxis-main"]
             .into_iter()
@@ -119,20 +133,31 @@ fn threads_are_named() {
         if missing.is_empty() {
             return;
         }
-        assert!(Instant::now() < deadline, "{missing:?} missing in {names:?}");
+        assert!(
+            Instant::now() < deadline,
+            "{missing:?} missing in {names:?}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
 #[test]
 fn config_file_is_read_and_flags_override_it() {
-    let conf = temp_conf("ok", "# test\nport 0\nio-threads 2\nmaxclients \"77\"\ndatabases 4\n");
+    let conf = temp_conf(
+        "ok",
+        "# test\nport 0\nio-threads 2\nmaxclients \"77\"\ndatabases 4\n",
+    );
     let p = Proc::start(&["--config", conf.to_str().unwrap_or_default()]);
     assert!(p.banner.contains("io-threads 2"), "{}", p.banner);
     assert!(p.banner.contains("maxclients 77"), "{}", p.banner);
     assert!(p.banner.contains("databases 4"), "{}", p.banner);
     drop(p);
-    let p = Proc::start(&["--config", conf.to_str().unwrap_or_default(), "--io-threads", "3"]);
+    let p = Proc::start(&[
+        "--config",
+        conf.to_str().unwrap_or_default(),
+        "--io-threads",
+        "3",
+    ]);
     assert!(p.banner.contains("io-threads 3"), "{}", p.banner);
 }
 
@@ -142,20 +167,32 @@ fn unknown_directive_names_the_line() {
     let out = muxis().arg("--config").arg(&conf).output().expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(":3:") && err.contains("unknown directive 'frobnicate'"), "{err}");
+    assert!(
+        err.contains(":3:") && err.contains("unknown directive 'frobnicate'"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_values_are_clear_errors() {
-    let out = muxis().args(["--port", "0", "--io-cpus", "4000"]).output().expect("runs");
+    let out = muxis()
+        .args(["--port", "0", "--io-cpus", "4000"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("CPU 4000 is not available"), "{err}");
 
-    let out = muxis().args(["--port", "0", "--main-cpu", "4001"]).output().expect("runs");
+    let out = muxis()
+        .args(["--port", "0", "--main-cpu", "4001"])
+        .output()
+        .expect("runs");
     assert!(String::from_utf8_lossy(&out.stderr).contains("CPU 4001 is not available"));
 
-    let out = muxis().args(["--proto-max-bulk-len", "lots"]).output().expect("runs");
+    let out = muxis()
+        .args(["--proto-max-bulk-len", "lots"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("proto-max-bulk-len"));
 
@@ -165,7 +202,16 @@ fn bad_values_are_clear_errors() {
 
 #[test]
 fn pinning_to_an_available_cpu_starts() {
-    let p = Proc::start(&["--port", "0", "--io-threads", "2", "--io-cpus", "0", "--main-cpu", "0"]);
+    let p = Proc::start(&[
+        "--port",
+        "0",
+        "--io-threads",
+        "2",
+        "--io-cpus",
+        "0",
+        "--main-cpu",
+        "0",
+    ]);
     assert!(p.banner.contains("io-cpus [0]"), "{}", p.banner);
     assert_eq!(p.command(b"PING\r\n"), b"+PONG\r\n");
 }
@@ -183,7 +229,17 @@ fn address_in_use_is_a_clear_error() {
 fn help_lists_redis_named_flags() {
     let out = muxis().arg("--help").output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--bind", "--port", "--io-threads", "--io-cpus", "--main-cpu", "--maxclients", "--databases", "--loglevel", "--config"] {
+    for flag in [
+        "--bind",
+        "--port",
+        "--io-threads",
+        "--io-cpus",
+        "--main-cpu",
+        "--maxclients",
+        "--databases",
+        "--loglevel",
+        "--config",
+    ] {
         assert!(text.contains(flag), "{flag} missing from --help");
     }
 }
@@ -193,7 +249,8 @@ fn shutdown_command_exits_0() {
     let p = Proc::start(&["--port", "0"]);
     let mut s = TcpStream::connect(p.addr).expect("connects");
     s.set_read_timeout(Some(Duration::from_secs(5))).ok();
-    s.write_all(b"SET k v\r\nSHUTDOWN NOSAVE\r\n").expect("send");
+    s.write_all(b"SET k v\r\nSHUTDOWN NOSAVE\r\n")
+        .expect("send");
     let mut got = Vec::new();
     let _ = s.read_to_end(&mut got);
     assert_eq!(got, b"+OK\r\n");

@@ -114,7 +114,10 @@ impl Raw {
                 Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return out,
                 Err(e) => panic!("read failed before close: {e}"),
             }
-            assert!(Instant::now() < deadline, "server did not close the connection");
+            assert!(
+                Instant::now() < deadline,
+                "server did not close the connection"
+            );
         }
     }
 }

@@ -24,7 +24,10 @@ fn unknown_command_and_wrong_arity_keep_the_connection() {
         b"FOO bar baz\r\n",
         b"-ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' \r\n",
     );
-    c.roundtrip(b"ECHO\r\n", b"-ERR wrong number of arguments for 'echo' command\r\n");
+    c.roundtrip(
+        b"ECHO\r\n",
+        b"-ERR wrong number of arguments for 'echo' command\r\n",
+    );
     c.roundtrip(b"PING\r\n", b"+PONG\r\n");
 }
 
@@ -63,7 +66,10 @@ fn pipeline_of_10000_in_random_chunks() {
     let mut reader = c.stream;
     reader.read_exact(&mut got).expect("all replies");
     w.join().expect("writer");
-    assert!(got == expected, "replies differ from expected order/content");
+    assert!(
+        got == expected,
+        "replies differ from expected order/content"
+    );
 }
 
 /// Sends `input` on a fresh connection and expects exactly `reply`, then the close, while
@@ -74,18 +80,41 @@ fn rejects(s: &TestServer, input: &[u8], reply: &[u8]) {
     let mut c = s.raw();
     c.send(input);
     let got = c.read_to_close();
-    assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(reply));
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(reply)
+    );
     other.roundtrip(b"PING\r\n", b"+PONG\r\n");
 }
 
 #[test]
 fn bad_multibulk_lengths() {
     let s = TestServer::start();
-    rejects(&s, b"*abc\r\n", b"-ERR Protocol error: invalid multibulk length\r\n");
-    rejects(&s, b"*3000000000\r\n", b"-ERR Protocol error: invalid multibulk length\r\n");
-    rejects(&s, b"*1\r\n$-5\r\n", b"-ERR Protocol error: invalid bulk length\r\n");
-    rejects(&s, b"*1\r\n$x\r\n", b"-ERR Protocol error: invalid bulk length\r\n");
-    rejects(&s, b"*1\r\nPING\r\n", b"-ERR Protocol error: expected '$', got 'P'\r\n");
+    rejects(
+        &s,
+        b"*abc\r\n",
+        b"-ERR Protocol error: invalid multibulk length\r\n",
+    );
+    rejects(
+        &s,
+        b"*3000000000\r\n",
+        b"-ERR Protocol error: invalid multibulk length\r\n",
+    );
+    rejects(
+        &s,
+        b"*1\r\n$-5\r\n",
+        b"-ERR Protocol error: invalid bulk length\r\n",
+    );
+    rejects(
+        &s,
+        b"*1\r\n$x\r\n",
+        b"-ERR Protocol error: invalid bulk length\r\n",
+    );
+    rejects(
+        &s,
+        b"*1\r\nPING\r\n",
+        b"-ERR Protocol error: expected '$', got 'P'\r\n",
+    );
 }
 
 #[test]
@@ -101,26 +130,46 @@ fn missing_crlf_after_bulk() {
 #[test]
 fn unbalanced_quotes_in_inline() {
     let s = TestServer::start();
-    rejects(&s, b"ECHO \"abc\r\n", b"-ERR Protocol error: unbalanced quotes in request\r\n");
+    rejects(
+        &s,
+        b"ECHO \"abc\r\n",
+        b"-ERR Protocol error: unbalanced quotes in request\r\n",
+    );
 }
 
 #[test]
 fn oversized_inline_and_count_lines() {
     let s = TestServer::start();
     let long = vec![b'a'; 70 * 1024];
-    rejects(&s, &long, b"-ERR Protocol error: too big inline request\r\n");
+    rejects(
+        &s,
+        &long,
+        b"-ERR Protocol error: too big inline request\r\n",
+    );
     let mut mbulk = b"*".to_vec();
     mbulk.extend(vec![b'1'; 70 * 1024]);
-    rejects(&s, &mbulk, b"-ERR Protocol error: too big mbulk count string\r\n");
+    rejects(
+        &s,
+        &mbulk,
+        b"-ERR Protocol error: too big mbulk count string\r\n",
+    );
     let mut bulk = b"*1\r\n$".to_vec();
     bulk.extend(vec![b'1'; 70 * 1024]);
-    rejects(&s, &bulk, b"-ERR Protocol error: too big bulk count string\r\n");
+    rejects(
+        &s,
+        &bulk,
+        b"-ERR Protocol error: too big bulk count string\r\n",
+    );
 }
 
 #[test]
 fn bulk_over_proto_max_bulk_len() {
     let s = TestServer::with(|c| c.proto_max_bulk_len = 1024 * 1024);
-    rejects(&s, b"*2\r\n$4\r\nECHO\r\n$2000000\r\n", b"-ERR Protocol error: invalid bulk length\r\n");
+    rejects(
+        &s,
+        b"*2\r\n$4\r\nECHO\r\n$2000000\r\n",
+        b"-ERR Protocol error: invalid bulk length\r\n",
+    );
     // At the limit is fine.
     let mut c = s.raw();
     let big = vec![b'x'; 1024 * 1024];
@@ -138,7 +187,11 @@ fn query_over_client_query_buffer_limit() {
     while input.len() < 2 * 1024 * 1024 {
         input.extend_from_slice(b"$4\r\nabcd\r\n");
     }
-    rejects(&s, &input, b"-ERR Protocol error: query buffer limit exceeded\r\n");
+    rejects(
+        &s,
+        &input,
+        b"-ERR Protocol error: query buffer limit exceeded\r\n",
+    );
 }
 
 /// Commands before the bad input are answered first, in order; nothing after it runs.
@@ -162,7 +215,9 @@ fn binary_garbage_then_half_close_is_closed_and_server_serves_on() {
         let mut c = s.raw();
         let mut junk = Vec::new();
         for _ in 0..(seed % 3000) {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             junk.push((seed >> 33) as u8);
         }
         let _ = c.stream.write_all(&junk);

@@ -8,9 +8,15 @@ use std::process::Command;
 
 /// Whether `tool` can run; panics in CI when it cannot.
 fn have(tool: &str) -> bool {
-    let ok = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok {
-        assert!(std::env::var_os("CI").is_none(), "{tool} is missing in CI: .ci/run must install redis-tools");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is missing in CI: .ci/run must install redis-tools"
+        );
         eprintln!("SKIPPED: {tool} is not installed (apt-get install redis-tools)");
     }
     ok
@@ -63,7 +69,8 @@ fn rates(output: &str) -> Vec<(String, f64)> {
         .filter_map(|line| {
             let (name, rest) = line.trim().split_once(": ")?;
             let rps = rest.split_whitespace().next()?.parse().ok()?;
-            rest.contains("requests per second").then(|| (name.to_string(), rps))
+            rest.contains("requests per second")
+                .then(|| (name.to_string(), rps))
         })
         .collect()
 }
@@ -71,17 +78,36 @@ fn rates(output: &str) -> Vec<(String, f64)> {
 fn benchmark(s: &TestServer, pipeline: &str, n: &str) {
     let port = s.port().to_string();
     let out = Command::new("redis-benchmark")
-        .args(["-h", "127.0.0.1", "-p", &port, "-q", "-t", "ping,set,get,incr,mset"])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-q",
+            "-t",
+            "ping,set,get,incr,mset",
+        ])
         .args(["-P", pipeline, "-n", n, "-c", "20"])
         .output()
         .expect("redis-benchmark runs");
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "redis-benchmark failed: {text}");
     assert!(!text.contains("WARNING"), "redis-benchmark warned: {text}");
     let got = rates(&text);
-    for want in ["PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "MSET (10 keys)"] {
+    for want in [
+        "PING_INLINE",
+        "PING_MBULK",
+        "SET",
+        "GET",
+        "INCR",
+        "MSET (10 keys)",
+    ] {
         let rate = got.iter().find(|(n, _)| n == want).map(|(_, r)| *r);
-        assert!(rate.is_some_and(|r| r > 0.0), "{want} reported no rate: {text}");
+        assert!(
+            rate.is_some_and(|r| r > 0.0),
+            "{want} reported no rate: {text}"
+        );
     }
 }
 
@@ -95,6 +121,9 @@ fn redis_benchmark_completes_pipelined_and_not() {
     benchmark(&s, "1", "5000");
     // The server still answers and counted the keys redis-benchmark wrote.
     let mut con = s.client();
-    let v: String = redis::cmd("GET").arg("key:__rand_int__").query(&mut con).expect("GET");
+    let v: String = redis::cmd("GET")
+        .arg("key:__rand_int__")
+        .query(&mut con)
+        .expect("GET");
     assert!(!v.is_empty());
 }
