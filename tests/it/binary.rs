@@ -19,32 +19,35 @@ struct Proc {
 impl Proc {
     /// Starts the binary with `args` and waits for its "listening on" line.
     fn start(args: &[&str]) -> Proc {
-        let mut child = muxis()
+        let child = muxis()
             .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .expect("binary starts");
-        let stderr = child.stderr.take().expect("stderr piped");
+        // Owned by `Proc` at once, so any panic below still kills and reaps it.
+        let mut p = Proc {
+            child,
+            addr: ([127, 0, 0, 1], 0).into(),
+            banner: String::new(),
+        };
+        let stderr = p.child.stderr.take().expect("stderr piped");
         let mut lines = BufReader::new(stderr).lines();
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             assert!(Instant::now() < deadline, "no start-up line");
             let line = lines.next().expect("a start-up line").expect("utf-8 log");
             if let Some(rest) = line.split("listening on ").nth(1) {
-                let addr = rest
+                p.addr = rest
                     .split(';')
                     .next()
                     .unwrap_or_default()
                     .parse()
                     .expect("an address");
+                p.banner = line;
                 // Keep draining stderr so the server never blocks on a full pipe.
                 std::thread::spawn(move || for _ in lines {});
-                return Proc {
-                    child,
-                    addr,
-                    banner: line,
-                };
+                return p;
             }
         }
     }
