@@ -20,7 +20,12 @@ pub struct ExpireStats {
 impl Db {
     /// Runs sampling rounds on this database until few sampled keys are expired or
     /// `deadline` passes. `rand` supplies random numbers.
-    pub fn active_expire(&mut self, now: u64, deadline: Instant, mut rand: impl FnMut() -> u64) -> ExpireStats {
+    pub fn active_expire(
+        &mut self,
+        now: u64,
+        deadline: Instant,
+        mut rand: impl FnMut() -> u64,
+    ) -> ExpireStats {
         let mut stats = ExpireStats::default();
         loop {
             let n = self.volatile_len();
@@ -70,7 +75,11 @@ mod tests {
     fn reclaims_expired_keys_and_keeps_live_ones() {
         let mut db = Db::new();
         for i in 0..1000u32 {
-            let at = if i % 2 == 0 { Some(10) } else { Some(1_000_000) };
+            let at = if i % 2 == 0 {
+                Some(10)
+            } else {
+                Some(1_000_000)
+            };
             db.set(&i.to_be_bytes(), Value::str(b"v"), at);
         }
         db.set(b"forever", Value::str(b"v"), None);
