@@ -1,5 +1,305 @@
-//! (placeholder: being written)
+//! Keyspace commands (Redis's "generic" group): DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN,
+//! RENAME, RENAMENX, RANDOMKEY, COPY, TOUCH. The TTL commands live in `expire.rs`.
+//!
+//! Handlers parse arguments and write replies; the keyspace work is `Db`'s. Lookups that
+//! Redis makes with `lookupKeyRead` count toward `keyspace_hits`/`keyspace_misses`; write
+//! lookups (DEL, RENAME...) and whole-keyspace walks (KEYS, SCAN) do not.
 
-use crate::engine::table::Command;
+use crate::engine::ctx::Ctx;
+use crate::engine::table::{Command, flag::*};
+use crate::error;
+use crate::util::glob::glob_match;
+use bytes::Bytes;
 
-pub const COMMANDS: &[Command] = &[];
+const SAME_OBJECT: &str = "ERR source and destination objects are the same";
+const INVALID_CURSOR: &str = "ERR invalid cursor";
+/// SCAN's default COUNT.
+const SCAN_COUNT: usize = 10;
+
+#[rustfmt::skip]
+pub const COMMANDS: &[Command] = &[
+    Command::new("del", -2, WRITE, del, "generic", "1.0.0", "Deletes one or more keys.", "key [key ...]").keys(1, -1, 1),
+    Command::new("unlink", -2, WRITE | FAST, unlink, "generic", "4.0.0", "Asynchronously deletes one or more keys.", "key [key ...]").keys(1, -1, 1),
+    Command::new("exists", -2, READONLY | FAST, exists, "generic", "1.0.0", "Determines whether one or more keys exist.", "key [key ...]").keys(1, -1, 1),
+    Command::new("type", 2, READONLY | FAST, type_, "generic", "1.0.0", "Determines the type of value stored at a key.", "key").keys(1, 1, 1),
+    Command::new("keys", 2, READONLY, keys, "generic", "1.0.0", "Returns all key names that match a pattern.", "pattern"),
+    Command::new("scan", -2, READONLY, scan, "generic", "2.8.0", "Iterates over the key names in the database.", "cursor [MATCH pattern] [COUNT count] [TYPE type]"),
+    Command::new("rename", 3, WRITE, rename, "generic", "1.0.0", "Renames a key and overwrites the destination.", "key newkey").keys(1, 2, 1),
+    Command::new("renamenx", 3, WRITE | FAST, renamenx, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist.", "key newkey").keys(1, 2, 1),
+    Command::new("randomkey", 1, READONLY, randomkey, "generic", "1.0.0", "Returns a random key name from the database.", ""),
+    Command::new("copy", -3, WRITE | DENYOOM, copy, "generic", "6.2.0", "Copies the value of a key to a new key.", "source destination [DB destination-db] [REPLACE]").keys(1, 2, 1),
+    Command::new("touch", -2, READONLY | FAST, touch, "generic", "3.2.1", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", "key [key ...]").keys(1, -1, 1),
+];
+
+/// Counts a read lookup in the keyspace hit/miss statistics, as Redis's `lookupKeyRead`.
+pub(super) fn count_lookup(ctx: &mut Ctx, hit: bool) {
+    if hit {
+        ctx.srv.stats.keyspace_hits += 1;
+    } else {
+        ctx.srv.stats.keyspace_misses += 1;
+    }
+}
+
+/// ```text
+/// DEL key [key ...]
+/// ```
+fn del(ctx: &mut Ctx) {
+    del_generic(ctx);
+}
+
+/// ```text
+/// UNLINK key [key ...]
+/// ```
+/// Values are freed in place: nothing here is big enough to need a background thread yet.
+fn unlink(ctx: &mut Ctx) {
+    del_generic(ctx);
+}
+
+/// Deletes every named key; replies with how many existed (a repeated key counts once).
+fn del_generic(ctx: &mut Ctx) {
+    let now = ctx.now();
+    let mut deleted = 0;
+    for key in &ctx.argv[1..] {
+        if ctx.srv.dbs[ctx.db].delete(key, now).is_some() {
+            deleted += 1;
+        }
+    }
+    ctx.out.int(deleted);
+}
+
+/// ```text
+/// EXISTS key [key ...]
+/// ```
+/// A key named twice counts twice, as in Redis.
+fn exists(ctx: &mut Ctx) {
+    let n = count_existing(ctx);
+    ctx.out.int(n);
+}
+
+/// ```text
+/// TOUCH key [key ...]
+/// ```
+/// There is no LRU clock to update, so TOUCH is EXISTS.
+fn touch(ctx: &mut Ctx) {
+    let n = count_existing(ctx);
+    ctx.out.int(n);
+}
+
+/// How many of the named keys are live, counting each lookup as a hit or a miss.
+fn count_existing(ctx: &mut Ctx) -> i64 {
+    let now = ctx.now();
+    let mut n = 0;
+    for i in 1..ctx.argv.len() {
+        let hit = ctx.srv.dbs[ctx.db].contains(&ctx.argv[i], now);
+        count_lookup(ctx, hit);
+        n += i64::from(hit);
+    }
+    n
+}
+
+/// ```text
+/// TYPE key
+/// ```
+fn type_(ctx: &mut Ctx) {
+    let now = ctx.now();
+    let name = ctx.srv.dbs[ctx.db]
+        .get(&ctx.argv[1], now)
+        .map(|e| e.value.type_name());
+    count_lookup(ctx, name.is_some());
+    ctx.out.simple(name.unwrap_or("none"));
+}
+
+/// ```text
+/// KEYS pattern
+/// ```
+/// Expired keys are left out but not reclaimed, as Redis 7.0's `keyIsExpired` check.
+fn keys(ctx: &mut Ctx) {
+    let now = ctx.now();
+    let pattern = &ctx.argv[1];
+    // The matcher does not let `*` match the empty key; Redis skips it for a plain `*`.
+    let all = pattern.as_ref() == b"*";
+    let found: Vec<Bytes> = ctx.srv.dbs[ctx.db]
+        .iter(now)
+        .filter(|(k, _)| all || glob_match(pattern, k, false))
+        .map(|(k, _)| k.clone())
+        .collect();
+    ctx.out.bulks(found.iter().map(|k| k.as_ref()));
+}
+
+/// ```text
+/// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+/// ```
+/// The cursor is a table position (see `db/scan.rs` for the guarantee); COUNT is how many
+/// positions one call visits.
+fn scan(ctx: &mut Ctx) {
+    let Some(cursor) = parse_cursor(&ctx.argv[1]) else {
+        return ctx.error(INVALID_CURSOR);
+    };
+    let mut count = SCAN_COUNT;
+    let mut pattern: Option<&[u8]> = None;
+    let mut type_name: Option<&[u8]> = None;
+    let argv = ctx.argv;
+    let mut i = 2;
+    while i < argv.len() {
+        let Some(value) = argv.get(i + 1) else {
+            return ctx.error(error::SYNTAX);
+        };
+        let opt = &argv[i];
+        if opt.eq_ignore_ascii_case(b"count") {
+            let Some(n) = crate::util::number::parse_i64(value) else {
+                return ctx.error(error::NOT_INTEGER);
+            };
+            if n < 1 {
+                return ctx.error(error::SYNTAX);
+            }
+            count = usize::try_from(n).unwrap_or(usize::MAX);
+        } else if opt.eq_ignore_ascii_case(b"match") {
+            // A plain `*` matches everything, the empty key included.
+            pattern = (value.as_ref() != b"*").then_some(&value[..]);
+        } else if opt.eq_ignore_ascii_case(b"type") {
+            type_name = Some(value);
+        } else {
+            return ctx.error(error::SYNTAX);
+        }
+        i += 2;
+    }
+    let now = ctx.now();
+    let mut found: Vec<Bytes> = Vec::new();
+    let mut typed = 0u64;
+    let next = ctx.srv.dbs[ctx.db].scan_reclaim(cursor, count, now, |k, e| {
+        if pattern.is_some_and(|p| !glob_match(p, k, false)) {
+            return;
+        }
+        if let Some(t) = type_name {
+            // Redis looks the key up to learn its type: a counted read.
+            typed += 1;
+            if !t.eq_ignore_ascii_case(e.value.type_name().as_bytes()) {
+                return;
+            }
+        }
+        found.push(k.clone());
+    });
+    ctx.srv.stats.keyspace_hits += typed;
+    ctx.out.array(2);
+    ctx.out.bulk(next.to_string().as_bytes());
+    ctx.out.bulks(found.iter().map(|k| k.as_ref()));
+}
+
+/// Parses a SCAN cursor as Redis does with `strtoul`: decimal with an optional sign (a
+/// negative value wraps), no leading space, nothing after the digits, no overflow. The C
+/// string ends at the first NUL, and an empty one is cursor 0.
+fn parse_cursor(arg: &[u8]) -> Option<u64> {
+    let s = arg.split(|&b| b == 0).next().unwrap_or_default();
+    let Some(&first) = s.first() else {
+        return Some(0);
+    };
+    let (negative, digits) = match first {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &d in digits {
+        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    Some(if negative { n.wrapping_neg() } else { n })
+}
+
+/// ```text
+/// RENAME key newkey
+/// ```
+fn rename(ctx: &mut Ctx) {
+    rename_generic(ctx, false);
+}
+
+/// ```text
+/// RENAMENX key newkey
+/// ```
+fn renamenx(ctx: &mut Ctx) {
+    rename_generic(ctx, true);
+}
+
+/// Moves the key with its TTL. `nx`: only when the destination does not exist, replying 1
+/// or 0 instead of OK. A missing source is an error even when both names are the same.
+fn rename_generic(ctx: &mut Ctx, nx: bool) {
+    let now = ctx.now();
+    let (from, to) = (&ctx.argv[1], &ctx.argv[2]);
+    let db = &mut ctx.srv.dbs[ctx.db];
+    if !db.contains(from, now) {
+        return ctx.error(error::NO_SUCH_KEY);
+    }
+    if nx && from != to && db.contains(to, now) {
+        return ctx.out.int(0);
+    }
+    db.rename(from, to, now);
+    if nx {
+        // Renaming a key to itself is a no-op that RENAMENX reports as "not renamed".
+        ctx.out.int(i64::from(from != to));
+    } else {
+        ctx.out.ok();
+    }
+}
+
+/// ```text
+/// RANDOMKEY
+/// ```
+fn randomkey(ctx: &mut Ctx) {
+    let now = ctx.now();
+    let srv = &mut *ctx.srv;
+    let rng = &mut srv.rng;
+    match srv.dbs[ctx.db].random_key(now, || rng.next_u64()) {
+        Some(key) => ctx.out.bulk(&key),
+        None => ctx.out.null(),
+    }
+}
+
+/// ```text
+/// COPY source destination [DB destination-db] [REPLACE]
+/// ```
+/// The copy keeps the source's TTL. Values are immutable or deep-cloned, so the copy never
+/// shares state with the source.
+fn copy(ctx: &mut Ctx) {
+    let mut dst_db = ctx.db;
+    let mut replace = false;
+    let mut i = 3;
+    while i < ctx.argv.len() {
+        let opt = &ctx.argv[i];
+        if opt.eq_ignore_ascii_case(b"replace") {
+            replace = true;
+        } else if opt.eq_ignore_ascii_case(b"db") && i + 1 < ctx.argv.len() {
+            // getIntFromObjectOrReply: a 32-bit integer, then a range check.
+            let Some(n) = crate::util::number::parse_i64(&ctx.argv[i + 1])
+                .and_then(|n| i32::try_from(n).ok())
+            else {
+                return ctx.error(error::NOT_INTEGER);
+            };
+            match usize::try_from(n) {
+                Ok(n) if n < ctx.srv.dbs.len() => dst_db = n,
+                _ => return ctx.error(error::DB_INDEX),
+            }
+            i += 1;
+        } else {
+            return ctx.error(error::SYNTAX);
+        }
+        i += 1;
+    }
+    let (key, newkey) = (&ctx.argv[1], &ctx.argv[2]);
+    if dst_db == ctx.db && key == newkey {
+        return ctx.error(SAME_OBJECT);
+    }
+    let now = ctx.now();
+    let entry = ctx.srv.dbs[ctx.db].get(key, now).cloned();
+    count_lookup(ctx, entry.is_some());
+    let Some(entry) = entry else {
+        return ctx.out.int(0);
+    };
+    let copied = ctx.srv.dbs[dst_db].put(newkey, entry, replace, now);
+    ctx.out.int(i64::from(copied));
+}
+
+#[cfg(test)]
+#[path = "keys_tests.rs"]
+pub(super) mod tests;

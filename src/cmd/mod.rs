@@ -7,6 +7,7 @@ pub mod client;
 pub mod command;
 pub mod config;
 pub mod connection;
+pub mod expire;
 pub mod info;
 pub mod keys;
 pub mod server;
@@ -23,4 +24,5 @@ pub const FAMILIES: &[&[Command]] = &[
     command::COMMANDS,
     strings::COMMANDS,
     keys::COMMANDS,
+    expire::COMMANDS,
 ];

@@ -2,9 +2,9 @@
 //!
 //! Both are `IndexMap`s so that a random key (RANDOMKEY, active expiry sampling) is O(1) and
 //! SCAN can walk by position. Removal is `swap_remove`, which moves the last entry into the
-//! hole; SCAN therefore walks positions from the end downwards, so an entry moved by a
-//! removal is either already seen or still ahead, and every key present for the whole scan is
-//! returned at least once, as Redis guarantees.
+//! hole; SCAN (`scan.rs`) therefore walks positions from the end downwards, so an entry moved
+//! by a removal is either already seen or still ahead, and every key present for the whole
+//! scan is returned at least once, as Redis guarantees.
 //!
 //! Time is passed in (`now`, Unix milliseconds), so tests can drive expiry with any clock.
 
@@ -21,14 +21,14 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn expired(&self, now: u64) -> bool {
+    pub(super) fn expired(&self, now: u64) -> bool {
         self.expire_at.is_some_and(|t| t <= now)
     }
 }
 
 #[derive(Debug, Default)]
 pub struct Db {
-    map: IndexMap<Bytes, Entry, RandomState>,
+    pub(super) map: IndexMap<Bytes, Entry, RandomState>,
     /// Keys with an expiry, for active expiry sampling.
     volatile: IndexSet<Bytes, RandomState>,
     /// Keys removed because they expired (lazily or actively).
@@ -167,17 +167,54 @@ impl Db {
         true
     }
 
+    /// The expiry of a live key: `None` if the key is missing, `Some(None)` if it has no TTL.
+    pub fn expiry(&mut self, key: &[u8], now: u64) -> Option<Option<u64>> {
+        self.get(key, now).map(|e| e.expire_at)
+    }
+
+    /// Moves a live key with its TTL to `to`, replacing what `to` held (value and TTL), as
+    /// RENAME. Returns false if `from` is missing; renaming a key to itself changes nothing.
+    pub fn rename(&mut self, from: &[u8], to: &[u8], now: u64) -> bool {
+        if !self.expire_if_needed(from, now) {
+            return false;
+        }
+        if from == to {
+            return true;
+        }
+        // Reclaim an expired destination first, so it is counted as expired, as Redis's
+        // lookupKeyWrite of the destination does.
+        self.expire_if_needed(to, now);
+        let Some(entry) = self.remove(from) else {
+            return false;
+        };
+        self.set(to, entry.value, entry.expire_at);
+        true
+    }
+
+    /// Stores `entry` (value and TTL) under `key` unless a live key is there and `replace`
+    /// is false. Returns whether it stored. The destination half of COPY, whose source may
+    /// be another database.
+    pub fn put(&mut self, key: &[u8], entry: Entry, replace: bool, now: u64) -> bool {
+        if self.contains(key, now) && !replace {
+            return false;
+        }
+        self.set(key, entry.value, entry.expire_at);
+        true
+    }
+
     /// Removes every key.
     pub fn clear(&mut self) {
         self.map = IndexMap::default();
         self.volatile = IndexSet::default();
     }
 
-    /// A uniformly random live key, reclaiming expired keys it draws.
+    /// A uniformly random live key, reclaiming the expired keys it draws.
+    ///
+    /// Like Redis's `dbRandomKey` on a master, it keeps drawing until it finds a live key:
+    /// every failed draw removes a key, so it ends after at most `len() + 1` draws, and a
+    /// database holding only expired keys comes out empty (`None`).
     pub fn random_key(&mut self, now: u64, mut rand: impl FnMut() -> u64) -> Option<Bytes> {
-        // Bounded, so a database of only expired keys cannot loop for long: Redis gives up
-        // after 100 tries too and returns the last (expired) key. We reclaim as we go instead.
-        for _ in 0..100 {
+        loop {
             if self.map.is_empty() {
                 return None;
             }
@@ -190,35 +227,6 @@ impl Db {
             self.remove(&k);
             self.expired += 1;
         }
-        None
-    }
-
-    /// One SCAN step: visits up to `count` positions below `cursor` (0 = start), calling
-    /// `visit` with each live key and entry. Returns the next cursor, 0 when done.
-    pub fn scan(
-        &self,
-        cursor: u64,
-        count: usize,
-        now: u64,
-        mut visit: impl FnMut(&Bytes, &Entry),
-    ) -> u64 {
-        let len = self.map.len() as u64;
-        let mut pos = if cursor == 0 || cursor > len {
-            len
-        } else {
-            cursor
-        };
-        let mut visited = 0;
-        while pos > 0 && visited < count {
-            pos -= 1;
-            visited += 1;
-            if let Some((k, e)) = self.map.get_index(pos as usize)
-                && !e.expired(now)
-            {
-                visit(k, e);
-            }
-        }
-        pos
     }
 
     /// Every live key and entry, in table order.
@@ -271,32 +279,120 @@ mod tests {
     }
 
     #[test]
-    fn scan_returns_every_stable_key_despite_removals() {
+    fn random_key_is_uniform_enough_and_skips_expired() {
         let mut db = Db::new();
-        for i in 0..1000 {
+        let mut x = 7u64;
+        let mut rand = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 11
+        };
+        assert_eq!(db.random_key(0, &mut rand), None);
+        for i in 0..4 {
             db.set(format!("k{i}").as_bytes(), s("v"), None);
         }
-        let mut seen = std::collections::HashSet::new();
-        let mut cursor = 0;
-        let mut round = 0;
-        loop {
-            cursor = db.scan(cursor, 10, 0, |k, _| {
-                seen.insert(k.clone());
-            });
-            // Remove keys that are not part of the stable set while scanning.
-            round += 1;
-            if round % 3 == 0 {
-                db.delete(format!("k{}", round * 7 % 1000).as_bytes(), 0);
-            }
-            if cursor == 0 {
-                break;
-            }
+        let mut hist = std::collections::HashMap::new();
+        for _ in 0..4000 {
+            *hist
+                .entry(db.random_key(0, &mut rand).expect("a key"))
+                .or_insert(0) += 1;
         }
+        assert_eq!(hist.len(), 4);
+        assert!(hist.values().all(|&n| n > 800), "{hist:?}");
+        // 1000 expired keys and one live one: always the live one, never giving up.
+        let mut db = Db::new();
         for i in 0..1000 {
-            let k = format!("k{i}");
-            if db.contains(k.as_bytes(), 0) {
-                assert!(seen.contains(k.as_bytes()), "{k} missed");
-            }
+            db.set(format!("x{i}").as_bytes(), s("v"), Some(10));
         }
+        db.set(b"live", s("v"), None);
+        assert_eq!(db.random_key(10, &mut rand).as_deref(), Some(&b"live"[..]));
+        db.delete(b"live", 10);
+        assert_eq!(db.random_key(10, &mut rand), None);
+        assert_eq!((db.len(), db.volatile_len()), (0, 0));
+        assert_eq!(db.expired, 1000);
+    }
+
+    #[test]
+    fn rename_moves_entry_and_ttl_bookkeeping() {
+        let mut db = Db::new();
+        db.set(b"a", s("1"), Some(500));
+        db.set(b"b", s("2"), None);
+        assert!(db.rename(b"a", b"b", 0));
+        assert_eq!(db.get(b"b", 0).map(|e| e.expire_at), Some(Some(500)));
+        assert!(!db.contains(b"a", 0));
+        assert_eq!((db.len(), db.volatile_len()), (1, 1));
+        // Back onto a key with a TTL: the source's lack of TTL wins.
+        db.set(b"c", s("3"), None);
+        assert!(db.rename(b"c", b"b", 0));
+        assert_eq!(db.expiry(b"b", 0), Some(None));
+        assert_eq!((db.len(), db.volatile_len()), (1, 0));
+        assert!(db.rename(b"b", b"b", 0), "onto itself");
+        assert_eq!(db.get(b"b", 0).map(|e| e.value.clone()), Some(s("3")));
+        assert!(!db.rename(b"nope", b"b", 0));
+        // An expired source is missing; an expired destination is reclaimed and counted.
+        db.set(b"old", s("x"), Some(5));
+        assert!(!db.rename(b"old", b"b", 5));
+        db.set(b"d", s("4"), Some(5));
+        assert!(db.rename(b"b", b"d", 5));
+        assert_eq!(db.expired, 2);
+        assert_eq!((db.len(), db.volatile_len()), (1, 0));
+    }
+
+    #[test]
+    fn put_respects_replace_and_copies_ttl() {
+        let mut src = Db::new();
+        let mut dst = Db::new();
+        src.set(b"a", s("1"), Some(900));
+        let e = src.get(b"a", 0).cloned().expect("live");
+        assert!(dst.put(b"a", e.clone(), false, 0));
+        assert_eq!(dst.expiry(b"a", 0), Some(Some(900)));
+        assert_eq!(dst.volatile_len(), 1);
+        assert!(!dst.put(
+            b"a",
+            Entry {
+                value: s("2"),
+                expire_at: None
+            },
+            false,
+            0
+        ));
+        assert!(dst.put(
+            b"a",
+            Entry {
+                value: s("2"),
+                expire_at: None
+            },
+            true,
+            0
+        ));
+        assert_eq!(
+            dst.get(b"a", 0),
+            Some(&Entry {
+                value: s("2"),
+                expire_at: None
+            })
+        );
+        assert_eq!(dst.volatile_len(), 0);
+        // An expired destination does not block.
+        dst.set(b"z", s("old"), Some(5));
+        assert!(dst.put(b"z", e, false, 5));
+        assert_eq!(
+            src.get(b"a", 0).map(|e| e.value.clone()),
+            Some(s("1")),
+            "source untouched"
+        );
+    }
+
+    #[test]
+    fn expiry_reports_missing_persistent_and_volatile() {
+        let mut db = Db::new();
+        assert_eq!(db.expiry(b"k", 0), None);
+        db.set(b"k", s("v"), None);
+        assert_eq!(db.expiry(b"k", 0), Some(None));
+        db.set_expire(b"k", Some(10), 0);
+        assert_eq!(db.expiry(b"k", 9), Some(Some(10)));
+        assert_eq!(db.expiry(b"k", 10), None);
+        assert_eq!((db.len(), db.volatile_len()), (0, 0));
     }
 }

@@ -4,6 +4,7 @@
 
 mod expire;
 mod keyspace;
+mod scan;
 mod value;
 
 pub use expire::{ExpireStats, budget as expire_budget};
