@@ -121,7 +121,7 @@ impl Executor {
         for event in batch.events.drain(..) {
             match event {
                 Event::Open { conn, info } => {
-                    let client = Client::new(conn, thread, info, Instant::now());
+                    let client = Client::new(conn, thread, info, self.srv.clock);
                     self.srv.clients.insert(conn.id, client);
                 }
                 Event::Closed { conn } => {
@@ -168,7 +168,7 @@ impl Executor {
         }
         let target = client.target();
         let db = client.db;
-        client.last_active = Instant::now();
+        client.last_active = self.srv.clock;
         match cmd {
             Resolved::Known(i) => {
                 let command = TABLE.get(i);

@@ -22,6 +22,8 @@ pub struct Server {
     /// Unix time in milliseconds, refreshed once per batch: every command of a batch sees
     /// the same clock, as Redis caches it per command.
     pub now_ms: u64,
+    /// The monotonic clock, refreshed with `now_ms` (client idle times).
+    pub clock: Instant,
     pub started: Instant,
     pub rng: Rng,
     /// Set by SHUTDOWN (or a signal): the executor stops after this round.
@@ -42,6 +44,7 @@ impl Server {
             shared,
             stats: ExecStats::default(),
             now_ms: unix_ms(),
+            clock: Instant::now(),
             started: Instant::now(),
             rng: Rng::new(seed),
             shutdown: false,
@@ -51,6 +54,7 @@ impl Server {
 
     pub fn refresh_clock(&mut self) {
         self.now_ms = unix_ms();
+        self.clock = Instant::now();
     }
 }
 
