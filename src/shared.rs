@@ -27,6 +27,73 @@ pub struct IoStats {
     pub wakes_skipped: AtomicU64,
 }
 
+/// A copy of one I/O thread's counters (or their sum over every thread), for INFO.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct IoSnapshot {
+    pub clients: usize,
+    pub reads: u64,
+    pub writes: u64,
+    pub read_bytes: u64,
+    pub written_bytes: u64,
+    pub commands: u64,
+    pub batches: u64,
+    pub busy_ns: u64,
+    pub wakes_sent: u64,
+    pub wakes_skipped: u64,
+}
+
+impl IoSnapshot {
+    /// Adds `other`'s counters to these, saturating (a sum for INFO must never wrap or panic).
+    pub fn add(&mut self, other: &IoSnapshot) {
+        self.clients = self.clients.saturating_add(other.clients);
+        self.reads = self.reads.saturating_add(other.reads);
+        self.writes = self.writes.saturating_add(other.writes);
+        self.read_bytes = self.read_bytes.saturating_add(other.read_bytes);
+        self.written_bytes = self.written_bytes.saturating_add(other.written_bytes);
+        self.commands = self.commands.saturating_add(other.commands);
+        self.batches = self.batches.saturating_add(other.batches);
+        self.busy_ns = self.busy_ns.saturating_add(other.busy_ns);
+        self.wakes_sent = self.wakes_sent.saturating_add(other.wakes_sent);
+        self.wakes_skipped = self.wakes_skipped.saturating_add(other.wakes_skipped);
+    }
+}
+
+impl IoStats {
+    pub fn snapshot(&self) -> IoSnapshot {
+        IoSnapshot {
+            clients: self.clients.load(Relaxed),
+            reads: self.reads.load(Relaxed),
+            writes: self.writes.load(Relaxed),
+            read_bytes: self.read_bytes.load(Relaxed),
+            written_bytes: self.written_bytes.load(Relaxed),
+            commands: self.commands.load(Relaxed),
+            batches: self.batches.load(Relaxed),
+            busy_ns: self.busy_ns.load(Relaxed),
+            wakes_sent: self.wakes_sent.load(Relaxed),
+            wakes_skipped: self.wakes_skipped.load(Relaxed),
+        }
+    }
+
+    /// Zeroes the statistics (not `clients`, a gauge, nor `wake_pending`, a protocol flag).
+    /// The owning thread adds its per-round deltas with `fetch_add`, so a store of zero here
+    /// loses at most the round in flight.
+    fn reset(&self) {
+        for c in [
+            &self.reads,
+            &self.writes,
+            &self.read_bytes,
+            &self.written_bytes,
+            &self.commands,
+            &self.batches,
+            &self.busy_ns,
+            &self.wakes_sent,
+            &self.wakes_skipped,
+        ] {
+            c.store(0, Relaxed);
+        }
+    }
+}
+
 /// Limits the I/O threads enforce; `CONFIG SET` updates them.
 #[derive(Debug)]
 pub struct Limits {
@@ -69,6 +136,24 @@ impl Shared {
     /// Clients connected over all I/O threads.
     pub fn clients(&self) -> usize {
         self.io.iter().map(|s| s.clients.load(Relaxed)).sum()
+    }
+
+    /// Every I/O thread's counters summed.
+    pub fn io_totals(&self) -> IoSnapshot {
+        let mut total = IoSnapshot::default();
+        for s in &self.io {
+            total.add(&s.snapshot());
+        }
+        total
+    }
+
+    /// Zeroes the counters `CONFIG RESETSTAT` resets (Redis's `resetServerStats`).
+    pub fn reset_stats(&self) {
+        for s in &self.io {
+            s.reset();
+        }
+        self.rejected.store(0, Relaxed);
+        self.total_connections.store(0, Relaxed);
     }
 
     /// The I/O thread with the fewest clients (the lowest index on ties).

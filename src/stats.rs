@@ -19,6 +19,11 @@ pub struct ExecStats {
     samples: VecDeque<(Instant, u64)>,
     /// The last sampled busy time, to compute a busy % over the sample window.
     busy_samples: VecDeque<(Instant, u64)>,
+    /// When counting started (server start or the last CONFIG RESETSTAT): the I/O threads'
+    /// busy % is their busy time over the time since then.
+    pub since: Instant,
+    /// The highest resident memory INFO has seen, bytes (`used_memory_peak`).
+    pub peak_memory: u64,
 }
 
 impl Default for ExecStats {
@@ -31,6 +36,8 @@ impl Default for ExecStats {
             busy_ns: 0,
             samples: VecDeque::with_capacity(SAMPLES),
             busy_samples: VecDeque::with_capacity(SAMPLES),
+            since: Instant::now(),
+            peak_memory: 0,
         }
     }
 }
@@ -62,9 +69,22 @@ impl ExecStats {
         self.batches = 0;
         self.keyspace_hits = 0;
         self.keyspace_misses = 0;
+        self.busy_ns = 0;
         self.samples.clear();
         self.busy_samples.clear();
+        self.since = Instant::now();
+        self.peak_memory = 0;
     }
+
+    /// Commands per executor batch (one batch is one I/O thread's poll round).
+    pub fn avg_batch(&self) -> f64 {
+        ratio(self.commands, self.batches)
+    }
+}
+
+/// `a / b`, 0 when `b` is 0.
+pub fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 fn rate(samples: &VecDeque<(Instant, u64)>) -> u64 {

@@ -1,1 +1,423 @@
-//! INFO rendering (placeholder: being written).
+//! INFO rendering: the `# Section` / `field:value` text Redis clients parse.
+//!
+//! Field names and formats are Redis 7.0's, so tools that read INFO (redis-cli, exporters,
+//! client libraries checking `redis_version` or `role`) work unchanged. Sections we have
+//! nothing for are left out, as Redis leaves out an unknown section. `threads` is ours: one
+//! line per I/O thread plus the executor, the numbers that tuning needs.
+//!
+//! Reads the executor's state and the shared atomics; never touches a socket.
+
+use crate::engine::state::Server;
+use crate::shared::IoSnapshot;
+use crate::stats::ratio;
+use bytes::Bytes;
+use std::fmt::Write;
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The Redis version we report: clients switch features on it, and we follow 7.0.
+pub const REDIS_VERSION: &str = "7.0.15";
+
+/// One INFO section: its name as asked for (lower case), its header, and its renderer.
+struct Section {
+    name: &'static str,
+    title: &'static str,
+    render: fn(&mut String, &mut Server),
+}
+
+/// Every section, in the order Redis prints them; `threads` (ours) last.
+const SECTIONS: &[Section] = &[
+    Section {
+        name: "server",
+        title: "Server",
+        render: server,
+    },
+    Section {
+        name: "clients",
+        title: "Clients",
+        render: clients,
+    },
+    Section {
+        name: "memory",
+        title: "Memory",
+        render: memory,
+    },
+    Section {
+        name: "persistence",
+        title: "Persistence",
+        render: persistence,
+    },
+    Section {
+        name: "stats",
+        title: "Stats",
+        render: stats,
+    },
+    Section {
+        name: "replication",
+        title: "Replication",
+        render: replication,
+    },
+    Section {
+        name: "cluster",
+        title: "Cluster",
+        render: cluster,
+    },
+    Section {
+        name: "keyspace",
+        title: "Keyspace",
+        render: keyspace,
+    },
+    Section {
+        name: "threads",
+        title: "Threads",
+        render: threads,
+    },
+];
+
+/// Renders the sections `args` ask for (none, `default`, `all` or `everything` = every one).
+/// Names are case-insensitive; unknown ones add nothing.
+pub fn render(srv: &mut Server, args: &[Bytes]) -> String {
+    let mut wanted = [args.is_empty(); SECTIONS.len()];
+    for arg in args {
+        let all = [&b"default"[..], b"all", b"everything"]
+            .iter()
+            .any(|n| arg.eq_ignore_ascii_case(n));
+        for (i, s) in SECTIONS.iter().enumerate() {
+            wanted[i] |= all || arg.eq_ignore_ascii_case(s.name.as_bytes());
+        }
+    }
+    let mut out = String::with_capacity(4096);
+    for (i, s) in SECTIONS.iter().enumerate() {
+        if !wanted[i] {
+            continue;
+        }
+        // Sections are separated by an empty line, as Redis does.
+        if !out.is_empty() {
+            out.push_str("\r\n");
+        }
+        out.push_str("# ");
+        out.push_str(s.title);
+        out.push_str("\r\n");
+        (s.render)(&mut out, srv);
+    }
+    out
+}
+
+/// Appends `name:value\r\n`.
+macro_rules! field {
+    ($out:expr, $name:expr, $($arg:tt)*) => {{
+        let _ = write!($out, "{}:", $name);
+        let _ = write!($out, $($arg)*);
+        $out.push_str("\r\n");
+    }};
+}
+
+fn server(out: &mut String, srv: &mut Server) {
+    let uptime = srv.started.elapsed().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    field!(out, "redis_version", "{REDIS_VERSION}");
+    field!(out, "muxis_version", "{}", env!("CARGO_PKG_VERSION"));
+    field!(out, "redis_git_sha1", "00000000");
+    field!(out, "redis_git_dirty", "0");
+    field!(out, "redis_build_id", "0");
+    field!(out, "redis_mode", "standalone");
+    field!(out, "os", "{}", os_name());
+    field!(out, "arch_bits", "{}", usize::BITS);
+    field!(out, "monotonic_clock", "POSIX clock_gettime");
+    field!(out, "multiplexing_api", "epoll");
+    field!(out, "process_id", "{}", std::process::id());
+    field!(out, "process_supervised", "no");
+    field!(out, "run_id", "{}", run_id());
+    field!(out, "tcp_port", "{}", srv.addr.port());
+    field!(out, "server_time_usec", "{}", now.as_micros());
+    field!(out, "uptime_in_seconds", "{uptime}");
+    field!(out, "uptime_in_days", "{}", uptime / 86_400);
+    field!(out, "hz", "{}", srv.config.hz);
+    field!(out, "configured_hz", "{}", srv.config.hz);
+    // Redis's LRU clock: seconds, 24 bits.
+    field!(out, "lru_clock", "{}", now.as_secs() & ((1 << 24) - 1));
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    field!(out, "executable", "{exe}");
+    let file = srv.config.config_file.as_ref().map(|p| {
+        std::fs::canonicalize(p)
+            .unwrap_or_else(|_| p.clone())
+            .display()
+            .to_string()
+    });
+    field!(out, "config_file", "{}", file.unwrap_or_default());
+    // Our I/O threads always do the reads and writes.
+    field!(out, "io_threads_active", "1");
+}
+
+fn clients(out: &mut String, srv: &mut Server) {
+    field!(out, "connected_clients", "{}", srv.clients.len());
+    field!(out, "cluster_connections", "0");
+    field!(out, "maxclients", "{}", srv.config.maxclients);
+    field!(out, "client_recent_max_input_buffer", "0");
+    field!(out, "client_recent_max_output_buffer", "0");
+    field!(out, "blocked_clients", "0");
+    field!(out, "tracking_clients", "0");
+    field!(out, "clients_in_timeout_table", "0");
+}
+
+fn memory(out: &mut String, srv: &mut Server) {
+    // The whole process's resident memory stands in for Redis's allocator count: we have no
+    // counting allocator, and RSS is what the operator pays for.
+    let used = rss_bytes();
+    srv.stats.peak_memory = srv.stats.peak_memory.max(used);
+    let peak = srv.stats.peak_memory;
+    let system = total_system_memory();
+    field!(out, "used_memory", "{used}");
+    field!(out, "used_memory_human", "{}", human(used));
+    field!(out, "used_memory_rss", "{used}");
+    field!(out, "used_memory_rss_human", "{}", human(used));
+    field!(out, "used_memory_peak", "{peak}");
+    field!(out, "used_memory_peak_human", "{}", human(peak));
+    field!(
+        out,
+        "used_memory_peak_perc",
+        "{:.2}%",
+        100.0 * ratio(used, peak)
+    );
+    field!(out, "total_system_memory", "{system}");
+    field!(out, "total_system_memory_human", "{}", human(system));
+    field!(out, "maxmemory", "0");
+    field!(out, "maxmemory_human", "0B");
+    field!(out, "maxmemory_policy", "noeviction");
+    field!(out, "mem_fragmentation_ratio", "1.00");
+    field!(out, "mem_allocator", "libc");
+    field!(out, "lazyfree_pending_objects", "0");
+}
+
+fn persistence(out: &mut String, srv: &mut Server) {
+    // No persistence: report a server that is not loading and has nothing to save.
+    let started = (srv.now_ms / 1000).saturating_sub(srv.started.elapsed().as_secs());
+    field!(out, "loading", "0");
+    field!(out, "async_loading", "0");
+    field!(out, "rdb_changes_since_last_save", "0");
+    field!(out, "rdb_bgsave_in_progress", "0");
+    field!(out, "rdb_last_save_time", "{started}");
+    field!(out, "rdb_last_bgsave_status", "ok");
+    field!(out, "aof_enabled", "0");
+    field!(out, "aof_rewrite_in_progress", "0");
+    field!(out, "aof_last_write_status", "ok");
+}
+
+fn stats(out: &mut String, srv: &mut Server) {
+    let io = srv.shared.io_totals();
+    let shared = &srv.shared;
+    let st = &srv.stats;
+    let expired: u64 = srv.dbs.iter().map(|db| db.expired).sum();
+    use std::sync::atomic::Ordering::Relaxed;
+    field!(
+        out,
+        "total_connections_received",
+        "{}",
+        shared.total_connections.load(Relaxed)
+    );
+    field!(out, "total_commands_processed", "{}", st.commands);
+    field!(out, "instantaneous_ops_per_sec", "{}", st.ops_per_sec());
+    field!(out, "total_net_input_bytes", "{}", io.read_bytes);
+    field!(out, "total_net_output_bytes", "{}", io.written_bytes);
+    field!(
+        out,
+        "rejected_connections",
+        "{}",
+        shared.rejected.load(Relaxed)
+    );
+    field!(out, "expired_keys", "{expired}");
+    field!(out, "evicted_keys", "0");
+    field!(out, "keyspace_hits", "{}", st.keyspace_hits);
+    field!(out, "keyspace_misses", "{}", st.keyspace_misses);
+    field!(out, "pubsub_channels", "0");
+    field!(out, "pubsub_patterns", "0");
+    field!(out, "total_reads_processed", "{}", io.reads);
+    field!(out, "total_writes_processed", "{}", io.writes);
+    field!(out, "io_threaded_reads_processed", "{}", io.reads);
+    field!(out, "io_threaded_writes_processed", "{}", io.writes);
+}
+
+fn replication(out: &mut String, _srv: &mut Server) {
+    field!(out, "role", "master");
+    field!(out, "connected_slaves", "0");
+    field!(out, "master_failover_state", "no-failover");
+    field!(out, "master_replid", "{}", replid());
+    field!(out, "master_replid2", "{}", "0".repeat(40));
+    field!(out, "master_repl_offset", "0");
+    field!(out, "second_repl_offset", "-1");
+    field!(out, "repl_backlog_active", "0");
+}
+
+fn cluster(out: &mut String, _srv: &mut Server) {
+    field!(out, "cluster_enabled", "0");
+}
+
+fn keyspace(out: &mut String, srv: &mut Server) {
+    for (i, db) in srv.dbs.iter().enumerate() {
+        if db.is_empty() {
+            continue;
+        }
+        // avg_ttl would need a walk over every volatile key; Redis estimates it from
+        // sampling during active expiry, which ours does not record.
+        field!(
+            out,
+            format_args!("db{i}"),
+            "keys={},expires={},avg_ttl=0",
+            db.len(),
+            db.volatile_len()
+        );
+    }
+}
+
+fn threads(out: &mut String, srv: &mut Server) {
+    let since = srv.stats.since.elapsed().as_nanos().max(1) as f64;
+    field!(out, "io_threads", "{}", srv.shared.io.len());
+    for (i, s) in srv.shared.io.iter().enumerate() {
+        let IoSnapshot {
+            clients,
+            reads,
+            writes,
+            read_bytes,
+            written_bytes,
+            commands,
+            batches,
+            busy_ns,
+            wakes_sent,
+            wakes_skipped,
+        } = s.snapshot();
+        field!(
+            out,
+            format_args!("io_thread_{i}"),
+            "clients={clients},reads={reads},writes={writes},read_bytes={read_bytes},\
+             written_bytes={written_bytes},commands={commands},batches={batches},\
+             avg_batch={:.2},busy_pct={:.2},wakes_sent={wakes_sent},wakes_skipped={wakes_skipped}",
+            ratio(commands, batches),
+            100.0 * busy_ns as f64 / since,
+        );
+    }
+    let st = &srv.stats;
+    field!(
+        out,
+        "executor",
+        "commands={},batches={},avg_batch={:.2},busy_pct={:.2},ops_per_sec={}",
+        st.commands,
+        st.batches,
+        st.avg_batch(),
+        st.busy_percent(),
+        st.ops_per_sec(),
+    );
+}
+
+/// Bytes in Redis's `bytesToHuman` form: `512B`, `1.50K`, `2.00M`, `1.00G`...
+pub fn human(n: u64) -> String {
+    const UNITS: [(u64, &str); 5] = [
+        (1 << 50, "P"),
+        (1 << 40, "T"),
+        (1 << 30, "G"),
+        (1 << 20, "M"),
+        (1 << 10, "K"),
+    ];
+    for (size, unit) in UNITS {
+        if n >= size {
+            return format!("{:.2}{unit}", n as f64 / size as f64);
+        }
+    }
+    format!("{n}B")
+}
+
+/// This process's resident memory in bytes (`VmRSS` in /proc/self/status, which is in kB
+/// and so needs no page size); 0 where /proc is missing.
+fn rss_bytes() -> u64 {
+    proc_kb("/proc/self/status", "VmRSS:")
+}
+
+fn total_system_memory() -> u64 {
+    proc_kb("/proc/meminfo", "MemTotal:")
+}
+
+/// The `label  N kB` line of a /proc file, in bytes.
+fn proc_kb(path: &str, label: &str) -> u64 {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return 0;
+    };
+    text.lines()
+        .find_map(|l| l.strip_prefix(label))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb.saturating_mul(1024))
+}
+
+/// `Linux 6.1.0 x86_64`, as Redis prints uname's sysname, release and machine.
+fn os_name() -> &'static str {
+    static OS: OnceLock<String> = OnceLock::new();
+    OS.get_or_init(|| {
+        let read = |p: &str| {
+            std::fs::read_to_string(p)
+                .map(|s| s.trim().to_string())
+                .ok()
+        };
+        let kind =
+            read("/proc/sys/kernel/ostype").unwrap_or_else(|| std::env::consts::OS.to_string());
+        let release = read("/proc/sys/kernel/osrelease").unwrap_or_default();
+        format!("{kind} {release} {}", std::env::consts::ARCH)
+    })
+}
+
+/// 40 random hex digits chosen once per process, as Redis's run id.
+pub fn run_id() -> &'static str {
+    static ID: OnceLock<String> = OnceLock::new();
+    ID.get_or_init(|| random_hex40(1))
+}
+
+/// The replication id: random like the run id, but a different value, as in Redis.
+fn replid() -> &'static str {
+    static ID: OnceLock<String> = OnceLock::new();
+    ID.get_or_init(|| random_hex40(2))
+}
+
+fn random_hex40(salt: u64) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    // The address of a stack value adds ASLR entropy to the clock and pid.
+    let local = 0u8;
+    let seed = nanos
+        ^ (std::process::id() as u64).rotate_left(32)
+        ^ (&local as *const u8 as u64)
+        ^ salt.rotate_right(8);
+    let mut rng = crate::util::rand::Rng::new(seed);
+    let mut id = String::with_capacity(48);
+    while id.len() < 40 {
+        let _ = write!(id, "{:016x}", rng.next());
+    }
+    id.truncate(40);
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_sizes_follow_redis() {
+        assert_eq!(human(0), "0B");
+        assert_eq!(human(1023), "1023B");
+        assert_eq!(human(1536), "1.50K");
+        assert_eq!(human(916_216), "894.74K");
+        assert_eq!(human(12_132_352), "11.57M");
+        assert_eq!(human(25_325_268_992), "23.59G");
+    }
+
+    #[test]
+    fn run_id_is_40_hex_digits_and_stable() {
+        let id = run_id();
+        assert_eq!(id.len(), 40);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(id, run_id());
+        assert_ne!(id, replid());
+    }
+}

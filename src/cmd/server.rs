@@ -1,5 +1,139 @@
-//! (placeholder: being written)
+//! Server commands: INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN.
+//!
+//! INFO's text is rendered by `info.rs`; these handlers only parse options and reply.
 
-use crate::engine::table::Command;
+use super::info;
+use crate::db::Db;
+use crate::engine::ctx::Ctx;
+use crate::engine::table::{Command, flag::*};
+use crate::error;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-pub const COMMANDS: &[Command] = &[];
+#[rustfmt::skip]
+pub const COMMANDS: &[Command] = &[
+    Command::new("info", -1, LOADING | STALE, info, "server", "1.0.0", "Get information and statistics about the server", "[section [section ...]]"),
+    Command::new("dbsize", 1, READONLY | FAST, dbsize, "server", "1.0.0", "Return the number of keys in the selected database", ""),
+    Command::new("flushdb", -1, WRITE, flushdb, "server", "1.0.0", "Remove all keys from the current database", "[ASYNC | SYNC]"),
+    Command::new("flushall", -1, WRITE, flushall, "server", "1.0.0", "Remove all keys from all databases", "[ASYNC | SYNC]"),
+    Command::new("time", 1, LOADING | STALE | FAST, time, "server", "2.6.0", "Return the current server time", ""),
+    Command::new("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, shutdown, "server", "1.0.0", "Synchronously save the dataset to disk and then shut down the server", "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"),
+];
+
+const NO_SHUTDOWN: &str = "ERR No shutdown in progress.";
+
+/// A database bigger than this is freed on a helper thread by `FLUSHDB ASYNC`; smaller ones
+/// are cheaper to drop in place than to hand off.
+const ASYNC_FREE_MIN_KEYS: usize = 1024;
+
+/// ```text
+/// INFO [section [section ...]]
+/// ```
+fn info(ctx: &mut Ctx) {
+    let text = info::render(ctx.srv, &ctx.argv[1..]);
+    ctx.out.verbatim(text.as_bytes());
+}
+
+/// ```text
+/// DBSIZE
+/// ```
+fn dbsize(ctx: &mut Ctx) {
+    let n = ctx.db().len();
+    ctx.out.int(n as i64);
+}
+
+/// Parses FLUSHDB/FLUSHALL's `[ASYNC | SYNC]`: Some(true) for ASYNC, None after replying
+/// with a syntax error.
+fn flush_mode(ctx: &mut Ctx) -> Option<bool> {
+    match ctx.argv.len() {
+        1 => Some(false),
+        2 if ctx.arg(1).eq_ignore_ascii_case(b"sync") => Some(false),
+        2 if ctx.arg(1).eq_ignore_ascii_case(b"async") => Some(true),
+        _ => {
+            ctx.error(error::SYNTAX);
+            None
+        }
+    }
+}
+
+/// Empties `db`. ASYNC hands a big keyspace to a thread to free, so the executor does not
+/// stall on millions of deallocations; the expired-keys counter stays with the database.
+fn flush_db(db: &mut Db, async_free: bool) {
+    if async_free && db.len() >= ASYNC_FREE_MIN_KEYS {
+        let old = std::mem::take(db);
+        db.expired = old.expired;
+        let spawned = std::thread::Builder::new()
+            .name("muxis-lazyfree".into())
+            .spawn(move || drop(old));
+        // If no thread can be had, the closure (and the keyspace in it) is dropped here.
+        if let Err(e) = spawned {
+            tracing::warn!("lazy free thread: {e}");
+        }
+    } else {
+        db.clear();
+    }
+}
+
+/// ```text
+/// FLUSHDB [ASYNC | SYNC]
+/// ```
+fn flushdb(ctx: &mut Ctx) {
+    let Some(async_free) = flush_mode(ctx) else {
+        return;
+    };
+    flush_db(ctx.db(), async_free);
+    ctx.out.ok();
+}
+
+/// ```text
+/// FLUSHALL [ASYNC | SYNC]
+/// ```
+fn flushall(ctx: &mut Ctx) {
+    let Some(async_free) = flush_mode(ctx) else {
+        return;
+    };
+    for db in ctx.srv.dbs.iter_mut() {
+        flush_db(db, async_free);
+    }
+    ctx.out.ok();
+}
+
+/// ```text
+/// TIME
+/// ```
+fn time(ctx: &mut Ctx) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    ctx.out.array(2);
+    ctx.out.bulk(now.as_secs().to_string().as_bytes());
+    ctx.out.bulk(now.subsec_micros().to_string().as_bytes());
+}
+
+/// ```text
+/// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+/// ```
+///
+/// There is nothing to save, so every accepted form stops the server at once. On success
+/// nothing is written: Redis closes the connections without a reply, and clients expect
+/// the connection to drop.
+fn shutdown(ctx: &mut Ctx) {
+    let (mut save, mut nosave, mut other, mut abort) = (false, false, false, false);
+    for arg in &ctx.argv[1..] {
+        match arg.to_ascii_lowercase().as_slice() {
+            b"nosave" => nosave = true,
+            b"save" => save = true,
+            b"now" | b"force" => other = true,
+            b"abort" => abort = true,
+            _ => return ctx.error(error::SYNTAX),
+        }
+    }
+    if (abort && (save || nosave || other)) || (save && nosave) {
+        return ctx.error(error::SYNTAX);
+    }
+    if abort {
+        // A shutdown is never in progress: ours completes within the executor round.
+        return ctx.error(NO_SHUTDOWN);
+    }
+    tracing::warn!("User requested shutdown...");
+    ctx.srv.shutdown = true;
+}
