@@ -392,7 +392,7 @@ fn random_hex40(salt: u64) -> String {
     let mut rng = crate::util::rand::Rng::new(seed);
     let mut id = String::with_capacity(48);
     while id.len() < 40 {
-        let _ = write!(id, "{:016x}", rng.next());
+        let _ = write!(id, "{:016x}", rng.next_u64());
     }
     id.truncate(40);
     id
