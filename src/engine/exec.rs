@@ -67,8 +67,7 @@ impl Executor {
 
     /// Runs until SHUTDOWN, a signal, or every I/O thread is gone.
     pub fn run(mut self) {
-        let tick = Duration::from_micros(1_000_000 / self.srv.config.hz.max(1) as u64);
-        let mut next_tick = Instant::now() + tick;
+        let mut next_tick = Instant::now() + self.tick();
         loop {
             let wait = next_tick.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(wait) {
@@ -92,7 +91,8 @@ impl Executor {
             if now >= next_tick {
                 self.cron(now);
                 self.srv.stats.busy_ns += now.elapsed().as_nanos() as u64;
-                next_tick = now + tick;
+                // Read each time: CONFIG SET hz takes effect at the next tick.
+                next_tick = now + self.tick();
             }
             if self.signal.load(Ordering::Relaxed) {
                 tracing::info!("received a signal, shutting down");
@@ -103,6 +103,11 @@ impl Executor {
                 return;
             }
         }
+    }
+
+    /// The timer period at the configured `hz`.
+    fn tick(&self) -> Duration {
+        Duration::from_micros(1_000_000 / self.srv.config.hz.max(1) as u64)
     }
 
     /// Runs every event of one batch, in order.
