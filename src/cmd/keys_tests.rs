@@ -61,6 +61,7 @@ impl T {
                 srv: &mut self.srv,
                 id: 1,
                 db: self.db,
+                no_block: false,
             };
             (cmd.handler)(&mut ctx);
         } else {

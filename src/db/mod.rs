@@ -5,8 +5,10 @@
 mod expire;
 mod keyspace;
 mod scan;
+pub mod stream;
 mod value;
+pub mod zset;
 
 pub use expire::{ExpireStats, budget as expire_budget};
 pub use keyspace::{Db, Entry};
-pub use value::Value;
+pub use value::{Hash, Set, Value};

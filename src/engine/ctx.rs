@@ -1,5 +1,6 @@
 //! What a command handler gets: its arguments, a reply writer, and the server state.
 
+use super::blocking::{BlockSpec, parse_timeout};
 use super::client::Client;
 use super::out::Out;
 use super::state::Server;
@@ -15,6 +16,8 @@ pub struct Ctx<'a> {
     pub id: u64,
     /// The calling client's selected database.
     pub db: usize,
+    /// Running inside MULTI/EXEC (or a blocked command's re-run): blocking is not allowed.
+    pub no_block: bool,
 }
 
 impl Ctx<'_> {
@@ -41,5 +44,35 @@ impl Ctx<'_> {
     /// Replies with an error line (without the leading '-').
     pub fn error(&mut self, msg: &str) {
         self.out.error(msg);
+    }
+
+    /// Whether this command may block (not inside MULTI/EXEC).
+    pub fn may_block(&self) -> bool {
+        !self.no_block
+    }
+
+    /// Parks the calling client instead of replying (see `engine/blocking.rs`). The handler
+    /// writes nothing. It is re-run with the same (or `spec.argv`) arguments when one of
+    /// `spec.keys` is signalled ready, and must then either reply or block again.
+    pub fn block(&mut self, spec: BlockSpec) {
+        self.srv.block_request = Some(spec);
+    }
+
+    /// Tells blocked clients that `key` (in the caller's database) may have data for them.
+    /// Call it after every write that can satisfy a blocking command: list pushes, ZADD,
+    /// XADD, a value renamed or copied onto the key.
+    pub fn signal_ready(&mut self, key: &[u8]) {
+        if self.srv.blocking.is_waited(self.db, key) {
+            self.srv
+                .blocking
+                .ready
+                .push((self.db, Bytes::copy_from_slice(key)));
+        }
+    }
+
+    /// Parses a blocking timeout argument into an absolute deadline (None = forever),
+    /// `millis` for XREAD-style integer milliseconds, else (fractional) seconds.
+    pub fn timeout_arg(&self, arg: &[u8], millis: bool) -> Result<Option<u64>, &'static str> {
+        parse_timeout(arg, self.srv.now_ms, millis)
     }
 }

@@ -184,6 +184,7 @@ impl Executor {
                     srv: &mut self.srv,
                     id,
                     db,
+                    no_block: false,
                 };
                 (command.handler)(&mut ctx);
             }

@@ -1,6 +1,7 @@
 //! The executor's state: databases, clients, settings and counters. Owned by the executor
 //! thread alone, so nothing here is locked.
 
+use super::blocking::{BlockSpec, Blocking};
 use super::client::Client;
 use crate::config::Config;
 use crate::db::Db;
@@ -28,6 +29,11 @@ pub struct Server {
     pub rng: Rng,
     /// Set by SHUTDOWN (or a signal): the executor stops after this round.
     pub shutdown: bool,
+    /// Blocked clients and ready keys.
+    pub blocking: Blocking,
+    /// Set by a handler that blocks ([`Ctx::block`](super::ctx::Ctx::block)); taken by the
+    /// executor right after the handler returns.
+    pub block_request: Option<BlockSpec>,
     /// Other clients a command closed (CLIENT KILL): the executor closes each after the
     /// command, once what is owed to them so far is written.
     pub pending_closes: Vec<crate::engine::out::Target>,
@@ -48,6 +54,8 @@ impl Server {
             started: Instant::now(),
             rng: Rng::new(seed),
             shutdown: false,
+            blocking: Blocking::default(),
+            block_request: None,
             pending_closes: Vec::new(),
         }
     }

@@ -52,6 +52,7 @@ impl Harness {
             srv: &mut self.srv,
             id: 1,
             db: 0,
+            no_block: false,
         };
         (command.handler)(&mut ctx);
         let reply = std::mem::take(&mut self.outs.threads[0].buf);
