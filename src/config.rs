@@ -67,8 +67,25 @@ pub struct Config {
     pub proto_max_bulk_len: u64,
     pub client_query_buffer_limit: u64,
     pub hz: u32,
+    /// `client-output-buffer-limit`: (hard, soft bytes, soft seconds) for the normal,
+    /// replica and pubsub classes. Only the pubsub class is enforced: normal clients are
+    /// held back by flow control instead, and there are no replicas.
+    pub output_limits: [OutputLimit; 3],
     pub config_file: Option<PathBuf>,
 }
+
+/// One class of `client-output-buffer-limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_secs: u64,
+}
+
+/// The classes of `client-output-buffer-limit`, in Redis's order and names.
+pub const OUTPUT_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
+/// Index of the pubsub class in [`Config::output_limits`].
+pub const PUBSUB_CLASS: usize = 2;
 
 /// Why settings could not be resolved.
 #[derive(Debug, PartialEq)]
@@ -113,6 +130,23 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024, // 512 MB
             client_query_buffer_limit: 1024 * 1024 * 1024, // 1 GB
             hz: 10,
+            output_limits: [
+                OutputLimit {
+                    hard: 0,
+                    soft: 0,
+                    soft_secs: 0,
+                },
+                OutputLimit {
+                    hard: 256 << 20,
+                    soft: 64 << 20,
+                    soft_secs: 60,
+                },
+                OutputLimit {
+                    hard: 32 << 20,
+                    soft: 8 << 20,
+                    soft_secs: 60,
+                },
+            ],
             config_file: None,
         }
     }
@@ -206,9 +240,48 @@ impl Config {
                 self.client_query_buffer_limit = parse_memory(value, 1024 * 1024)?
             }
             "hz" => self.hz = parse_num(value, 1, 500)? as u32,
+            "client-output-buffer-limit" => self.set_output_limits(value)?,
             _ => return Err(format!("unknown directive '{name}'")),
         }
         Ok(())
+    }
+
+    /// Parses `class hard soft seconds [class hard soft seconds ...]`, as redis.conf and
+    /// CONFIG SET take it; classes not named keep their limits.
+    fn set_output_limits(&mut self, value: &str) -> Result<(), String> {
+        let words: Vec<&str> = value.split_whitespace().collect();
+        if words.is_empty() || !words.len().is_multiple_of(4) {
+            return Err("wrong number of arguments".into());
+        }
+        let mut next = self.output_limits;
+        for w in words.chunks_exact(4) {
+            let class = match w[0].to_ascii_lowercase().as_str() {
+                "normal" => 0,
+                "slave" | "replica" => 1,
+                "pubsub" => PUBSUB_CLASS,
+                _ => return Err(format!("invalid client class '{}'", w[0])),
+            };
+            let soft_secs = w[3]
+                .parse::<u64>()
+                .map_err(|_| format!("'{}' is not a number", w[3]))?;
+            next[class] = OutputLimit {
+                hard: parse_memory(w[1], 0)?,
+                soft: parse_memory(w[2], 0)?,
+                soft_secs,
+            };
+        }
+        self.output_limits = next;
+        Ok(())
+    }
+
+    /// `client-output-buffer-limit` as CONFIG GET shows it.
+    pub fn output_limits_text(&self) -> String {
+        OUTPUT_CLASSES
+            .iter()
+            .zip(self.output_limits)
+            .map(|(name, l)| format!("{name} {} {} {}", l.hard, l.soft, l.soft_secs))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The tracing filter for `loglevel`.

@@ -118,12 +118,7 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
     let listener = mio::net::TcpListener::bind(want).map_err(|e| StartError::Bind(want, e))?;
     let addr = listener.local_addr()?;
     let n = config.io_threads.max(1);
-    let shared = Shared::new(
-        n,
-        config.proto_max_bulk_len,
-        config.client_query_buffer_limit as usize,
-        config.maxclients,
-    );
+    let shared = Shared::new(n, &config);
 
     let (exec_tx, exec_rx) = crossbeam_channel::unbounded();
     let mut polls = Vec::with_capacity(n);

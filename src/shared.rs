@@ -100,6 +100,26 @@ pub struct Limits {
     pub max_bulk_len: AtomicU64,
     pub max_query_len: AtomicUsize,
     pub maxclients: AtomicUsize,
+    /// The pub/sub class of `client-output-buffer-limit`: bytes, bytes, seconds (0 = off).
+    pub pubsub_hard: AtomicU64,
+    pub pubsub_soft: AtomicU64,
+    pub pubsub_soft_secs: AtomicU64,
+}
+
+impl Limits {
+    /// Publishes the settings the I/O threads enforce.
+    pub fn store(&self, config: &crate::config::Config) {
+        self.maxclients.store(config.maxclients, Relaxed);
+        self.max_bulk_len.store(config.proto_max_bulk_len, Relaxed);
+        self.max_query_len.store(
+            usize::try_from(config.client_query_buffer_limit).unwrap_or(usize::MAX),
+            Relaxed,
+        );
+        let p = config.output_limits[crate::config::PUBSUB_CLASS];
+        self.pubsub_hard.store(p.hard, Relaxed);
+        self.pubsub_soft.store(p.soft, Relaxed);
+        self.pubsub_soft_secs.store(p.soft_secs, Relaxed);
+    }
 }
 
 /// The state shared by every thread of one server.
@@ -114,19 +134,19 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(
-        io_threads: usize,
-        max_bulk_len: u64,
-        max_query_len: usize,
-        maxclients: usize,
-    ) -> Arc<Self> {
+    pub fn new(io_threads: usize, config: &crate::config::Config) -> Arc<Self> {
+        let limits = Limits {
+            max_bulk_len: AtomicU64::new(0),
+            max_query_len: AtomicUsize::new(0),
+            maxclients: AtomicUsize::new(0),
+            pubsub_hard: AtomicU64::new(0),
+            pubsub_soft: AtomicU64::new(0),
+            pubsub_soft_secs: AtomicU64::new(0),
+        };
+        limits.store(config);
         Arc::new(Shared {
             io: (0..io_threads).map(|_| IoStats::default()).collect(),
-            limits: Limits {
-                max_bulk_len: AtomicU64::new(max_bulk_len),
-                max_query_len: AtomicUsize::new(max_query_len),
-                maxclients: AtomicUsize::new(maxclients),
-            },
+            limits,
             next_client_id: AtomicU64::new(1),
             rejected: AtomicU64::new(0),
             total_connections: AtomicU64::new(0),

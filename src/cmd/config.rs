@@ -14,7 +14,6 @@ use crate::engine::table::{Command, Sub, flag::*};
 use crate::error;
 use crate::util::glob::glob_match;
 use crate::util::number::parse_i64;
-use std::sync::atomic::Ordering::Relaxed;
 
 #[rustfmt::skip]
 pub const COMMANDS: &[Command] = &[
@@ -100,6 +99,7 @@ const PARAMS: &[Param] = &[
     Param { name: "loglevel", access: Access::Mutable, kind: Kind::Enum(LOGLEVELS), get: |s| s.config.loglevel.clone() },
     Param { name: "proto-max-bulk-len", access: Access::Mutable, kind: Kind::Memory(MB, LONG_MAX), get: |s| s.config.proto_max_bulk_len.to_string() },
     Param { name: "client-query-buffer-limit", access: Access::Mutable, kind: Kind::Memory(MB, LONG_MAX), get: |s| s.config.client_query_buffer_limit.to_string() },
+    Param { name: "client-output-buffer-limit", access: Access::Mutable, kind: Kind::Text, get: |s| s.config.output_limits_text() },
     Param { name: "hz", access: Access::Mutable, kind: Kind::Int(0, INT_MAX), get: |s| s.config.hz.to_string() },
     Param { name: "save", access: Access::Fixed, kind: Kind::Text, get: |_| String::new() },
     Param { name: "appendonly", access: Access::Fixed, kind: Kind::Bool, get: |_| "no".into() },
@@ -228,13 +228,7 @@ fn set(ctx: &mut Ctx) {
             return ctx.error(&set_failed(p.name, &why));
         }
     }
-    let limits = &ctx.srv.shared.limits;
-    limits.maxclients.store(next.maxclients, Relaxed);
-    limits.max_bulk_len.store(next.proto_max_bulk_len, Relaxed);
-    limits.max_query_len.store(
-        usize::try_from(next.client_query_buffer_limit).unwrap_or(usize::MAX),
-        Relaxed,
-    );
+    ctx.srv.shared.limits.store(&next);
     ctx.srv.config = next;
     ctx.out.ok();
 }
@@ -369,7 +363,7 @@ mod tests {
 
     #[test]
     fn fixed_values_compare_by_meaning() {
-        let shared = crate::shared::Shared::new(1, MB, MB as usize, 10);
+        let shared = crate::shared::Shared::new(1, &Config::default());
         let c = Server::new(Config::default(), ([127, 0, 0, 1], 6379).into(), shared);
         let p = &PARAMS[lookup(b"maxmemory").unwrap_or(0)];
         assert!(same_value(p, b"0", &c));

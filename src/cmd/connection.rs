@@ -33,11 +33,21 @@ const HELLO_PROTOVER: &str = "ERR Protocol version is not an integer or out of r
 /// ```text
 /// PING [message]
 /// ```
+/// A RESP2 client with subscriptions gets `["pong", message]`, as Redis does: its
+/// connection otherwise carries only push messages.
 fn ping(ctx: &mut Ctx) {
-    match ctx.argv.len() {
-        1 => ctx.out.simple("PONG"),
-        2 => ctx.out.bulk(&ctx.argv[1]),
-        _ => ctx.error(&error::wrong_arity("ping")),
+    if ctx.argv.len() > 2 {
+        return ctx.error(&error::wrong_arity("ping"));
+    }
+    let subscribed = !ctx.out.resp3() && ctx.client().is_some_and(|c| c.subscriptions() > 0);
+    if subscribed {
+        ctx.out.array(2);
+        ctx.out.bulk(b"pong");
+        ctx.out.bulk(ctx.argv.get(1).map_or(&b""[..], |m| &m[..]));
+    } else if let Some(m) = ctx.argv.get(1) {
+        ctx.out.bulk(m);
+    } else {
+        ctx.out.simple("PONG");
     }
 }
 
@@ -172,10 +182,14 @@ fn select(ctx: &mut Ctx) {
 /// Back to a fresh connection's state: DB 0, RESP2, no name. Like Redis 7.0, the library
 /// name/version and the NO-EVICT flag stay.
 fn reset(ctx: &mut Ctx) {
-    if let Some(c) = ctx.client() {
+    let id = ctx.id;
+    // Out of the map while it is released, so the registries can be updated beside it.
+    if let Some(mut c) = ctx.srv.clients.remove(&id) {
+        crate::engine::dispatch::release(ctx.srv, id, &mut c);
         c.db = 0;
         c.resp3 = false;
         c.name = None;
+        ctx.srv.clients.insert(id, c);
     }
     // The same bytes in RESP2 and RESP3, so the old protocol of `ctx.out` does no harm.
     ctx.out.simple("RESET");

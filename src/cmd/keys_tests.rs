@@ -25,7 +25,7 @@ pub(crate) const NOW: u64 = 1_700_000_000_000;
 
 impl T {
     pub fn new() -> T {
-        let shared = crate::shared::Shared::new(1, 1 << 20, 1 << 20, 100);
+        let shared = crate::shared::Shared::new(1, &Config::default());
         let mut srv = Server::new(
             Config::default(),
             "127.0.0.1:0".parse().expect("addr"),

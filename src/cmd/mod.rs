@@ -10,6 +10,9 @@ pub mod connection;
 pub mod expire;
 pub mod info;
 pub mod keys;
+pub mod multi;
+pub mod object;
+pub mod pubsub;
 pub mod server;
 pub mod strings;
 
@@ -24,5 +27,8 @@ pub const FAMILIES: &[&[Command]] = &[
     command::COMMANDS,
     strings::COMMANDS,
     keys::COMMANDS,
+    multi::COMMANDS,
+    pubsub::COMMANDS,
+    object::COMMANDS,
     expire::COMMANDS,
 ];

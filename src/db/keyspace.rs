@@ -33,6 +33,9 @@ pub struct Db {
     volatile: IndexSet<Bytes, RandomState>,
     /// Keys removed because they expired (lazily or actively).
     pub expired: u64,
+    /// While someone WATCHes keys, the keys removed by expiry, for the executor to mark
+    /// their watchers (an expired key counts as modified, as in Redis).
+    expired_log: Option<Vec<Bytes>>,
 }
 
 impl Db {
@@ -59,8 +62,7 @@ impl Db {
         match self.map.get(key) {
             None => false,
             Some(e) if e.expired(now) => {
-                self.remove(key);
-                self.expired += 1;
+                self.remove_expired(key);
                 false
             }
             Some(_) => true,
@@ -132,6 +134,35 @@ impl Db {
             self.volatile.swap_remove(key);
         }
         Some(entry)
+    }
+
+    /// Removes a key whose time has passed, counting and logging it.
+    pub(super) fn remove_expired(&mut self, key: &[u8]) {
+        self.remove(key);
+        self.expired += 1;
+        if let Some(log) = self.expired_log.as_mut() {
+            log.push(Bytes::copy_from_slice(key));
+        }
+    }
+
+    /// Whether `key` is still stored but its time has passed (not yet reclaimed).
+    pub fn is_expired(&self, key: &[u8], now: u64) -> bool {
+        self.map.get(key).is_some_and(|e| e.expired(now))
+    }
+
+    /// Turns the log of expired keys on or off (on while anybody WATCHes).
+    pub fn log_expired(&mut self, on: bool) {
+        if on != self.expired_log.is_some() {
+            self.expired_log = on.then(Vec::new);
+        }
+    }
+
+    /// The keys removed by expiry since the last call (empty when not logging).
+    pub fn take_expired_log(&mut self) -> Vec<Bytes> {
+        match self.expired_log.as_mut() {
+            Some(log) if !log.is_empty() => std::mem::take(log),
+            _ => Vec::new(),
+        }
     }
 
     /// Removes a live key. Returns the entry if it was there.
@@ -224,8 +255,7 @@ impl Db {
                 return Some(k.clone());
             }
             let k = k.clone();
-            self.remove(&k);
-            self.expired += 1;
+            self.remove_expired(&k);
         }
     }
 

@@ -61,8 +61,7 @@ impl Db {
             };
             if e.expired(now) {
                 let k = k.clone();
-                self.remove(&k);
-                self.expired += 1;
+                self.remove_expired(&k);
             } else {
                 visit(k, e);
             }

@@ -2,9 +2,12 @@
 //! change (selected DB, protocol version, name). The I/O half (socket, buffers, parser) lives
 //! in `net/` and the two are joined by the connection id.
 
-use super::msg::{ConnId, ConnInfo};
+use super::blocking::Blocked;
+use super::msg::{ConnId, ConnInfo, Resolved};
 use super::out::Target;
 use bytes::Bytes;
+use indexmap::IndexSet;
+use std::collections::VecDeque;
 use std::io::Write;
 use std::time::Instant;
 
@@ -55,6 +58,27 @@ pub struct Client {
     pub no_evict: bool,
     /// `CLIENT NO-TOUCH ON`: shown as flag `T`; commands should leave keys' access time.
     pub no_touch: bool,
+    /// Parked by a blocking command (see `engine/blocking.rs`).
+    pub blocked: Option<Box<Blocked>>,
+    /// Commands that arrived while blocked, run in order once it is unblocked.
+    pub pending: VecDeque<(Resolved, Vec<Bytes>)>,
+    /// Inside MULTI: the queued commands.
+    pub multi: Option<Multi>,
+    /// WATCHed keys: (db, key).
+    pub watched: Vec<(usize, Bytes)>,
+    /// A watched key was touched: the next EXEC fails.
+    pub dirty_cas: bool,
+    /// Subscribed channels and patterns, in subscription order.
+    pub channels: IndexSet<Bytes, ahash::RandomState>,
+    pub patterns: IndexSet<Bytes, ahash::RandomState>,
+}
+
+/// A transaction being queued.
+#[derive(Debug, Default)]
+pub struct Multi {
+    pub queue: Vec<(u16, Vec<Bytes>)>,
+    /// A command failed to queue (unknown, wrong arity): EXEC answers EXECABORT.
+    pub failed: bool,
 }
 
 impl Client {
@@ -74,6 +98,13 @@ impl Client {
             closing: false,
             no_evict: false,
             no_touch: false,
+            blocked: None,
+            pending: VecDeque::new(),
+            multi: None,
+            watched: Vec::new(),
+            dirty_cas: false,
+            channels: IndexSet::default(),
+            patterns: IndexSet::default(),
         }
     }
 
@@ -90,10 +121,18 @@ impl Client {
         }
     }
 
-    /// Every client is a normal one: there is no replication, and subscriptions are not
-    /// tracked here yet (a subscribed client is `PubSub` in Redis).
+    /// A client with subscriptions is a pub/sub client; there is no replication.
     pub fn kind(&self) -> Kind {
-        Kind::Normal
+        if self.subscriptions() > 0 {
+            Kind::PubSub
+        } else {
+            Kind::Normal
+        }
+    }
+
+    /// Channels plus patterns subscribed to.
+    pub fn subscriptions(&self) -> usize {
+        self.channels.len() + self.patterns.len()
     }
 
     /// Appends this client's `CLIENT LIST` line and its newline: Redis 7.0.15's fields in
@@ -121,15 +160,27 @@ impl Client {
         if self.no_touch {
             buf.push(b'T');
         }
+        if self.blocked.is_some() {
+            buf.push(b'b');
+        }
+        if self.subscriptions() > 0 {
+            buf.push(b'P');
+        }
+        if self.multi.is_some() {
+            buf.push(b'x');
+        }
         if buf.len() == start {
             buf.push(b'N');
         }
         let _ = write!(
             buf,
-            " db={} sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 \
+            " db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 \
              rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 \
              resp={} lib-name=",
             self.db,
+            self.channels.len(),
+            self.patterns.len(),
+            self.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             self.last_cmd,
             if self.resp3 { 3 } else { 2 }
         );

@@ -6,13 +6,9 @@
 //! the executor's throughput comes from: the cost of a hand-off and a wake is paid per round,
 //! not per command.
 
-use super::client::Client;
-use super::ctx::Ctx;
-use super::msg::{Batch, Event, Replies, Resolved, ToIo};
-use super::out::{Outs, Target};
+use super::dispatch::Engine;
+use super::msg::{Batch, Event, Replies, ToIo};
 use super::state::Server;
-use super::table::TABLE;
-use crate::error;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,8 +32,7 @@ const MAX_BATCHES_PER_ROUND: usize = 64;
 const POOL: usize = 4;
 
 pub struct Executor {
-    pub srv: Server,
-    outs: Outs,
+    engine: Engine,
     rx: Receiver<Batch>,
     io: Vec<IoLink>,
     batch_pool: Vec<Vec<Batch>>,
@@ -55,8 +50,7 @@ impl Executor {
     ) -> Executor {
         let n = io.len();
         Executor {
-            srv,
-            outs: Outs::new(n),
+            engine: Engine::new(srv, n),
             rx,
             io,
             batch_pool: (0..n).map(|_| Vec::new()).collect(),
@@ -69,11 +63,13 @@ impl Executor {
     pub fn run(mut self) {
         let mut next_tick = Instant::now() + self.tick();
         loop {
-            let wait = next_tick.saturating_duration_since(Instant::now());
+            let wait = self
+                .wait_until(next_tick)
+                .saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(wait) {
                 Ok(batch) => {
                     let start = Instant::now();
-                    self.srv.refresh_clock();
+                    self.engine.srv.refresh_clock();
                     self.process(batch);
                     for _ in 1..MAX_BATCHES_PER_ROUND {
                         match self.rx.try_recv() {
@@ -81,33 +77,53 @@ impl Executor {
                             Err(_) => break,
                         }
                     }
+                    self.engine.timeouts();
                     self.flush();
-                    self.srv.stats.busy_ns += start.elapsed().as_nanos() as u64;
+                    self.engine.srv.stats.busy_ns += start.elapsed().as_nanos() as u64;
                 }
-                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.engine.srv.blocking.next_deadline().is_some() {
+                        self.engine.srv.refresh_clock();
+                        self.engine.timeouts();
+                        self.flush();
+                    }
+                }
                 Err(RecvTimeoutError::Disconnected) => return,
             }
             let now = Instant::now();
             if now >= next_tick {
                 self.cron(now);
-                self.srv.stats.busy_ns += now.elapsed().as_nanos() as u64;
+                self.engine.srv.stats.busy_ns += now.elapsed().as_nanos() as u64;
                 // Read each time: CONFIG SET hz takes effect at the next tick.
                 next_tick = now + self.tick();
             }
             if self.signal.load(Ordering::Relaxed) {
                 tracing::info!("received a signal, shutting down");
-                self.srv.shutdown = true;
+                self.engine.srv.shutdown = true;
             }
-            if self.srv.shutdown {
+            if self.engine.srv.shutdown {
                 self.stop();
                 return;
             }
         }
     }
 
+    /// When to wake up: the next timer tick, or the next blocked client's deadline if
+    /// sooner, so blocking timeouts are honoured to the millisecond.
+    fn wait_until(&self, next_tick: Instant) -> Instant {
+        let srv = &self.engine.srv;
+        match srv.blocking.next_deadline() {
+            Some(d) => {
+                let ms = d.saturating_sub(crate::engine::state::unix_ms());
+                next_tick.min(Instant::now() + Duration::from_millis(ms))
+            }
+            None => next_tick,
+        }
+    }
+
     /// The timer period at the configured `hz`.
     fn tick(&self) -> Duration {
-        Duration::from_micros(1_000_000 / self.srv.config.hz.max(1) as u64)
+        Duration::from_micros(1_000_000 / self.engine.srv.config.hz.max(1) as u64)
     }
 
     /// Runs every event of one batch, in order.
@@ -122,27 +138,13 @@ impl Executor {
                 spare: None,
             });
         }
-        self.srv.stats.batches += 1;
+        self.engine.srv.stats.batches += 1;
         for event in batch.events.drain(..) {
             match event {
-                Event::Open { conn, info } => {
-                    let client = Client::new(conn, thread, info, self.srv.clock);
-                    self.srv.clients.insert(conn.id, client);
-                }
-                Event::Closed { conn } => {
-                    self.srv.clients.remove(&conn.id);
-                }
+                Event::Open { conn, info } => self.engine.open(conn, thread, info),
+                Event::Closed { conn } => self.engine.closed(conn.id),
                 Event::ProtocolError { conn, message } => {
-                    let target = Target {
-                        thread,
-                        conn,
-                        resp3: false,
-                    };
-                    self.outs.to(target).error(&message);
-                    self.outs.close(&target);
-                    if let Some(c) = self.srv.clients.get_mut(&conn.id) {
-                        c.closing = true;
-                    }
+                    self.engine.protocol_error(thread, conn, &message)
                 }
                 Event::Command {
                     conn,
@@ -151,7 +153,7 @@ impl Executor {
                     argc,
                 } => {
                     let args = &batch.args[argv as usize..(argv + argc) as usize];
-                    self.execute(conn.id, cmd, args);
+                    self.engine.command(conn.id, cmd, args);
                 }
             }
         }
@@ -163,66 +165,19 @@ impl Executor {
         }
     }
 
-    /// Runs one command for client `id`.
-    fn execute(&mut self, id: u64, cmd: Resolved, args: &[bytes::Bytes]) {
-        let Some(client) = self.srv.clients.get_mut(&id) else {
-            return; // closed before its commands ran
-        };
-        if client.closing {
-            return;
-        }
-        let target = client.target();
-        let db = client.db;
-        client.last_active = self.srv.clock;
-        match cmd {
-            Resolved::Known(i) => {
-                let command = TABLE.get(i);
-                client.last_cmd = command.name;
-                let mut ctx = Ctx {
-                    argv: args,
-                    out: self.outs.to(target),
-                    srv: &mut self.srv,
-                    id,
-                    db,
-                    no_block: false,
-                };
-                (command.handler)(&mut ctx);
-            }
-            Resolved::Unknown => {
-                let name = args.first().map_or(&b""[..], |a| &a[..]);
-                let msg = error::unknown_command(name, args.get(1..).unwrap_or(&[]));
-                self.outs.to(target).error(&msg);
-            }
-            Resolved::WrongArity(i) => {
-                self.outs
-                    .to(target)
-                    .error(&error::wrong_arity(TABLE.get(i).name));
-            }
-        }
-        self.srv.stats.commands += 1;
-        self.outs.complete(&target);
-        // A handler may have asked to close this client (QUIT, CLIENT KILL of itself).
-        if self.srv.clients.get(&id).is_some_and(|c| c.closing) {
-            self.outs.close(&target);
-        }
-        for victim in self.srv.pending_closes.drain(..) {
-            self.outs.close(&victim);
-        }
-    }
-
     /// Hands every I/O thread its replies: one send and at most one wake each.
     fn flush(&mut self) {
         for (t, link) in self.io.iter().enumerate() {
-            if self.outs.threads[t].is_empty() {
+            if self.engine.outs.threads[t].is_empty() {
                 continue;
             }
             let fresh = self.reply_pool[t].pop().unwrap_or_default();
-            let mut replies = std::mem::replace(&mut self.outs.threads[t], fresh);
+            let mut replies = std::mem::replace(&mut self.engine.outs.threads[t], fresh);
             replies.spare = self.batch_pool[t].pop();
             if link.tx.send(ToIo::Replies(replies)).is_err() {
                 continue; // that thread is gone (shutting down)
             }
-            let stats = &self.srv.shared.io[t];
+            let stats = &self.engine.srv.shared.io[t];
             if stats.wake_pending.swap(true, Ordering::SeqCst) {
                 stats.wakes_skipped.fetch_add(1, Ordering::Relaxed);
             } else {
@@ -234,11 +189,11 @@ impl Executor {
 
     /// The timer: active expiry and statistics.
     fn cron(&mut self, now: Instant) {
-        self.srv.refresh_clock();
-        self.srv.stats.sample(now);
-        let deadline = now + crate::db::expire_budget(self.srv.config.hz);
-        let now_ms = self.srv.now_ms;
-        let Server { dbs, rng, .. } = &mut self.srv;
+        self.engine.srv.refresh_clock();
+        self.engine.srv.stats.sample(now);
+        let deadline = now + crate::db::expire_budget(self.engine.srv.config.hz);
+        let now_ms = self.engine.srv.now_ms;
+        let Server { dbs, rng, .. } = &mut self.engine.srv;
         for db in dbs.iter_mut() {
             if db.volatile_len() == 0 {
                 continue;
@@ -248,6 +203,9 @@ impl Executor {
                 break;
             }
         }
+        if !self.engine.srv.watches.is_empty() {
+            self.engine.touch_expired();
+        }
     }
 
     /// Sends the replies owed, then tells every I/O thread to flush and exit.
@@ -255,7 +213,7 @@ impl Executor {
         self.flush();
         for (t, link) in self.io.iter().enumerate() {
             if link.tx.send(ToIo::Shutdown).is_ok() {
-                self.srv.shared.io[t]
+                self.engine.srv.shared.io[t]
                     .wake_pending
                     .store(true, Ordering::SeqCst);
                 link.waker.wake();

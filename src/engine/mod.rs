@@ -4,8 +4,11 @@
 pub mod blocking;
 pub mod client;
 pub mod ctx;
+pub mod dispatch;
 pub mod exec;
 pub mod msg;
+pub mod multi;
 pub mod out;
+pub mod pubsub;
 pub mod state;
 pub mod table;

@@ -96,6 +96,8 @@ pub struct Span {
     pub done: u32,
     /// Close the connection once these bytes are written.
     pub close: bool,
+    /// Pushed pub/sub messages: the connection is subject to the pub/sub output limit.
+    pub pubsub: bool,
 }
 
 /// Everything the executor owes one I/O thread after one round.

@@ -37,6 +37,7 @@ impl Outs {
                 start: r.buf.len(),
                 done: 0,
                 close: false,
+                pubsub: false,
             });
         }
         &mut r.buf
@@ -55,6 +56,14 @@ impl Outs {
         self.buf(to);
         if let Some(s) = self.threads[to.thread].spans.last_mut() {
             s.close = true;
+        }
+    }
+
+    /// Marks `to`'s connection as a pub/sub client, subject to the pub/sub output limit.
+    pub fn mark_pubsub(&mut self, to: &Target) {
+        self.buf(to);
+        if let Some(s) = self.threads[to.thread].spans.last_mut() {
+            s.pubsub = true;
         }
     }
 
@@ -78,6 +87,21 @@ impl Out<'_> {
 
     pub fn target(&self) -> Target {
         self.to
+    }
+
+    /// A writer for another client (pushed pub/sub messages). Its connection becomes subject
+    /// to the pub/sub output limit.
+    pub fn other(&mut self, to: Target) -> Out<'_> {
+        self.outs.mark_pubsub(&to);
+        Out {
+            outs: self.outs,
+            to,
+        }
+    }
+
+    /// All reply buffers, for the executor's own use (EXEC runs commands through it).
+    pub fn outs(&mut self) -> &mut Outs {
+        self.outs
     }
 
     /// Raw, already-encoded bytes.

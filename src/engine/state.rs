@@ -3,6 +3,8 @@
 
 use super::blocking::{BlockSpec, Blocking};
 use super::client::Client;
+use super::multi::Watches;
+use super::pubsub::PubSub;
 use crate::config::Config;
 use crate::db::Db;
 use crate::shared::Shared;
@@ -34,6 +36,10 @@ pub struct Server {
     /// Set by a handler that blocks ([`Ctx::block`](super::ctx::Ctx::block)); taken by the
     /// executor right after the handler returns.
     pub block_request: Option<BlockSpec>,
+    /// Set by EXEC's handler with the queued commands; the executor runs them right after.
+    pub exec_request: Option<Vec<(u16, Vec<bytes::Bytes>)>>,
+    pub watches: Watches,
+    pub pubsub: PubSub,
     /// Other clients a command closed (CLIENT KILL): the executor closes each after the
     /// command, once what is owed to them so far is written.
     pub pending_closes: Vec<crate::engine::out::Target>,
@@ -56,6 +62,9 @@ impl Server {
             shutdown: false,
             blocking: Blocking::default(),
             block_request: None,
+            exec_request: None,
+            watches: Watches::default(),
+            pubsub: PubSub::default(),
             pending_closes: Vec::new(),
         }
     }
@@ -63,6 +72,16 @@ impl Server {
     pub fn refresh_clock(&mut self) {
         self.now_ms = unix_ms();
         self.clock = Instant::now();
+    }
+}
+
+impl Server {
+    /// Logs expired keys in every database while anybody WATCHes, so EXEC can fail.
+    pub fn update_expired_tracking(&mut self) {
+        let on = !self.watches.is_empty();
+        for db in &mut self.dbs {
+            db.log_expired(on);
+        }
     }
 }
 

@@ -35,6 +35,10 @@ pub struct Conn {
     pub hup: bool,
     /// Reading is paused for flow control; resume when the backlog drains.
     pub paused: bool,
+    /// Receives pushed pub/sub messages: subject to the pub/sub output limit.
+    pub pubsub: bool,
+    /// Since when the output has been over the soft limit.
+    pub over_soft_since: Option<std::time::Instant>,
     /// Already in this round's list of connections with output to write.
     pub dirty: bool,
 }
@@ -53,6 +57,8 @@ impl Conn {
             close_when_flushed: false,
             lingering: false,
             hup: false,
+            pubsub: false,
+            over_soft_since: None,
             paused: false,
             dirty: false,
         }

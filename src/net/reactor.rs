@@ -387,10 +387,43 @@ impl IoThread {
                 conn.closing = true;
                 conn.close_when_flushed = true;
             }
+            conn.pubsub |= span.pubsub;
+            if conn.pubsub && self.over_output_limit(slot) {
+                tracing::info!(
+                    "closing client id={} for overcoming of output buffer limits",
+                    span.conn.id
+                );
+                self.close(slot);
+                continue;
+            }
             self.mark_dirty(slot);
         }
         replies.clear();
         self.spare_replies = Some((replies.buf, replies.spans));
+    }
+
+    /// Whether a pub/sub connection's unsent output is past `client-output-buffer-limit
+    /// pubsub`: over the hard limit, or over the soft limit for longer than allowed.
+    fn over_output_limit(&mut self, slot: usize) -> bool {
+        let limits = &self.shared.limits;
+        let (hard, soft) = (
+            limits.pubsub_hard.load(Relaxed),
+            limits.pubsub_soft.load(Relaxed),
+        );
+        let soft_secs = limits.pubsub_soft_secs.load(Relaxed);
+        let Some(conn) = self.conns.get_mut(slot) else {
+            return false;
+        };
+        let pending = conn.pending() as u64;
+        if hard > 0 && pending >= hard {
+            return true;
+        }
+        if soft > 0 && pending >= soft {
+            let since = *conn.over_soft_since.get_or_insert_with(Instant::now);
+            return since.elapsed() >= Duration::from_secs(soft_secs);
+        }
+        conn.over_soft_since = None;
+        false
     }
 
     fn mark_dirty(&mut self, slot: usize) {

@@ -25,7 +25,7 @@ impl Harness {
     }
 
     fn with(config: Config) -> Harness {
-        let shared = Shared::new(1, config.proto_max_bulk_len, 1 << 30, 10);
+        let shared = Shared::new(1, &config);
         let addr = "127.0.0.1:0".parse().expect("valid address");
         let mut srv = Server::new(config, addr, shared);
         srv.now_ms = NOW;

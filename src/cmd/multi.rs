@@ -1,0 +1,165 @@
+//! Transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH.
+//!
+//! Queueing happens in the executor (`engine/dispatch.rs`), which sees every command before
+//! its handler; these handlers only open, check and close the transaction. EXEC hands the
+//! queue back to the executor, which runs it without letting any other command in.
+
+use crate::engine::ctx::Ctx;
+use crate::engine::table::{Command, flag::*};
+
+const NO_MULTI: &str = "ERR EXEC without MULTI";
+const EXECABORT: &str = "EXECABORT Transaction discarded because of previous errors.";
+
+pub const COMMANDS: &[Command] = &[
+    Command::new(
+        "multi",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+        multi,
+        "transactions",
+        "1.2.0",
+        "Starts a transaction.",
+        "",
+    ),
+    Command::new(
+        "exec",
+        1,
+        NOSCRIPT | LOADING | STALE,
+        exec,
+        "transactions",
+        "1.2.0",
+        "Executes all commands in a transaction.",
+        "",
+    ),
+    Command::new(
+        "discard",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+        discard,
+        "transactions",
+        "2.0.0",
+        "Discards a transaction.",
+        "",
+    ),
+    Command::new(
+        "watch",
+        -2,
+        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+        watch,
+        "transactions",
+        "2.2.0",
+        "Monitors changes to keys to determine the execution of a transaction.",
+        "key [key ...]",
+    )
+    .keys(1, -1, 1),
+    Command::new(
+        "unwatch",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+        unwatch,
+        "transactions",
+        "2.2.0",
+        "Forgets about watched keys of a transaction.",
+        "",
+    ),
+];
+
+/// ```text
+/// MULTI
+/// ```
+fn multi(ctx: &mut Ctx) {
+    let Some(c) = ctx.client() else {
+        return ctx.out.ok();
+    };
+    if c.multi.is_some() {
+        return ctx.error("ERR MULTI calls can not be nested");
+    }
+    c.multi = Some(Default::default());
+    ctx.out.ok();
+}
+
+/// ```text
+/// EXEC
+/// ```
+/// Fails with EXECABORT after a queueing error, and with a null reply when a watched key
+/// was touched (or has expired) since WATCH. Either way the watches are gone afterwards.
+fn exec(ctx: &mut Ctx) {
+    let now = ctx.now();
+    let id = ctx.id;
+    let Some(c) = ctx.srv.clients.get_mut(&id) else {
+        return ctx.error(NO_MULTI);
+    };
+    let Some(multi) = c.multi.take() else {
+        return ctx.error(NO_MULTI);
+    };
+    let watched = std::mem::take(&mut c.watched);
+    let dirty = std::mem::take(&mut c.dirty_cas)
+        || watched
+            .iter()
+            .any(|(db, key)| ctx.srv.dbs[*db].is_expired(key, now));
+    ctx.srv.watches.unwatch(id, &watched);
+    ctx.srv.update_expired_tracking();
+    if multi.failed {
+        return ctx.error(EXECABORT);
+    }
+    if dirty {
+        return ctx.out.null_array();
+    }
+    ctx.srv.exec_request = Some(multi.queue);
+}
+
+/// ```text
+/// DISCARD
+/// ```
+fn discard(ctx: &mut Ctx) {
+    let id = ctx.id;
+    let Some(c) = ctx.srv.clients.get_mut(&id) else {
+        return;
+    };
+    if c.multi.take().is_none() {
+        return ctx.error("ERR DISCARD without MULTI");
+    }
+    unwatch_all(ctx);
+    ctx.out.ok();
+}
+
+/// ```text
+/// WATCH key [key ...]
+/// ```
+fn watch(ctx: &mut Ctx) {
+    let id = ctx.id;
+    if ctx.client().is_some_and(|c| c.multi.is_some()) {
+        return ctx.error("ERR WATCH inside MULTI is not allowed");
+    }
+    let (db, now) = (ctx.db, ctx.now());
+    for key in &ctx.argv[1..] {
+        // A key already past its time is reclaimed now: its later removal is no change.
+        ctx.srv.dbs[db].contains(key, now);
+        let key = bytes::Bytes::copy_from_slice(key);
+        if ctx.srv.watches.watch(id, db, key.clone())
+            && let Some(c) = ctx.srv.clients.get_mut(&id)
+        {
+            c.watched.push((db, key.clone()));
+        }
+    }
+    ctx.srv.update_expired_tracking();
+    ctx.out.ok();
+}
+
+/// ```text
+/// UNWATCH
+/// ```
+fn unwatch(ctx: &mut Ctx) {
+    unwatch_all(ctx);
+    ctx.out.ok();
+}
+
+fn unwatch_all(ctx: &mut Ctx) {
+    let id = ctx.id;
+    if let Some(c) = ctx.srv.clients.get_mut(&id) {
+        let watched = std::mem::take(&mut c.watched);
+        c.dirty_cas = false;
+        ctx.srv.watches.unwatch(id, &watched);
+        ctx.srv.update_expired_tracking();
+    }
+}

@@ -1,0 +1,323 @@
+//! Pub/sub: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB.
+//!
+//! PUBLISH writes each message straight into the reply buffer of the subscriber's I/O
+//! thread, in the same executor round, so subscribers on every thread see messages in
+//! publish order. A subscriber that stops reading is cut off by its I/O thread at the
+//! pub/sub output limit; the publisher never waits for it.
+
+use crate::engine::ctx::Ctx;
+use crate::engine::pubsub::Recipient;
+use crate::engine::table::{Command, Sub, flag::*};
+use bytes::Bytes;
+
+pub const COMMANDS: &[Command] = &[
+    Command::new(
+        "subscribe",
+        -2,
+        PUBSUB | NOSCRIPT | LOADING | STALE,
+        subscribe,
+        "pubsub",
+        "2.0.0",
+        "Listens for messages published to channels.",
+        "channel [channel ...]",
+    ),
+    Command::new(
+        "unsubscribe",
+        -1,
+        PUBSUB | NOSCRIPT | LOADING | STALE,
+        unsubscribe,
+        "pubsub",
+        "2.0.0",
+        "Stops listening to messages posted to channels.",
+        "[channel [channel ...]]",
+    ),
+    Command::new(
+        "psubscribe",
+        -2,
+        PUBSUB | NOSCRIPT | LOADING | STALE,
+        psubscribe,
+        "pubsub",
+        "2.0.0",
+        "Listens for messages published to channels that match one or more patterns.",
+        "pattern [pattern ...]",
+    ),
+    Command::new(
+        "punsubscribe",
+        -1,
+        PUBSUB | NOSCRIPT | LOADING | STALE,
+        punsubscribe,
+        "pubsub",
+        "2.0.0",
+        "Stops listening to messages published to channels that match one or more patterns.",
+        "[pattern [pattern ...]]",
+    ),
+    Command::new(
+        "publish",
+        3,
+        PUBSUB | LOADING | STALE | FAST,
+        publish,
+        "pubsub",
+        "2.0.0",
+        "Posts a message to a channel.",
+        "channel message",
+    ),
+    Command::new(
+        "pubsub",
+        -2,
+        0,
+        pubsub,
+        "pubsub",
+        "2.8.0",
+        "A container for Pub/Sub commands.",
+        "",
+    )
+    .subs(PUBSUB_SUBS),
+];
+
+const PUBSUB_SUBS: &[Sub] = &[
+    Sub {
+        name: "channels",
+        arity: -2,
+        flags: PUBSUB | LOADING | STALE,
+        summary: "Returns the active channels.",
+        syntax: "[pattern]",
+    },
+    Sub {
+        name: "numsub",
+        arity: -2,
+        flags: PUBSUB | LOADING | STALE,
+        summary: "Returns a count of subscribers to channels.",
+        syntax: "[channel [channel ...]]",
+    },
+    Sub {
+        name: "numpat",
+        arity: 2,
+        flags: PUBSUB | LOADING | STALE,
+        summary: "Returns a count of unique pattern subscriptions.",
+        syntax: "",
+    },
+    Sub {
+        name: "help",
+        arity: 2,
+        flags: LOADING | STALE,
+        summary: "Returns helpful text about the different subcommands.",
+        syntax: "",
+    },
+];
+
+/// Which subscription list a command works on.
+#[derive(Clone, Copy)]
+enum Kind {
+    Channel,
+    Pattern,
+}
+
+impl Kind {
+    fn verb(self, subscribe: bool) -> &'static [u8] {
+        match (self, subscribe) {
+            (Kind::Channel, true) => b"subscribe",
+            (Kind::Channel, false) => b"unsubscribe",
+            (Kind::Pattern, true) => b"psubscribe",
+            (Kind::Pattern, false) => b"punsubscribe",
+        }
+    }
+}
+
+/// Writes one `[verb, name, count]` confirmation to the caller.
+fn confirm(ctx: &mut Ctx, verb: &[u8], name: Option<&[u8]>, count: usize) {
+    let me = ctx.out.target();
+    ctx.out.outs().mark_pubsub(&me);
+    ctx.out.push(3);
+    ctx.out.bulk(verb);
+    match name {
+        Some(n) => ctx.out.bulk(n),
+        None => ctx.out.null(),
+    }
+    ctx.out.int(count as i64);
+}
+
+/// ```text
+/// SUBSCRIBE channel [channel ...]
+/// ```
+fn subscribe(ctx: &mut Ctx) {
+    subscribe_generic(ctx, Kind::Channel);
+}
+
+/// ```text
+/// PSUBSCRIBE pattern [pattern ...]
+/// ```
+fn psubscribe(ctx: &mut Ctx) {
+    subscribe_generic(ctx, Kind::Pattern);
+}
+
+fn subscribe_generic(ctx: &mut Ctx, kind: Kind) {
+    let id = ctx.id;
+    for i in 1..ctx.argv.len() {
+        let name = Bytes::copy_from_slice(&ctx.argv[i]);
+        let Some(c) = ctx.srv.clients.get_mut(&id) else {
+            return;
+        };
+        let new = match kind {
+            Kind::Channel => c.channels.insert(name.clone()),
+            Kind::Pattern => c.patterns.insert(name.clone()),
+        };
+        let count = c.subscriptions();
+        if new {
+            match kind {
+                Kind::Channel => ctx.srv.pubsub.subscribe(id, name.clone()),
+                Kind::Pattern => ctx.srv.pubsub.psubscribe(id, name.clone()),
+            }
+        }
+        confirm(ctx, kind.verb(true), Some(&name), count);
+    }
+}
+
+/// ```text
+/// UNSUBSCRIBE [channel [channel ...]]
+/// ```
+fn unsubscribe(ctx: &mut Ctx) {
+    unsubscribe_generic(ctx, Kind::Channel);
+}
+
+/// ```text
+/// PUNSUBSCRIBE [pattern [pattern ...]]
+/// ```
+fn punsubscribe(ctx: &mut Ctx) {
+    unsubscribe_generic(ctx, Kind::Pattern);
+}
+
+/// With no names, every subscription of that kind goes; with none at all, Redis still
+/// confirms once with a null name.
+fn unsubscribe_generic(ctx: &mut Ctx, kind: Kind) {
+    let id = ctx.id;
+    let Some(c) = ctx.srv.clients.get(&id) else {
+        return;
+    };
+    let names: Vec<Bytes> = if ctx.argv.len() > 1 {
+        ctx.argv[1..]
+            .iter()
+            .map(|a| Bytes::copy_from_slice(a))
+            .collect()
+    } else {
+        match kind {
+            Kind::Channel => c.channels.iter().cloned().collect(),
+            Kind::Pattern => c.patterns.iter().cloned().collect(),
+        }
+    };
+    if names.is_empty() {
+        let count = c.subscriptions();
+        return confirm(ctx, kind.verb(false), None, count);
+    }
+    for name in names {
+        let Some(c) = ctx.srv.clients.get_mut(&id) else {
+            return;
+        };
+        let removed = match kind {
+            Kind::Channel => c.channels.shift_remove(&name),
+            Kind::Pattern => c.patterns.shift_remove(&name),
+        };
+        let count = c.subscriptions();
+        if removed {
+            match kind {
+                Kind::Channel => ctx.srv.pubsub.unsubscribe(id, &name),
+                Kind::Pattern => ctx.srv.pubsub.punsubscribe(id, &name),
+            }
+        }
+        confirm(ctx, kind.verb(false), Some(&name), count);
+    }
+}
+
+/// ```text
+/// PUBLISH channel message
+/// ```
+fn publish(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    let (channel, message) = (&argv[1][..], &argv[2][..]);
+    let recipients = ctx.srv.pubsub.recipients(channel);
+    let mut delivered = 0;
+    for r in &recipients {
+        let (id, pattern) = match r {
+            Recipient::Channel(id) => (*id, None),
+            Recipient::Pattern(id, p) => (*id, Some(p)),
+        };
+        let Some(target) = ctx
+            .srv
+            .clients
+            .get(&id)
+            .filter(|c| !c.closing)
+            .map(|c| c.target())
+        else {
+            continue;
+        };
+        let mut out = ctx.out.other(target);
+        match pattern {
+            None => {
+                out.push(3);
+                out.bulk(b"message");
+            }
+            Some(p) => {
+                out.push(4);
+                out.bulk(b"pmessage");
+                out.bulk(p);
+            }
+        }
+        out.bulk(channel);
+        out.bulk(message);
+        delivered += 1;
+    }
+    ctx.out.int(delivered);
+}
+
+/// ```text
+/// PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | HELP
+/// ```
+fn pubsub(ctx: &mut Ctx) {
+    let sub = ctx.arg(1).to_ascii_lowercase();
+    let argc = ctx.argv.len();
+    match (sub.as_slice(), argc) {
+        (b"channels", 2 | 3) => {
+            let pattern = ctx.argv.get(2).cloned();
+            let channels = ctx.srv.pubsub.channels(pattern.as_deref());
+            ctx.out.bulks(channels.iter().map(|c| &c[..]));
+        }
+        (b"numsub", _) => {
+            ctx.out.array((argc - 2) * 2);
+            for i in 2..argc {
+                let n = ctx.srv.pubsub.numsub(&ctx.argv[i]);
+                ctx.out.bulk(&ctx.argv[i]);
+                ctx.out.int(n as i64);
+            }
+        }
+        (b"numpat", 2) => {
+            let n = ctx.srv.pubsub.numpat();
+            ctx.out.int(n as i64);
+        }
+        (b"help", 2) => {
+            let lines = [
+                "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "CHANNELS [<pattern>]",
+                "    Return the currently active channels matching a <pattern> (default: '*').",
+                "NUMPAT",
+                "    Return number of subscriptions to patterns.",
+                "NUMSUB [<channel> ...]",
+                "    Return the number of subscribers for the specified channels, excluding",
+                "    pattern subscriptions(default: no channels).",
+                "HELP",
+                "    Prints this help.",
+            ];
+            ctx.out.array(lines.len());
+            for l in lines {
+                ctx.out.simple(l);
+            }
+        }
+        (b"channels" | b"numpat" | b"help", _) => {
+            let msg =
+                crate::error::wrong_arity(&format!("pubsub|{}", String::from_utf8_lossy(&sub)));
+            ctx.error(&msg);
+        }
+        _ => {
+            let msg = crate::error::unknown_subcommand("pubsub", ctx.arg(1));
+            ctx.error(&msg);
+        }
+    }
+}

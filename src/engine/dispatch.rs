@@ -1,0 +1,398 @@
+//! Running commands: the executor's state plus the rules every command goes through, in
+//! order: a blocked client's commands wait; RESP2 subscribers may run only pub/sub commands;
+//! inside MULTI commands are queued; otherwise the handler runs, and then whatever it set
+//! off: a client parked, a transaction run, watched keys touched, blocked clients served.
+//!
+//! No channels or sockets here, so the same [`Engine`] runs in the executor thread and in
+//! in-process tests.
+
+use super::blocking::{BlockSpec, Blocked, TimeoutReply};
+use super::client::Client;
+use super::ctx::Ctx;
+use super::msg::{ConnId, ConnInfo, Resolved};
+use super::out::{Outs, Target};
+use super::state::Server;
+use super::table::{Command, TABLE, flag};
+use crate::error;
+use bytes::Bytes;
+use std::collections::VecDeque;
+
+/// The executor's state and reply buffers.
+pub struct Engine {
+    pub srv: Server,
+    pub outs: Outs,
+    /// Clients just unblocked whose queued commands are still to run.
+    unblocked: VecDeque<u64>,
+}
+
+/// Commands a RESP2 client with subscriptions may still run.
+const PUBSUB_ALLOWED: &[&str] = &[
+    "subscribe",
+    "unsubscribe",
+    "psubscribe",
+    "punsubscribe",
+    "ping",
+    "quit",
+    "reset",
+];
+
+/// Commands that run at once inside MULTI instead of being queued.
+const MULTI_IMMEDIATE: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
+
+impl Engine {
+    pub fn new(srv: Server, io_threads: usize) -> Engine {
+        Engine {
+            srv,
+            outs: Outs::new(io_threads),
+            unblocked: VecDeque::new(),
+        }
+    }
+
+    pub fn open(&mut self, conn: ConnId, thread: usize, info: Box<ConnInfo>) {
+        let client = Client::new(conn, thread, info, self.srv.clock);
+        self.srv.clients.insert(conn.id, client);
+    }
+
+    /// Forgets a closed connection and everything it was registered in.
+    pub fn closed(&mut self, id: u64) {
+        if let Some(mut c) = self.srv.clients.remove(&id) {
+            release(&mut self.srv, id, &mut c);
+        }
+    }
+
+    /// Answers bad input after the replies owed, then closes the connection.
+    pub fn protocol_error(&mut self, thread: usize, conn: ConnId, message: &str) {
+        let target = Target {
+            thread,
+            conn,
+            resp3: false,
+        };
+        self.outs.to(target).error(message);
+        self.outs.close(&target);
+        if let Some(c) = self.srv.clients.get_mut(&conn.id) {
+            c.closing = true;
+        }
+    }
+
+    /// A command arriving from a connection.
+    pub fn command(&mut self, id: u64, cmd: Resolved, args: &[Bytes]) {
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return; // closed before its commands ran
+        };
+        if client.closing {
+            return;
+        }
+        // A blocked client's later commands wait their turn.
+        if client.blocked.is_some() || !client.pending.is_empty() {
+            client.pending.push_back((cmd, owned(args)));
+            return;
+        }
+        self.run(id, cmd, args);
+        self.settle();
+    }
+
+    /// Runs one command of client `id` that is allowed to run now.
+    fn run(&mut self, id: u64, cmd: Resolved, args: &[Bytes]) {
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return;
+        };
+        let target = client.target();
+        client.last_active = self.srv.clock;
+        let command = match cmd {
+            Resolved::Known(i) => TABLE.get(i),
+            Resolved::Unknown => {
+                let name = args.first().map_or(&b""[..], |a| &a[..]);
+                let msg = error::unknown_command(name, args.get(1..).unwrap_or(&[]));
+                return self.reject(id, target, &msg);
+            }
+            Resolved::WrongArity(i) => {
+                return self.reject(id, target, &error::wrong_arity(TABLE.get(i).name));
+            }
+        };
+        client.last_cmd = command.name;
+        if !client.resp3 && client.subscriptions() > 0 && !PUBSUB_ALLOWED.contains(&command.name) {
+            let msg = format!(
+                "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+                command.name
+            );
+            self.outs.to(target).error(&msg);
+            return self.finish(id, target);
+        }
+        if let Some(multi) = client.multi.as_mut()
+            && !MULTI_IMMEDIATE.contains(&command.name)
+        {
+            let Resolved::Known(i) = cmd else { return };
+            multi.queue.push((i, owned(args)));
+            self.outs.to(target).raw(b"+QUEUED\r\n");
+            return self.finish(id, target);
+        }
+        let db = client.db;
+        self.call(command, id, target, db, args, false);
+        if let Some(spec) = self.srv.block_request.take() {
+            let Resolved::Known(i) = cmd else { return };
+            return self.park(id, i, db, args, spec);
+        }
+        if let Some(queue) = self.srv.exec_request.take() {
+            self.exec(id, target, queue);
+        }
+        self.finish(id, target);
+    }
+
+    /// Calls a handler and touches watched keys after a write.
+    fn call(
+        &mut self,
+        command: &Command,
+        id: u64,
+        target: Target,
+        db: usize,
+        args: &[Bytes],
+        no_block: bool,
+    ) {
+        let mut ctx = Ctx {
+            argv: args,
+            out: self.outs.to(target),
+            srv: &mut self.srv,
+            id,
+            db,
+            no_block,
+        };
+        (command.handler)(&mut ctx);
+        self.srv.stats.commands += 1;
+        if !self.srv.watches.is_empty() {
+            if command.flags & flag::WRITE != 0 {
+                self.touch_written(command, db, args);
+            }
+            self.touch_expired();
+        }
+    }
+
+    /// Replies with an error for a command that could not run; inside MULTI the
+    /// transaction is marked to abort, as Redis does.
+    fn reject(&mut self, id: u64, target: Target, msg: &str) {
+        if let Some(m) = self.srv.clients.get_mut(&id).and_then(|c| c.multi.as_mut()) {
+            m.failed = true;
+        }
+        self.outs.to(target).error(msg);
+        self.srv.stats.commands += 1;
+        self.finish(id, target);
+    }
+
+    /// Records that one command of `id` was answered, and closes the connection if a
+    /// handler asked for it.
+    fn finish(&mut self, id: u64, target: Target) {
+        self.outs.complete(&target);
+        for victim in std::mem::take(&mut self.srv.pending_closes) {
+            self.outs.close(&victim);
+        }
+        if self.srv.clients.get(&id).is_some_and(|c| c.closing) {
+            self.outs.close(&target);
+        }
+    }
+
+    /// Runs a transaction's queued commands, answering with one array of their replies.
+    /// Everything happens within this call, so no other client's command can interleave.
+    fn exec(&mut self, id: u64, target: Target, queue: Vec<(u16, Vec<Bytes>)>) {
+        self.outs.to(target).array(queue.len());
+        for (i, args) in queue {
+            let command = TABLE.get(i);
+            // SELECT inside the transaction changes the database for what follows.
+            let db = self.srv.clients.get(&id).map_or(0, |c| c.db);
+            self.call(command, id, target, db, &args, true);
+            // A blocking command inside MULTI answers at once (no_block), never parks.
+            self.srv.block_request = None;
+        }
+    }
+
+    /// Parks a client whose command blocked.
+    fn park(&mut self, id: u64, cmd: u16, db: usize, args: &[Bytes], spec: BlockSpec) {
+        let blocked = Box::new(Blocked {
+            cmd,
+            argv: spec.argv.unwrap_or_else(|| owned(args)),
+            db,
+            keys: owned(&spec.keys),
+            deadline: spec.deadline,
+            on_timeout: spec.on_timeout,
+        });
+        self.srv.blocking.park(id, &blocked);
+        if let Some(c) = self.srv.clients.get_mut(&id) {
+            c.blocked = Some(blocked);
+        }
+    }
+
+    /// Serves blocked clients and runs unblocked clients' queued commands until nothing is
+    /// left to do. Cheap when nothing is blocked.
+    fn settle(&mut self) {
+        loop {
+            if !self.srv.blocking.ready.is_empty() {
+                self.serve_ready();
+            } else if let Some(id) = self.unblocked.pop_front() {
+                self.drain_pending(id);
+            } else {
+                return;
+            }
+        }
+    }
+
+    /// Re-runs, oldest first, the commands of clients blocked on keys signalled ready.
+    fn serve_ready(&mut self) {
+        let ready = std::mem::take(&mut self.srv.blocking.ready);
+        for (db, key) in ready {
+            let Some(waiters) = self.srv.blocking.waiters.get(&(db, key.clone())) else {
+                continue;
+            };
+            for id in waiters.clone() {
+                // Stop as soon as the key is gone: nobody else on it can be served now.
+                let now = self.srv.now_ms;
+                if !self.srv.dbs[db].contains(&key, now) {
+                    break;
+                }
+                self.retry(id);
+            }
+        }
+    }
+
+    /// Re-runs a blocked client's command; if it blocks again it keeps its place.
+    fn retry(&mut self, id: u64) {
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return;
+        };
+        let Some(blocked) = client.blocked.take() else {
+            return;
+        };
+        let target = client.target();
+        let command = TABLE.get(blocked.cmd);
+        self.call(command, id, target, blocked.db, &blocked.argv, false);
+        if self.srv.block_request.take().is_some() {
+            // Still nothing for it: same place in line, same deadline.
+            if let Some(c) = self.srv.clients.get_mut(&id) {
+                c.blocked = Some(blocked);
+            }
+            return;
+        }
+        self.srv.blocking.unpark(id, &blocked);
+        self.finish(id, target);
+        self.unblocked.push_back(id);
+    }
+
+    /// Answers every blocked client whose deadline has passed with its timeout reply.
+    pub fn timeouts(&mut self) {
+        let now = self.srv.now_ms;
+        while let Some(&(deadline, id)) = self.srv.blocking.deadlines.first() {
+            if deadline > now {
+                break;
+            }
+            self.srv.blocking.deadlines.pop_first();
+            let Some(client) = self.srv.clients.get_mut(&id) else {
+                continue;
+            };
+            let Some(blocked) = client.blocked.take() else {
+                continue;
+            };
+            let target = client.target();
+            self.srv.blocking.unpark(id, &blocked);
+            let mut out = self.outs.to(target);
+            match blocked.on_timeout {
+                TimeoutReply::NullArray => out.null_array(),
+                TimeoutReply::NullBulk => out.null(),
+            }
+            self.finish(id, target);
+            self.unblocked.push_back(id);
+        }
+        self.settle();
+    }
+
+    /// Runs the commands an unblocked client queued, until one blocks again.
+    fn drain_pending(&mut self, id: u64) {
+        loop {
+            let Some(client) = self.srv.clients.get_mut(&id) else {
+                return;
+            };
+            if client.blocked.is_some() || client.closing {
+                return;
+            }
+            let Some((cmd, args)) = client.pending.pop_front() else {
+                return;
+            };
+            self.run(id, cmd, &args);
+            // Serve whoever this command readied before the next one runs, as Redis does
+            // between commands.
+            if !self.srv.blocking.ready.is_empty() {
+                self.serve_ready();
+            }
+        }
+    }
+
+    /// Marks the watchers of the keys a write command names as dirty.
+    fn touch_written(&mut self, command: &Command, db: usize, args: &[Bytes]) {
+        let name = command.name;
+        if name == "flushdb" || name == "flushall" {
+            let scope = (name == "flushdb").then_some(db);
+            for id in self.srv.watches.watchers_of_db(scope) {
+                if let Some(c) = self.srv.clients.get_mut(&id) {
+                    c.dirty_cas = true;
+                }
+            }
+            return;
+        }
+        let (first, last, step) = command.keys;
+        if first <= 0 || step <= 0 {
+            return;
+        }
+        let argc = args.len() as i32;
+        let last = if last < 0 {
+            argc + last
+        } else {
+            last.min(argc - 1)
+        };
+        let mut i = first;
+        while i <= last {
+            // COPY ... DB n and MOVE write into another database: be conservative and
+            // touch the key in the current one; the destination db's watchers see it below.
+            self.touch(db, &args[i as usize]);
+            i += step;
+        }
+    }
+
+    /// Marks the watchers of keys removed by expiry since the last check.
+    pub fn touch_expired(&mut self) {
+        for db in 0..self.srv.dbs.len() {
+            for key in self.srv.dbs[db].take_expired_log() {
+                self.touch(db, &key);
+            }
+        }
+    }
+
+    fn touch(&mut self, db: usize, key: &[u8]) {
+        let ids = self.srv.watches.watchers(db, key).to_vec();
+        for id in ids {
+            if let Some(c) = self.srv.clients.get_mut(&id) {
+                c.dirty_cas = true;
+            }
+        }
+    }
+}
+
+/// Copies arguments that must outlive this round (queued, blocked): slices of the read
+/// buffer would pin the whole buffer in memory for as long as they live.
+fn owned(args: &[Bytes]) -> Vec<Bytes> {
+    args.iter().map(|a| Bytes::copy_from_slice(a)).collect()
+}
+
+/// Removes a client from everything it is registered in: blocking, watches, pub/sub.
+pub fn release(srv: &mut Server, id: u64, c: &mut Client) {
+    if let Some(b) = c.blocked.take() {
+        srv.blocking.unpark(id, &b);
+    }
+    c.pending.clear();
+    c.multi = None;
+    let watched = std::mem::take(&mut c.watched);
+    srv.watches.unwatch(id, &watched);
+    c.dirty_cas = false;
+    for ch in std::mem::take(&mut c.channels) {
+        srv.pubsub.unsubscribe(id, &ch);
+    }
+    for p in std::mem::take(&mut c.patterns) {
+        srv.pubsub.punsubscribe(id, &p);
+    }
+    srv.update_expired_tracking();
+}
