@@ -235,9 +235,13 @@ fn rename_generic(ctx: &mut Ctx, nx: bool) {
         return ctx.out.int(0);
     }
     db.rename(from, to, now);
+    let same = from == to;
+    let to = to.clone();
+    // A list, sorted set or stream renamed onto a key may serve clients blocked on it.
+    ctx.signal_ready(&to);
     if nx {
         // Renaming a key to itself is a no-op that RENAMENX reports as "not renamed".
-        ctx.out.int(i64::from(from != to));
+        ctx.out.int(i64::from(!same));
     } else {
         ctx.out.ok();
     }
@@ -297,6 +301,10 @@ fn copy(ctx: &mut Ctx) {
         return ctx.out.int(0);
     };
     let copied = ctx.srv.dbs[dst_db].put(newkey, entry, replace, now);
+    if copied {
+        let newkey = newkey.clone();
+        ctx.signal_ready_in(dst_db, &newkey);
+    }
     ctx.out.int(i64::from(copied));
 }
 

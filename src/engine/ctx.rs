@@ -62,11 +62,16 @@ impl Ctx<'_> {
     /// Call it after every write that can satisfy a blocking command: list pushes, ZADD,
     /// XADD, a value renamed or copied onto the key.
     pub fn signal_ready(&mut self, key: &[u8]) {
-        if self.srv.blocking.is_waited(self.db, key) {
+        self.signal_ready_in(self.db, key);
+    }
+
+    /// [`Ctx::signal_ready`] for a key in another database (COPY ... DB n, MOVE).
+    pub fn signal_ready_in(&mut self, db: usize, key: &[u8]) {
+        if self.srv.blocking.is_waited(db, key) {
             self.srv
                 .blocking
                 .ready
-                .push((self.db, Bytes::copy_from_slice(key)));
+                .push((db, Bytes::copy_from_slice(key)));
         }
     }
 
