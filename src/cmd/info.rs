@@ -159,9 +159,10 @@ fn clients(out: &mut String, srv: &mut Server) {
     field!(out, "maxclients", "{}", srv.config.maxclients);
     field!(out, "client_recent_max_input_buffer", "0");
     field!(out, "client_recent_max_output_buffer", "0");
-    field!(out, "blocked_clients", "0");
+    let blocked = srv.clients.values().filter(|c| c.blocked.is_some()).count();
+    field!(out, "blocked_clients", "{blocked}");
     field!(out, "tracking_clients", "0");
-    field!(out, "clients_in_timeout_table", "0");
+    field!(out, "clients_in_timeout_table", "{}", srv.blocking.deadlines.len());
 }
 
 fn memory(out: &mut String, srv: &mut Server) {
@@ -233,8 +234,8 @@ fn stats(out: &mut String, srv: &mut Server) {
     field!(out, "evicted_keys", "0");
     field!(out, "keyspace_hits", "{}", st.keyspace_hits);
     field!(out, "keyspace_misses", "{}", st.keyspace_misses);
-    field!(out, "pubsub_channels", "0");
-    field!(out, "pubsub_patterns", "0");
+    field!(out, "pubsub_channels", "{}", srv.pubsub.channels(None).len());
+    field!(out, "pubsub_patterns", "{}", srv.pubsub.numpat());
     field!(out, "total_reads_processed", "{}", io.reads);
     field!(out, "total_writes_processed", "{}", io.writes);
     field!(out, "io_threaded_reads_processed", "{}", io.reads);
