@@ -51,6 +51,10 @@ pub struct Args {
     /// Executor timer frequency (active expiry, timeouts), 1..=500 [default: 10].
     #[arg(long)]
     pub hz: Option<u32>,
+    /// "full", or "stub": answer +OK (and a fixed value to GET) without a keyspace, to
+    /// measure what the I/O threads alone can carry [default: full].
+    #[arg(long)]
+    pub engine: Option<String>,
 }
 
 /// Resolved settings: every value known and checked.
@@ -67,6 +71,8 @@ pub struct Config {
     pub proto_max_bulk_len: u64,
     pub client_query_buffer_limit: u64,
     pub hz: u32,
+    /// The stub engine: replies without touching a keyspace (see `--engine`).
+    pub stub_engine: bool,
     /// `client-output-buffer-limit`: (hard, soft bytes, soft seconds) for the normal,
     /// replica and pubsub classes. Only the pubsub class is enforced: normal clients are
     /// held back by flow control instead, and there are no replicas.
@@ -130,6 +136,7 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024, // 512 MB
             client_query_buffer_limit: 1024 * 1024 * 1024, // 1 GB
             hz: 10,
+            stub_engine: false,
             output_limits: [
                 OutputLimit {
                     hard: 0,
@@ -183,6 +190,7 @@ impl Config {
             args.client_query_buffer_limit.clone(),
         )?;
         set("hz", args.hz.map(|v| v.to_string()))?;
+        set("engine", args.engine.clone())?;
         Ok(cfg)
     }
 
@@ -241,6 +249,13 @@ impl Config {
             }
             "hz" => self.hz = parse_num(value, 1, 500)? as u32,
             "client-output-buffer-limit" => self.set_output_limits(value)?,
+            "engine" => {
+                self.stub_engine = match value.to_ascii_lowercase().as_str() {
+                    "full" => false,
+                    "stub" => true,
+                    _ => return Err(format!("'{value}' is not one of full, stub")),
+                }
+            }
             _ => return Err(format!("unknown directive '{name}'")),
         }
         Ok(())

@@ -169,7 +169,7 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
         })
         .collect();
     tracing::info!(
-        "muxis {} listening on {addr}; io-threads {n}, io-cpus {}, main-cpu {}, maxclients {}, databases {}",
+        "muxis {} listening on {addr}; io-threads {n}, io-cpus {}, main-cpu {}, maxclients {}, databases {}{}",
         env!("CARGO_PKG_VERSION"),
         config
             .io_cpus
@@ -180,6 +180,7 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
             .map_or("unpinned".to_string(), |c| c.to_string()),
         config.maxclients,
         config.databases,
+        if config.stub_engine { ", STUB ENGINE (no keyspace)" } else { "" },
     );
     let main_cpu = config.main_cpu;
     let srv = Server::new(config, addr, shared);

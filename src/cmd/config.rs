@@ -101,6 +101,7 @@ const PARAMS: &[Param] = &[
     Param { name: "client-query-buffer-limit", access: Access::Mutable, kind: Kind::Memory(MB, LONG_MAX), get: |s| s.config.client_query_buffer_limit.to_string() },
     Param { name: "client-output-buffer-limit", access: Access::Mutable, kind: Kind::Text, get: |s| s.config.output_limits_text() },
     Param { name: "hz", access: Access::Mutable, kind: Kind::Int(0, INT_MAX), get: |s| s.config.hz.to_string() },
+    Param { name: "engine", access: Access::Immutable, kind: Kind::Text, get: |s| if s.config.stub_engine { "stub".into() } else { "full".into() } },
     Param { name: "save", access: Access::Fixed, kind: Kind::Text, get: |_| String::new() },
     Param { name: "appendonly", access: Access::Fixed, kind: Kind::Bool, get: |_| "no".into() },
     Param { name: "maxmemory", access: Access::Fixed, kind: Kind::Memory(0, LONG_MAX), get: |_| "0".into() },

@@ -82,6 +82,13 @@ impl Engine {
         if client.closing {
             return;
         }
+        if self.srv.config.stub_engine
+            && let Resolved::Known(i) = cmd
+            && TABLE.get(i).flags & (flag::READONLY | flag::WRITE) != 0
+        {
+            let target = client.target();
+            return self.stub(target, cmd);
+        }
         // A blocked client's later commands wait their turn.
         if client.blocked.is_some() || !client.pending.is_empty() {
             client.pending.push_back((cmd, owned(args)));
@@ -89,6 +96,21 @@ impl Engine {
         }
         self.run(id, cmd, args);
         self.settle();
+    }
+
+    /// The stub engine's whole work for a data command: `+OK`, or a fixed 3-byte value for
+    /// GET, so that a benchmark measures the network path and nothing else. Other commands
+    /// (PING, CONFIG, INFO, CLIENT...) run for real, so tools work unchanged.
+    fn stub(&mut self, target: Target, cmd: Resolved) {
+        let is_get = matches!(cmd, Resolved::Known(i) if TABLE.get(i).name == "get");
+        let mut out = self.outs.to(target);
+        if is_get {
+            out.raw(b"$3\r\nbar\r\n");
+        } else {
+            out.ok();
+        }
+        self.srv.stats.commands += 1;
+        self.outs.complete(&target);
     }
 
     /// Runs one command of client `id` that is allowed to run now.
