@@ -131,6 +131,8 @@ pub struct Shared {
     /// Connections rejected because of `maxclients`.
     pub rejected: AtomicU64,
     pub total_connections: AtomicU64,
+    /// Batches waiting in the executor's channel, as the executor last saw it.
+    pub exec_queue: AtomicUsize,
 }
 
 impl Shared {
@@ -150,6 +152,7 @@ impl Shared {
             next_client_id: AtomicU64::new(1),
             rejected: AtomicU64::new(0),
             total_connections: AtomicU64::new(0),
+            exec_queue: AtomicUsize::new(0),
         })
     }
 

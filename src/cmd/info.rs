@@ -304,13 +304,25 @@ fn threads(out: &mut String, srv: &mut Server) {
     field!(
         out,
         "executor",
-        "commands={},batches={},avg_batch={:.2},busy_pct={:.2},ops_per_sec={}",
+        "commands={},batches={},avg_batch={:.2},busy_pct={:.2},ops_per_sec={},queue_depth={}",
         st.commands,
         st.batches,
         st.avg_batch(),
         st.busy_percent(),
         st.ops_per_sec(),
+        srv.shared.exec_queue.load(std::sync::atomic::Ordering::Relaxed),
     );
+    // The verdict uses recent rates (the timer's sample window), not totals since start.
+    let io = st.io_rates();
+    for (i, (ops, busy)) in io.iter().enumerate() {
+        field!(out, format_args!("io_thread_{i}_recent"), "ops_per_sec={ops:.0},busy_pct={busy:.2}");
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let v = crate::stats::verdict(st.ops_per_sec() as f64, st.busy_percent(), &io, cores);
+    field!(out, "io_thread_capacity_ops", "{:.0}", v.io_capacity);
+    field!(out, "executor_capacity_ops", "{:.0}", v.executor_capacity);
+    field!(out, "bottleneck", "{}", v.bottleneck.name());
+    field!(out, "suggested_io_threads", "{}", v.suggested_io_threads);
 }
 
 /// Bytes in Redis's `bytesToHuman` form: `512B`, `1.50K`, `2.00M`, `1.00G`...

@@ -79,6 +79,8 @@ impl Executor {
                     }
                     self.engine.timeouts();
                     self.flush();
+                    let queued = self.rx.len();
+                    self.engine.srv.shared.exec_queue.store(queued, Ordering::Relaxed);
                     self.engine.srv.stats.busy_ns += start.elapsed().as_nanos() as u64;
                 }
                 Err(RecvTimeoutError::Timeout) => {
@@ -190,7 +192,8 @@ impl Executor {
     /// The timer: active expiry and statistics.
     fn cron(&mut self, now: Instant) {
         self.engine.srv.refresh_clock();
-        self.engine.srv.stats.sample(now);
+        let srv = &mut self.engine.srv;
+        srv.stats.sample(now, &srv.shared.io);
         let deadline = now + crate::db::expire_budget(self.engine.srv.config.hz);
         let now_ms = self.engine.srv.now_ms;
         let Server { dbs, rng, .. } = &mut self.engine.srv;
