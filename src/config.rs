@@ -230,7 +230,10 @@ impl Config {
             }
             "port" => self.port = parse_num(value, 0, 65535)? as u16,
             "io-threads" => self.io_threads = parse_num(value, 1, 128)? as usize,
+            // An empty value unpins (CONFIG SET io-cpus "").
+            "io-cpus" if value.trim().is_empty() => self.io_cpus = None,
             "io-cpus" => self.io_cpus = Some(parse_cpu_list(value)?),
+            "main-cpu" if value.trim().is_empty() => self.main_cpu = None,
             "main-cpu" => self.main_cpu = Some(parse_num(value, 0, 4095)? as usize),
             "maxclients" => self.maxclients = parse_num(value, 1, 1_000_000)? as usize,
             "databases" => self.databases = parse_num(value, 1, 1_000_000)? as usize,

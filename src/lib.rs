@@ -24,6 +24,7 @@ pub mod db;
 pub mod engine;
 pub mod error;
 pub mod net;
+pub mod pin;
 pub mod resp;
 pub mod server;
 pub mod shared;

@@ -4,8 +4,9 @@
 use crate::config::Config;
 use crate::engine::exec::{Executor, IoLink, Wake};
 use crate::engine::state::Server;
-use crate::net::reactor::{IoThread, MioWake, Peer};
+use crate::net::reactor::{IoThread, MioWake, Peer, Peers};
 use crate::shared::Shared;
+use parking_lot::Mutex;
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -44,7 +45,9 @@ pub struct Handle {
     /// The bound address (the real port when 0 was asked for).
     pub addr: SocketAddr,
     stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
+    main: Option<JoinHandle<()>>,
+    /// The I/O threads, including any started at runtime.
+    threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl Handle {
@@ -58,10 +61,19 @@ impl Handle {
         self.stop.clone()
     }
 
-    /// Waits for every thread to finish.
-    pub fn wait(self) {
-        for t in self.threads {
-            let _ = t.join();
+    /// Waits for every thread to finish: the executor, then each I/O thread it told to stop.
+    pub fn wait(mut self) {
+        if let Some(main) = self.main.take() {
+            let _ = main.join();
+        }
+        loop {
+            let next = self.threads.lock().pop();
+            match next {
+                Some(t) => {
+                    let _ = t.join();
+                }
+                None => return,
+            }
         }
     }
 }
@@ -93,11 +105,68 @@ fn check_cpus(config: &Config) -> Result<(), StartError> {
     Ok(())
 }
 
-fn pin(cpu: Option<usize>, what: &str) {
-    if let Some(id) = cpu
-        && !core_affinity::set_for_current(core_affinity::CoreId { id })
-    {
-        tracing::warn!("{what}: pinning to CPU {id} failed");
+/// Starts I/O threads, at start-up and when `CONFIG SET io-threads` adds some.
+struct Spawner {
+    exec_tx: crossbeam_channel::Sender<crate::engine::msg::Batch>,
+    peers: Peers,
+    shared: Arc<Shared>,
+    threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Spawner {
+    /// Starts I/O thread `i`, pinned to `cpus` if any, owning `listener` if given.
+    fn spawn(
+        &self,
+        i: usize,
+        cpus: Vec<usize>,
+        listener: Option<mio::net::TcpListener>,
+    ) -> std::io::Result<IoLink> {
+        let poll = mio::Poll::new()?;
+        let waker = Arc::new(MioWake(mio::Waker::new(
+            poll.registry(),
+            IoThread::waker_token(),
+        )?));
+        let (tx, rx) = crossbeam_channel::unbounded();
+        {
+            let mut peers = self.peers.write();
+            if peers.len() <= i {
+                peers.resize_with(i + 1, || None);
+            }
+            peers[i] = Some(Peer {
+                tx: tx.clone(),
+                waker: waker.clone(),
+            });
+        }
+        let io = IoThread::new(
+            i,
+            poll,
+            listener,
+            rx,
+            self.exec_tx.clone(),
+            self.peers.clone(),
+            self.shared.clone(),
+        )?;
+        let handle = std::thread::Builder::new()
+            .name(format!("muxis-io-{i}"))
+            .spawn(move || {
+                if !cpus.is_empty() && !crate::pin::set(&cpus) {
+                    tracing::warn!("io thread {i}: pinning to {cpus:?} failed");
+                }
+                io.run();
+            })?;
+        self.threads.lock().push(handle);
+        Ok(IoLink {
+            tx,
+            waker: waker as Arc<dyn Wake>,
+        })
+    }
+}
+
+/// The CPUs I/O thread `i` is pinned to at start.
+fn io_cpus(config: &Config, i: usize) -> Vec<usize> {
+    match &config.io_cpus {
+        Some(list) if !list.is_empty() => vec![list[i % list.len()]],
+        _ => Vec::new(),
     }
 }
 
@@ -121,53 +190,22 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
     let shared = Shared::new(n, &config);
 
     let (exec_tx, exec_rx) = crossbeam_channel::unbounded();
-    let mut polls = Vec::with_capacity(n);
-    let mut peers = Vec::with_capacity(n);
-    let mut inboxes = Vec::with_capacity(n);
-    for _ in 0..n {
-        let poll = mio::Poll::new()?;
-        let waker = Arc::new(MioWake(mio::Waker::new(
-            poll.registry(),
-            IoThread::waker_token(),
-        )?));
-        let (tx, rx) = crossbeam_channel::unbounded();
-        peers.push(Peer { tx, waker });
-        inboxes.push(rx);
-        polls.push(poll);
-    }
-    let peers = Arc::new(peers);
-
-    let mut threads = Vec::with_capacity(n + 1);
+    let spawner = Spawner {
+        exec_tx,
+        peers: Arc::new(parking_lot::RwLock::new(Vec::new())),
+        shared: shared.clone(),
+        threads: Arc::new(Mutex::new(Vec::new())),
+    };
+    // Thread 0 owns the listener and starts last, so every thread it may hand a new
+    // connection to is already there.
+    let mut links: Vec<Option<IoLink>> = (0..n).map(|_| None).collect();
     let mut listener = Some(listener);
-    for (i, (poll, rx)) in polls.into_iter().zip(inboxes).enumerate() {
-        let io = IoThread::new(
-            i,
-            poll,
-            if i == 0 { listener.take() } else { None },
-            rx,
-            exec_tx.clone(),
-            peers.clone(),
-            shared.clone(),
-        )?;
-        let cpu = config.io_cpus.as_ref().map(|c| c[i % c.len()]);
-        threads.push(
-            std::thread::Builder::new()
-                .name(format!("muxis-io-{i}"))
-                .spawn(move || {
-                    pin(cpu, "io thread");
-                    io.run();
-                })?,
-        );
+    for i in (0..n).rev() {
+        let l = if i == 0 { listener.take() } else { None };
+        links[i] = Some(spawner.spawn(i, io_cpus(&config, i), l)?);
     }
-    drop(exec_tx);
-
-    let links = peers
-        .iter()
-        .map(|p| IoLink {
-            tx: p.tx.clone(),
-            waker: p.waker.clone() as Arc<dyn Wake>,
-        })
-        .collect();
+    let links: Vec<IoLink> = links.into_iter().flatten().collect();
+    let threads = spawner.threads.clone();
     tracing::info!(
         "muxis {} listening on {addr}; io-threads {n}, io-cpus {}, main-cpu {}, maxclients {}, databases {}{}",
         env!("CARGO_PKG_VERSION"),
@@ -180,22 +218,28 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
             .map_or("unpinned".to_string(), |c| c.to_string()),
         config.maxclients,
         config.databases,
-        if config.stub_engine { ", STUB ENGINE (no keyspace)" } else { "" },
+        if config.stub_engine {
+            ", STUB ENGINE (no keyspace)"
+        } else {
+            ""
+        },
     );
-    let main_cpu = config.main_cpu;
+    let main_cpu: Vec<usize> = config.main_cpu.into_iter().collect();
     let srv = Server::new(config, addr, shared);
-    let executor = Executor::new(srv, exec_rx, links, stop.clone());
-    threads.push(
-        std::thread::Builder::new()
-            .name("muxis-main".into())
-            .spawn(move || {
-                pin(main_cpu, "main thread");
-                executor.run();
-            })?,
-    );
+    let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, None));
+    let executor = Executor::new(srv, exec_rx, links, spawn, stop.clone());
+    let main = std::thread::Builder::new()
+        .name("muxis-main".into())
+        .spawn(move || {
+            if !main_cpu.is_empty() && !crate::pin::set(&main_cpu) {
+                tracing::warn!("main thread: pinning to {main_cpu:?} failed");
+            }
+            executor.run();
+        })?;
     Ok(Handle {
         addr,
         stop,
+        main: Some(main),
         threads,
     })
 }

@@ -122,10 +122,17 @@ impl Limits {
     }
 }
 
+/// The most I/O threads a server can run (their counters are allocated up front, so that
+/// threads can be added at runtime without moving anything other threads read).
+pub const MAX_IO_THREADS: usize = 128;
+
 /// The state shared by every thread of one server.
 #[derive(Debug)]
 pub struct Shared {
+    /// Counters of every I/O thread slot, `MAX_IO_THREADS` of them; the first `active`
+    /// are the running threads that take new connections.
     pub io: Vec<IoStats>,
+    active: AtomicUsize,
     pub limits: Limits,
     pub next_client_id: AtomicU64,
     /// Connections rejected because of `maxclients`.
@@ -147,13 +154,28 @@ impl Shared {
         };
         limits.store(config);
         Arc::new(Shared {
-            io: (0..io_threads).map(|_| IoStats::default()).collect(),
+            io: (0..MAX_IO_THREADS).map(|_| IoStats::default()).collect(),
+            active: AtomicUsize::new(io_threads.clamp(1, MAX_IO_THREADS)),
             limits,
             next_client_id: AtomicU64::new(1),
             rejected: AtomicU64::new(0),
             total_connections: AtomicU64::new(0),
             exec_queue: AtomicUsize::new(0),
         })
+    }
+
+    /// The I/O threads taking connections now (`CONFIG SET io-threads` changes it).
+    pub fn active(&self) -> usize {
+        self.active.load(Relaxed)
+    }
+
+    pub fn set_active(&self, n: usize) {
+        self.active.store(n.clamp(1, MAX_IO_THREADS), Relaxed);
+    }
+
+    /// The counters of the active I/O threads.
+    pub fn threads(&self) -> &[IoStats] {
+        &self.io[..self.active()]
     }
 
     /// Clients connected over all I/O threads.
@@ -183,7 +205,7 @@ impl Shared {
     pub fn least_loaded(&self) -> usize {
         let mut best = 0;
         let mut best_n = usize::MAX;
-        for (i, s) in self.io.iter().enumerate() {
+        for (i, s) in self.threads().iter().enumerate() {
             let n = s.clients.load(Relaxed);
             if n < best_n {
                 best = i;

@@ -76,8 +76,9 @@ impl ExecStats {
 
     /// Commands per second over the sample window.
     pub fn ops_per_sec(&self) -> u64 {
-        self.span()
-            .map_or(0, |(a, b, secs)| (b.commands.saturating_sub(a.commands) as f64 / secs) as u64)
+        self.span().map_or(0, |(a, b, secs)| {
+            (b.commands.saturating_sub(a.commands) as f64 / secs) as u64
+        })
     }
 
     /// Percent of wall time the executor was busy over the sample window.
@@ -89,7 +90,9 @@ impl ExecStats {
 
     /// Per I/O thread over the sample window: (commands per second, busy percent).
     pub fn io_rates(&self) -> Vec<(f64, f64)> {
-        let Some((a, b, secs)) = self.span() else { return Vec::new() };
+        let Some((a, b, secs)) = self.span() else {
+            return Vec::new();
+        };
         a.io.iter()
             .zip(&b.io)
             .map(|(&(c0, b0), &(c1, b1))| {
@@ -171,8 +174,16 @@ pub fn verdict(exec_ops: f64, exec_busy: f64, io: &[(f64, f64)], cores: usize) -
         Bottleneck::ClientOrNetwork
     };
     // Capacity = work done per unit of busy time, scaled to a whole second.
-    let io_capacity = if io_busy > 0.5 { io_ops / (io_busy / 100.0) } else { 0.0 };
-    let executor_capacity = if exec_busy > 0.5 { exec_ops / (exec_busy / 100.0) } else { 0.0 };
+    let io_capacity = if io_busy > 0.5 {
+        io_ops / (io_busy / 100.0)
+    } else {
+        0.0
+    };
+    let executor_capacity = if exec_busy > 0.5 {
+        exec_ops / (exec_busy / 100.0)
+    } else {
+        0.0
+    };
     let suggested = if io_capacity > 0.0 {
         // Enough threads for the load at the target busy level, and no more than it takes
         // to saturate the executor, which more I/O threads cannot help.

@@ -91,9 +91,9 @@ const POLICIES: &[&str] = &[
 const PARAMS: &[Param] = &[
     Param { name: "bind", access: Access::Immutable, kind: Kind::Text, get: |s| s.config.bind.clone() },
     Param { name: "port", access: Access::Immutable, kind: Kind::Int(0, 65535), get: |s| s.addr.port().to_string() },
-    Param { name: "io-threads", access: Access::Immutable, kind: Kind::Int(1, 128), get: |s| s.shared.io.len().to_string() },
-    Param { name: "io-cpus", access: Access::Immutable, kind: Kind::Text, get: |s| cpu_list(s.config.io_cpus.as_deref()) },
-    Param { name: "main-cpu", access: Access::Immutable, kind: Kind::Int(0, 4095), get: |s| s.config.main_cpu.map(|n| n.to_string()).unwrap_or_default() },
+    Param { name: "io-threads", access: Access::Mutable, kind: Kind::Int(1, crate::shared::MAX_IO_THREADS as i64), get: |s| s.shared.active().to_string() },
+    Param { name: "io-cpus", access: Access::Mutable, kind: Kind::Text, get: |s| cpu_list(s.config.io_cpus.as_deref()) },
+    Param { name: "main-cpu", access: Access::Mutable, kind: Kind::Text, get: |s| s.config.main_cpu.map(|n| n.to_string()).unwrap_or_default() },
     Param { name: "maxclients", access: Access::Mutable, kind: Kind::Int(1, u32::MAX as i64), get: |s| s.config.maxclients.to_string() },
     Param { name: "databases", access: Access::Immutable, kind: Kind::Int(1, INT_MAX), get: |s| s.config.databases.to_string() },
     Param { name: "loglevel", access: Access::Mutable, kind: Kind::Enum(LOGLEVELS), get: |s| s.config.loglevel.clone() },
@@ -229,9 +229,43 @@ fn set(ctx: &mut Ctx) {
             return ctx.error(&set_failed(p.name, &why));
         }
     }
+    if let Err((name, why)) = threads_change(ctx.srv, &next) {
+        return ctx.error(&set_failed(name, &why));
+    }
     ctx.srv.shared.limits.store(&next);
     ctx.srv.config = next;
     ctx.out.ok();
+}
+
+/// Checks a change of io-threads or pinning and asks the executor to apply it after this
+/// command: threads are started, retired or re-pinned between rounds, never mid-command.
+fn threads_change(srv: &mut Server, next: &Config) -> Result<(), (&'static str, String)> {
+    let cur = &srv.config;
+    if next.io_threads != srv.shared.active() {
+        if srv.resizing {
+            return Err((
+                "io-threads",
+                "a previous change is still moving connections".into(),
+            ));
+        }
+        srv.resize_request = Some(next.io_threads);
+    }
+    if next.io_cpus != cur.io_cpus || next.main_cpu != cur.main_cpu {
+        let available = crate::pin::available();
+        let wanted = next.io_cpus.iter().flatten().chain(next.main_cpu.iter());
+        for cpu in wanted {
+            if !available.contains(cpu) {
+                let name = if next.main_cpu == Some(*cpu) {
+                    "main-cpu"
+                } else {
+                    "io-cpus"
+                };
+                return Err((name, format!("CPU {cpu} is not available")));
+            }
+        }
+        srv.repin_request = true;
+    }
+    Ok(())
 }
 
 fn set_failed(name: &str, why: &str) -> String {

@@ -162,7 +162,12 @@ fn clients(out: &mut String, srv: &mut Server) {
     let blocked = srv.clients.values().filter(|c| c.blocked.is_some()).count();
     field!(out, "blocked_clients", "{blocked}");
     field!(out, "tracking_clients", "0");
-    field!(out, "clients_in_timeout_table", "{}", srv.blocking.deadlines.len());
+    field!(
+        out,
+        "clients_in_timeout_table",
+        "{}",
+        srv.blocking.deadlines.len()
+    );
 }
 
 fn memory(out: &mut String, srv: &mut Server) {
@@ -234,7 +239,12 @@ fn stats(out: &mut String, srv: &mut Server) {
     field!(out, "evicted_keys", "0");
     field!(out, "keyspace_hits", "{}", st.keyspace_hits);
     field!(out, "keyspace_misses", "{}", st.keyspace_misses);
-    field!(out, "pubsub_channels", "{}", srv.pubsub.channels(None).len());
+    field!(
+        out,
+        "pubsub_channels",
+        "{}",
+        srv.pubsub.channels(None).len()
+    );
     field!(out, "pubsub_patterns", "{}", srv.pubsub.numpat());
     field!(out, "total_reads_processed", "{}", io.reads);
     field!(out, "total_writes_processed", "{}", io.writes);
@@ -276,8 +286,10 @@ fn keyspace(out: &mut String, srv: &mut Server) {
 
 fn threads(out: &mut String, srv: &mut Server) {
     let since = srv.stats.since.elapsed().as_nanos().max(1) as f64;
-    field!(out, "io_threads", "{}", srv.shared.io.len());
-    for (i, s) in srv.shared.io.iter().enumerate() {
+    // Recent rates come from the timer's sample window; totals are since start/RESETSTAT.
+    let recent = srv.stats.io_rates();
+    field!(out, "io_threads", "{}", srv.shared.active());
+    for (i, s) in srv.shared.threads().iter().enumerate() {
         let IoSnapshot {
             clients,
             reads,
@@ -290,12 +302,14 @@ fn threads(out: &mut String, srv: &mut Server) {
             wakes_sent,
             wakes_skipped,
         } = s.snapshot();
+        let (ops, busy) = recent.get(i).copied().unwrap_or_default();
         field!(
             out,
             format_args!("io_thread_{i}"),
             "clients={clients},reads={reads},writes={writes},read_bytes={read_bytes},\
              written_bytes={written_bytes},commands={commands},batches={batches},\
-             avg_batch={:.2},busy_pct={:.2},wakes_sent={wakes_sent},wakes_skipped={wakes_skipped}",
+             avg_batch={:.2},busy_pct={:.2},wakes_sent={wakes_sent},wakes_skipped={wakes_skipped},\
+             recent_ops_per_sec={ops:.0},recent_busy_pct={busy:.2}",
             ratio(commands, batches),
             100.0 * busy_ns as f64 / since,
         );
@@ -310,18 +324,15 @@ fn threads(out: &mut String, srv: &mut Server) {
         st.avg_batch(),
         st.busy_percent(),
         st.ops_per_sec(),
-        srv.shared.exec_queue.load(std::sync::atomic::Ordering::Relaxed),
+        srv.shared
+            .exec_queue
+            .load(std::sync::atomic::Ordering::Relaxed),
     );
-    // The verdict uses recent rates (the timer's sample window), not totals since start.
-    let io = st.io_rates();
-    for (i, (ops, busy)) in io.iter().enumerate() {
-        field!(out, format_args!("io_thread_{i}_recent"), "ops_per_sec={ops:.0},busy_pct={busy:.2}");
-    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let v = crate::stats::verdict(st.ops_per_sec() as f64, st.busy_percent(), &io, cores);
-    field!(out, "io_thread_capacity_ops", "{:.0}", v.io_capacity);
-    field!(out, "executor_capacity_ops", "{:.0}", v.executor_capacity);
+    let v = crate::stats::verdict(st.ops_per_sec() as f64, st.busy_percent(), &recent, cores);
     field!(out, "bottleneck", "{}", v.bottleneck.name());
+    field!(out, "capacity_per_io_thread_ops", "{:.0}", v.io_capacity);
+    field!(out, "capacity_executor_ops", "{:.0}", v.executor_capacity);
     field!(out, "suggested_io_threads", "{}", v.suggested_io_threads);
 }
 

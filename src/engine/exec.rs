@@ -25,6 +25,12 @@ pub struct IoLink {
     pub waker: Arc<dyn Wake>,
 }
 
+/// Starts I/O thread `i` pinned to the given CPUs (empty: unpinned) and returns the line to
+/// it. `server.rs` provides it, so the executor can add threads without knowing mio.
+pub type Spawn = Box<dyn FnMut(usize, Vec<usize>) -> std::io::Result<IoLink> + Send>;
+
+mod resize;
+
 /// Batches taken per round before replies go out, so a flood of batches cannot delay
 /// replies (and the I/O threads' next reads) without bound.
 const MAX_BATCHES_PER_ROUND: usize = 64;
@@ -37,6 +43,12 @@ pub struct Executor {
     io: Vec<IoLink>,
     batch_pool: Vec<Vec<Batch>>,
     reply_pool: Vec<Vec<Replies>>,
+    /// Control messages per I/O thread, sent right after that thread's replies so that a
+    /// barrier never overtakes the replies before it.
+    control: Vec<Vec<ToIo>>,
+    /// Connections moving between threads, and threads retiring.
+    moves: resize::Moves,
+    spawn: Spawn,
     /// Set by SIGINT/SIGTERM.
     signal: Arc<AtomicBool>,
 }
@@ -46,6 +58,7 @@ impl Executor {
         srv: Server,
         rx: Receiver<Batch>,
         io: Vec<IoLink>,
+        spawn: Spawn,
         signal: Arc<AtomicBool>,
     ) -> Executor {
         let n = io.len();
@@ -55,6 +68,9 @@ impl Executor {
             io,
             batch_pool: (0..n).map(|_| Vec::new()).collect(),
             reply_pool: (0..n).map(|_| Vec::new()).collect(),
+            control: (0..n).map(|_| Vec::new()).collect(),
+            moves: resize::Moves::default(),
+            spawn,
             signal,
         }
     }
@@ -78,9 +94,14 @@ impl Executor {
                         }
                     }
                     self.engine.timeouts();
+                    self.apply_requests();
                     self.flush();
                     let queued = self.rx.len();
-                    self.engine.srv.shared.exec_queue.store(queued, Ordering::Relaxed);
+                    self.engine
+                        .srv
+                        .shared
+                        .exec_queue
+                        .store(queued, Ordering::Relaxed);
                     self.engine.srv.stats.busy_ns += start.elapsed().as_nanos() as u64;
                 }
                 Err(RecvTimeoutError::Timeout) => {
@@ -144,7 +165,21 @@ impl Executor {
         for event in batch.events.drain(..) {
             match event {
                 Event::Open { conn, info } => self.engine.open(conn, thread, info),
-                Event::Closed { conn } => self.engine.closed(conn.id),
+                Event::Closed { conn } => {
+                    self.engine.closed(conn.id);
+                    self.moves.closed(conn, &mut self.engine.outs);
+                }
+                Event::Detached { conn, handoff } => self.detached(thread, conn, handoff),
+                Event::Retired => self.retired(thread),
+                Event::Bounced {
+                    conn,
+                    bytes,
+                    done,
+                    close,
+                    pubsub,
+                } => self.moves.bounced(conn, bytes, done, close, pubsub),
+                Event::BarrierPassed { id } => self.barrier_passed(thread, id),
+                Event::Attached { conn } => self.attached(conn),
                 Event::ProtocolError { conn, message } => {
                     self.engine.protocol_error(thread, conn, &message)
                 }
@@ -167,17 +202,25 @@ impl Executor {
         }
     }
 
-    /// Hands every I/O thread its replies: one send and at most one wake each.
+    /// Hands every I/O thread its replies (then any control messages): one send and at
+    /// most one wake each.
     fn flush(&mut self) {
         for (t, link) in self.io.iter().enumerate() {
-            if self.engine.outs.threads[t].is_empty() {
+            let has_replies = !self.engine.outs.threads[t].is_empty();
+            if !has_replies && self.control[t].is_empty() {
                 continue;
             }
-            let fresh = self.reply_pool[t].pop().unwrap_or_default();
-            let mut replies = std::mem::replace(&mut self.engine.outs.threads[t], fresh);
-            replies.spare = self.batch_pool[t].pop();
-            if link.tx.send(ToIo::Replies(replies)).is_err() {
-                continue; // that thread is gone (shutting down)
+            if has_replies {
+                let fresh = self.reply_pool[t].pop().unwrap_or_default();
+                let mut replies = std::mem::replace(&mut self.engine.outs.threads[t], fresh);
+                replies.spare = self.batch_pool[t].pop();
+                if link.tx.send(ToIo::Replies(replies)).is_err() {
+                    self.control[t].clear();
+                    continue; // that thread is gone (shutting down)
+                }
+            }
+            for msg in self.control[t].drain(..) {
+                let _ = link.tx.send(msg);
             }
             let stats = &self.engine.srv.shared.io[t];
             if stats.wake_pending.swap(true, Ordering::SeqCst) {
@@ -193,7 +236,7 @@ impl Executor {
     fn cron(&mut self, now: Instant) {
         self.engine.srv.refresh_clock();
         let srv = &mut self.engine.srv;
-        srv.stats.sample(now, &srv.shared.io);
+        srv.stats.sample(now, srv.shared.threads());
         let deadline = now + crate::db::expire_budget(self.engine.srv.config.hz);
         let now_ms = self.engine.srv.now_ms;
         let Server { dbs, rng, .. } = &mut self.engine.srv;

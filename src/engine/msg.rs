@@ -60,6 +60,42 @@ pub enum Event {
     Closed {
         conn: ConnId,
     },
+    /// A retiring thread let go of a connection; the executor passes `handoff` to the
+    /// thread that takes it over. Nothing more will be read from it on this thread.
+    Detached {
+        conn: ConnId,
+        handoff: Handoff,
+    },
+    /// A retiring thread has detached every connection it had.
+    Retired,
+    /// Replies that reached a retiring thread after it let go of their connection: sent
+    /// back so they can follow the connection, in order.
+    Bounced {
+        conn: ConnId,
+        bytes: Vec<u8>,
+        done: u32,
+        close: bool,
+        pubsub: bool,
+    },
+    /// The retiring thread has seen [`ToIo::Barrier`] for this client: every reply sent to
+    /// it before the barrier has been bounced.
+    BarrierPassed {
+        id: u64,
+    },
+    /// A moved connection is registered here, at `conn.slot`.
+    Attached {
+        conn: ConnId,
+    },
+}
+
+/// A connection on its way between I/O threads: opaque to the executor, which only carries
+/// it (the socket and buffers inside are the network side's business).
+pub struct Handoff(pub Box<dyn std::any::Any + Send>);
+
+impl std::fmt::Debug for Handoff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handoff")
+    }
 }
 
 /// Everything one I/O thread parsed in one poll round.
@@ -135,4 +171,14 @@ pub enum ToIo {
     Adopt(std::net::TcpStream, u64),
     /// Stop accepting, flush what is owed, exit.
     Shutdown,
+    /// Hand every connection over (`CONFIG SET io-threads` shrank the pool).
+    Retire,
+    /// Take over a connection from a retiring thread.
+    Attach(Handoff),
+    /// Answer with [`Event::BarrierPassed`] for this client id.
+    Barrier(u64),
+    /// Leave the event loop (retired, nothing left).
+    Exit,
+    /// Pin to these CPUs (empty: every CPU).
+    Pin(Vec<usize>),
 }

@@ -15,22 +15,29 @@ pub struct Target {
     pub resp3: bool,
 }
 
+/// The pseudo-thread of clients whose connection is moving between I/O threads: their
+/// replies wait in [`Outs::hold`] until the move completes.
+pub const HOLD: usize = usize::MAX;
+
 /// The replies being gathered this round, one container per I/O thread.
 #[derive(Debug, Default)]
 pub struct Outs {
     pub threads: Vec<Replies>,
+    /// Replies for connections in transit (see [`HOLD`]); never sent as such.
+    pub hold: Replies,
 }
 
 impl Outs {
     pub fn new(n: usize) -> Self {
         Outs {
             threads: (0..n).map(|_| Replies::default()).collect(),
+            hold: Replies::default(),
         }
     }
 
     /// The buffer to append `to`'s bytes to, opening a span for it unless the last one is its.
     fn buf(&mut self, to: &Target) -> &mut Vec<u8> {
-        let r = &mut self.threads[to.thread];
+        let r = self.replies(to.thread);
         if r.spans.last().is_none_or(|s| s.conn != to.conn || s.close) {
             r.spans.push(Span {
                 conn: to.conn,
@@ -45,26 +52,81 @@ impl Outs {
 
     /// Records that one command of `to` has been answered (its bytes, if any, are written).
     pub fn complete(&mut self, to: &Target) {
-        self.buf(to);
-        if let Some(s) = self.threads[to.thread].spans.last_mut() {
-            s.done += 1;
-        }
+        self.last_span(to).done += 1;
     }
 
     /// Closes `to`'s connection once everything owed to it so far is written.
     pub fn close(&mut self, to: &Target) {
-        self.buf(to);
-        if let Some(s) = self.threads[to.thread].spans.last_mut() {
-            s.close = true;
-        }
+        self.last_span(to).close = true;
     }
 
     /// Marks `to`'s connection as a pub/sub client, subject to the pub/sub output limit.
     pub fn mark_pubsub(&mut self, to: &Target) {
-        self.buf(to);
-        if let Some(s) = self.threads[to.thread].spans.last_mut() {
-            s.pubsub = true;
+        self.last_span(to).pubsub = true;
+    }
+
+    /// The container for an I/O thread, or the hold.
+    fn replies(&mut self, thread: usize) -> &mut Replies {
+        if thread == HOLD {
+            &mut self.hold
+        } else {
+            &mut self.threads[thread]
         }
+    }
+
+    /// `to`'s current span, opened if needed.
+    fn last_span(&mut self, to: &Target) -> &mut Span {
+        self.buf(to);
+        let r = self.replies(to.thread);
+        let i = r.spans.len() - 1;
+        &mut r.spans[i]
+    }
+
+    /// Moves what the hold has for `conn` to `to` (its new thread), after `prefix`
+    /// (replies that were owed before the hold began), keeping their order.
+    pub fn release(&mut self, conn: ConnId, prefix: Vec<(Span, Vec<u8>)>, to: Target) {
+        let mut moved = Vec::new();
+        let hold = std::mem::take(&mut self.hold);
+        for (i, span) in hold.spans.iter().enumerate() {
+            let bytes = &hold.buf[hold.range(i)];
+            if span.conn.id == conn.id {
+                moved.push((*span, bytes.to_vec()));
+            } else {
+                let keep = Target {
+                    thread: HOLD,
+                    conn: span.conn,
+                    resp3: false,
+                };
+                self.append(&keep, *span, bytes);
+            }
+        }
+        for (span, bytes) in prefix.into_iter().chain(moved) {
+            self.append(&to, span, &bytes);
+        }
+    }
+
+    /// Drops whatever the hold has for a connection that closed.
+    pub fn forget(&mut self, conn: ConnId) {
+        let hold = std::mem::take(&mut self.hold);
+        for (i, span) in hold.spans.iter().enumerate() {
+            if span.conn.id != conn.id {
+                let keep = Target {
+                    thread: HOLD,
+                    conn: span.conn,
+                    resp3: false,
+                };
+                self.append(&keep, *span, &hold.buf[hold.range(i)]);
+            }
+        }
+    }
+
+    /// Appends one span's bytes and flags for `to`.
+    fn append(&mut self, to: &Target, span: Span, bytes: &[u8]) {
+        self.buf(to).extend_from_slice(bytes);
+        let s = self.last_span(to);
+        s.done += span.done;
+        s.close |= span.close;
+        s.pubsub |= span.pubsub;
     }
 
     /// A writer for `to`.

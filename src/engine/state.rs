@@ -39,6 +39,12 @@ pub struct Server {
     /// Set by EXEC's handler with the queued commands; the executor runs them right after.
     pub exec_request: Option<Vec<(u16, Vec<bytes::Bytes>)>>,
     pub watches: Watches,
+    /// Set by CONFIG SET io-threads; applied by the executor after this round.
+    pub resize_request: Option<usize>,
+    /// Set by CONFIG SET io-cpus / main-cpu.
+    pub repin_request: bool,
+    /// A previous io-threads change is still moving connections.
+    pub resizing: bool,
     pub pubsub: PubSub,
     /// Other clients a command closed (CLIENT KILL): the executor closes each after the
     /// command, once what is owed to them so far is written.
@@ -64,6 +70,9 @@ impl Server {
             block_request: None,
             exec_request: None,
             watches: Watches::default(),
+            resize_request: None,
+            repin_request: false,
+            resizing: false,
             pubsub: PubSub::default(),
             pending_closes: Vec::new(),
         }

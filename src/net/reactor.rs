@@ -22,6 +22,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::time::{Duration, Instant};
 
+mod migrate;
+
 const LISTENER: Token = Token(usize::MAX - 1);
 const WAKER: Token = Token(usize::MAX - 2);
 
@@ -41,6 +43,9 @@ impl Wake for MioWake {
     }
 }
 
+/// Every I/O thread's [`Peer`], by index; grows when `CONFIG SET io-threads` adds threads.
+pub type Peers = Arc<parking_lot::RwLock<Vec<Option<Peer>>>>;
+
 /// How other threads reach an I/O thread.
 #[derive(Clone)]
 pub struct Peer {
@@ -56,8 +61,11 @@ pub struct IoThread {
     rx: Receiver<ToIo>,
     to_exec: Sender<Batch>,
     /// Every I/O thread, this one included, for handing over accepted connections.
-    peers: Arc<Vec<Peer>>,
+    peers: Peers,
     shared: Arc<Shared>,
+    /// Ids of connections handed to another thread: replies still arriving for them are
+    /// bounced back to the executor, which forwards them in order.
+    detached: std::collections::HashSet<u64>,
     batch: Batch,
     spare_batches: Vec<Batch>,
     spare_replies: Option<(Vec<u8>, Vec<Span>)>,
@@ -73,6 +81,13 @@ pub struct IoThread {
     commands: u64,
 }
 
+/// What the inbox said.
+enum Inbox {
+    Open,
+    Shutdown,
+    Exit,
+}
+
 fn would_block(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::WouldBlock
 }
@@ -84,7 +99,7 @@ impl IoThread {
         listener: Option<TcpListener>,
         rx: Receiver<ToIo>,
         to_exec: Sender<Batch>,
-        peers: Arc<Vec<Peer>>,
+        peers: Peers,
         shared: Arc<Shared>,
     ) -> io::Result<IoThread> {
         let mut listener = listener;
@@ -100,6 +115,7 @@ impl IoThread {
             to_exec,
             peers,
             shared,
+            detached: std::collections::HashSet::new(),
             batch: Batch {
                 thread: index,
                 ..Batch::default()
@@ -155,9 +171,17 @@ impl IoThread {
             }
             if woken {
                 self.shared.io[self.index].wake_pending.store(false, SeqCst);
-                if !self.drain_inbox() {
-                    self.shutdown();
-                    return;
+                match self.drain_inbox() {
+                    Inbox::Open => {}
+                    Inbox::Shutdown => {
+                        self.send_batch();
+                        self.shutdown();
+                        return;
+                    }
+                    Inbox::Exit => {
+                        self.send_batch();
+                        return;
+                    }
                 }
             }
             self.send_batch();
@@ -210,7 +234,10 @@ impl IoThread {
             return;
         }
         let std_stream = std::net::TcpStream::from(std::os::fd::OwnedFd::from(stream));
-        let peer = &self.peers[target];
+        let Some(peer) = self.peers.read().get(target).cloned().flatten() else {
+            self.shared.io[target].clients.fetch_sub(1, Relaxed);
+            return;
+        };
         if peer.tx.send(ToIo::Adopt(std_stream, id)).is_err() {
             self.shared.io[target].clients.fetch_sub(1, Relaxed);
             return;
@@ -348,11 +375,23 @@ impl IoThread {
         }
     }
 
-    /// Handles the executor's messages. Returns false when told to shut down.
-    fn drain_inbox(&mut self) -> bool {
+    /// Handles the executor's messages.
+    fn drain_inbox(&mut self) -> Inbox {
         loop {
             match self.rx.try_recv() {
                 Ok(ToIo::Replies(replies)) => self.deliver(replies),
+                Ok(ToIo::Retire) => self.retire(),
+                Ok(ToIo::Attach(handoff)) => self.attach(handoff),
+                Ok(ToIo::Barrier(id)) => {
+                    self.detached.remove(&id);
+                    self.batch.events.push(Event::BarrierPassed { id });
+                }
+                Ok(ToIo::Pin(cpus)) => {
+                    if !crate::pin::set(&cpus) {
+                        tracing::warn!("io thread {}: pinning to {cpus:?} failed", self.index);
+                    }
+                }
+                Ok(ToIo::Exit) => return Inbox::Exit,
                 Ok(ToIo::Adopt(stream, id)) => {
                     if stream.set_nonblocking(true).is_ok() {
                         self.register(TcpStream::from_std(stream), id);
@@ -360,8 +399,8 @@ impl IoThread {
                         self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
                     }
                 }
-                Ok(ToIo::Shutdown) | Err(TryRecvError::Disconnected) => return false,
-                Err(TryRecvError::Empty) => return true,
+                Ok(ToIo::Shutdown) | Err(TryRecvError::Disconnected) => return Inbox::Shutdown,
+                Err(TryRecvError::Empty) => return Inbox::Open,
             }
         }
     }
@@ -375,12 +414,18 @@ impl IoThread {
             let span = replies.spans[i];
             let range = replies.range(i);
             let slot = span.conn.slot as usize;
+            let live = self.conns.get(slot).is_some_and(|c| c.id == span.conn.id);
+            if !live {
+                // For a connection that moved to another thread: send it back to follow
+                // the connection; for one that has since closed: drop it.
+                if self.detached.contains(&span.conn.id) {
+                    self.bounce(span, &replies.buf[range]);
+                }
+                continue;
+            }
             let Some(conn) = self.conns.get_mut(slot) else {
                 continue;
             };
-            if conn.id != span.conn.id {
-                continue; // for a connection that has since closed
-            }
             conn.wbuf.extend_from_slice(&replies.buf[range]);
             conn.inflight = conn.inflight.saturating_sub(span.done);
             if span.close {

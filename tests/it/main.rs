@@ -10,4 +10,5 @@ mod protocol;
 mod pubsub;
 mod server;
 mod strings;
+mod threads;
 mod tools;

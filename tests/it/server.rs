@@ -199,6 +199,8 @@ fn info_threads_reports_every_io_thread() {
         "busy_pct",
         "wakes_sent",
         "wakes_skipped",
+        "recent_ops_per_sec",
+        "recent_busy_pct",
     ];
     let (mut clients, mut commands) = (0, 0);
     for i in 0..3 {
@@ -228,10 +230,27 @@ fn info_threads_reports_every_io_thread() {
             "batches",
             "avg_batch",
             "busy_pct",
-            "ops_per_sec"
+            "ops_per_sec",
+            "queue_depth"
         ]
     );
     assert_eq!(exec[0].1, "3");
+    assert!(
+        ["executor", "io", "client_or_network"].contains(&f["bottleneck"].as_str()),
+        "{f:?}"
+    );
+    for k in [
+        "capacity_per_io_thread_ops",
+        "capacity_executor_ops",
+        "suggested_io_threads",
+    ] {
+        assert!(f[k].parse::<f64>().is_ok(), "{k} is a number: {f:?}");
+    }
+    assert!(
+        f["suggested_io_threads"]
+            .parse::<u64>()
+            .is_ok_and(|n| n >= 1)
+    );
 }
 
 #[test]

@@ -175,8 +175,8 @@ fn config_set_errors_in_redis_words() {
             "-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config",
         ),
         (
-            &["io-threads", "3"],
-            "-ERR CONFIG SET failed (possibly related to argument 'io-threads') - can't set immutable config",
+            &["io-threads", "200"],
+            "-ERR CONFIG SET failed (possibly related to argument 'io-threads') - argument must be between 1 and 128 inclusive",
         ),
         (
             &["bind", "0.0.0.0"],
