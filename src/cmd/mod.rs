@@ -8,9 +8,11 @@ pub mod command;
 pub mod config;
 pub mod connection;
 pub mod expire;
+pub mod hashes;
 pub mod info;
 pub mod keys;
 pub mod server;
+pub mod sets;
 pub mod strings;
 
 use crate::engine::table::Command;
@@ -25,4 +27,6 @@ pub const FAMILIES: &[&[Command]] = &[
     strings::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
+    hashes::COMMANDS,
+    sets::COMMANDS,
 ];

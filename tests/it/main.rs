@@ -4,8 +4,10 @@
 mod binary;
 mod common;
 mod connection;
+mod hashes;
 mod keys;
 mod protocol;
 mod server;
+mod sets;
 mod strings;
 mod tools;
