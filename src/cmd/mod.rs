@@ -8,12 +8,14 @@ pub mod command;
 pub mod config;
 pub mod connection;
 pub mod expire;
+pub mod hashes;
 pub mod info;
 pub mod keys;
 pub mod multi;
 pub mod object;
 pub mod pubsub;
 pub mod server;
+pub mod sets;
 pub mod strings;
 
 use crate::engine::table::Command;
@@ -31,4 +33,6 @@ pub const FAMILIES: &[&[Command]] = &[
     pubsub::COMMANDS,
     object::COMMANDS,
     expire::COMMANDS,
+    hashes::COMMANDS,
+    sets::COMMANDS,
 ];

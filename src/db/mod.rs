@@ -2,6 +2,7 @@
 //!
 //! Owned by the executor thread alone; nothing here knows about sockets, threads or RESP.
 
+pub mod collection_scan;
 mod expire;
 mod keyspace;
 mod scan;

@@ -4,11 +4,13 @@
 mod binary;
 mod common;
 mod connection;
+mod hashes;
 mod keys;
 mod multi;
 mod protocol;
 mod pubsub;
 mod server;
+mod sets;
 mod strings;
 mod threads;
 mod tools;

@@ -1,0 +1,314 @@
+//! Hash commands: HSET and friends, with Redis 7.0's replies, error strings and RESP3 types
+//! (HGETALL is a map).
+//!
+//! This file holds the command table, the lookups every hash command shares and the plain
+//! field commands. `incr.rs` holds HINCRBY/HINCRBYFLOAT, `random.rs` HRANDFIELD and `scan.rs`
+//! HSCAN with the cursor and option parsing SSCAN shares.
+//!
+//! Reads go through [`read`], which counts keyspace hits and misses as Redis's
+//! `lookupKeyRead` does; writes look keys up without counting (`lookupKeyWrite`). A hash
+//! that loses its last field is deleted, as Redis never keeps an empty collection.
+//!
+//! Field order: Redis 7.0 keeps a small hash (its "listpack" encoding) in insertion order, and
+//! HDEL closes the gap. We do the same for hashes that Redis would keep as a listpack (a
+//! `shift_remove`), so HGETALL and friends answer in the same order; bigger hashes use the
+//! O(1) `swap_remove`. Both only ever move fields down, which is what HSCAN's cursor needs.
+
+mod incr;
+mod random;
+pub(crate) mod scan;
+#[cfg(test)]
+mod tests;
+
+use crate::db::{Db, Hash, Value};
+use crate::engine::ctx::Ctx;
+use crate::engine::state::Server;
+use crate::engine::table::{Command, flag::*};
+use crate::error;
+use bytes::Bytes;
+
+#[rustfmt::skip]
+pub const COMMANDS: &[Command] = &[
+    Command::new("hset", -4, WRITE | DENYOOM | FAST, hset, "hash", "2.0.0", "Creates or modifies the value of a field in a hash.", "key field value [field value ...]").keys(1, 1, 1),
+    Command::new("hsetnx", 4, WRITE | DENYOOM | FAST, hsetnx, "hash", "2.0.0", "Sets the value of a field in a hash only when the field doesn't exist.", "key field value").keys(1, 1, 1),
+    Command::new("hget", 3, READONLY | FAST, hget, "hash", "2.0.0", "Returns the value of a field in a hash.", "key field").keys(1, 1, 1),
+    Command::new("hmset", -4, WRITE | DENYOOM | FAST, hmset, "hash", "2.0.0", "Sets the values of multiple fields.", "key field value [field value ...]").keys(1, 1, 1),
+    Command::new("hmget", -3, READONLY | FAST, hmget, "hash", "2.0.0", "Returns the values of all fields in a hash.", "key field [field ...]").keys(1, 1, 1),
+    Command::new("hgetall", 2, READONLY, hgetall, "hash", "2.0.0", "Returns all fields and values in a hash.", "key").keys(1, 1, 1),
+    Command::new("hdel", -3, WRITE | FAST, hdel, "hash", "2.0.0", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", "key field [field ...]").keys(1, 1, 1),
+    Command::new("hexists", 3, READONLY | FAST, hexists, "hash", "2.0.0", "Determines whether a field exists in a hash.", "key field").keys(1, 1, 1),
+    Command::new("hlen", 2, READONLY | FAST, hlen, "hash", "2.0.0", "Returns the number of fields in a hash.", "key").keys(1, 1, 1),
+    Command::new("hkeys", 2, READONLY, hkeys, "hash", "2.0.0", "Returns all fields in a hash.", "key").keys(1, 1, 1),
+    Command::new("hvals", 2, READONLY, hvals, "hash", "2.0.0", "Returns all values in a hash.", "key").keys(1, 1, 1),
+    Command::new("hincrby", 4, WRITE | DENYOOM | FAST, incr::hincrby, "hash", "2.0.0", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", "key field increment").keys(1, 1, 1),
+    Command::new("hincrbyfloat", 4, WRITE | DENYOOM | FAST, incr::hincrbyfloat, "hash", "2.6.0", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", "key field increment").keys(1, 1, 1),
+    Command::new("hstrlen", 3, READONLY | FAST, hstrlen, "hash", "3.2.0", "Returns the length of the value of a field.", "key field").keys(1, 1, 1),
+    Command::new("hrandfield", -2, READONLY, random::hrandfield, "hash", "6.2.0", "Returns one or more random fields from a hash.", "key [count [WITHVALUES]]").keys(1, 1, 1),
+    Command::new("hscan", -3, READONLY, scan::hscan, "hash", "2.8.0", "Iterates over fields and values of a hash.", "key cursor [MATCH pattern] [COUNT count]").keys(1, 1, 1),
+];
+
+/// The key holds another type: the command replies WRONGTYPE.
+struct WrongType;
+
+/// Looks `key` up for reading in database `db`, counting a keyspace hit or miss as Redis's
+/// `lookupKeyRead` does (a key of another type is a hit too).
+fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<&'s Value> {
+    let now = srv.now_ms;
+    let entry = srv.dbs[db].get(key, now);
+    if entry.is_some() {
+        srv.stats.keyspace_hits += 1;
+    } else {
+        srv.stats.keyspace_misses += 1;
+    }
+    entry.map(|e| &e.value)
+}
+
+/// [`read`] for commands that only need the hash: `Ok(None)` when the key is missing.
+fn read_hash<'s>(
+    srv: &'s mut Server,
+    db: usize,
+    key: &[u8],
+) -> Result<Option<&'s Hash>, WrongType> {
+    match read(srv, db, key) {
+        None => Ok(None),
+        Some(Value::Hash(h)) => Ok(Some(h)),
+        Some(_) => Err(WrongType),
+    }
+}
+
+/// The hash at `key` for writing, without counting a lookup: `Ok(None)` when missing.
+fn write_hash<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Result<Option<&'d mut Hash>, WrongType> {
+    match db.get_mut(key, now).map(|e| &mut e.value) {
+        None => Ok(None),
+        Some(Value::Hash(h)) => Ok(Some(h)),
+        Some(_) => Err(WrongType),
+    }
+}
+
+/// The hash at `key` for writing, created empty when missing. Call it only once nothing can
+/// fail any more, or an empty hash would be left behind.
+fn hash_or_create<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Result<&'d mut Hash, WrongType> {
+    if !db.contains(key, now) {
+        db.set(key, Value::Hash(Box::default()), None);
+    }
+    match write_hash(db, key, now) {
+        Ok(Some(h)) => Ok(h),
+        // Just created: only another type can be there.
+        _ => Err(WrongType),
+    }
+}
+
+/// Sets `field` to `value`, copying both out of the argument buffer. Returns whether the
+/// field is new. An existing field keeps its position.
+fn set_field(h: &mut Hash, field: &[u8], value: &[u8]) -> bool {
+    match h.get_mut(field) {
+        Some(v) => {
+            *v = Bytes::copy_from_slice(value);
+            false
+        }
+        None => {
+            h.insert(Bytes::copy_from_slice(field), Bytes::copy_from_slice(value));
+            true
+        }
+    }
+}
+
+/// ```text
+/// HSET key field value [field value ...]
+/// ```
+/// Replies with the number of fields that were added (not updated).
+fn hset(ctx: &mut Ctx) {
+    if let Some(added) = hset_generic(ctx, "hset") {
+        ctx.out.int(added);
+    }
+}
+
+/// ```text
+/// HMSET key field value [field value ...]
+/// ```
+fn hmset(ctx: &mut Ctx) {
+    if hset_generic(ctx, "hmset").is_some() {
+        ctx.out.ok();
+    }
+}
+
+/// Sets every field/value pair; returns how many fields are new, or `None` once an error is
+/// written. A field named twice takes the last value.
+fn hset_generic(ctx: &mut Ctx, name: &str) -> Option<i64> {
+    let argv = ctx.argv;
+    // The arity only says "at least 4": the pairs must be complete.
+    if !argv.len().is_multiple_of(2) {
+        ctx.error(&error::wrong_arity(name));
+        return None;
+    }
+    let now = ctx.now();
+    let Ok(h) = hash_or_create(&mut ctx.srv.dbs[ctx.db], &argv[1], now) else {
+        ctx.error(error::WRONGTYPE);
+        return None;
+    };
+    let added = argv[2..]
+        .chunks_exact(2)
+        .filter(|pair| set_field(h, &pair[0], &pair[1]))
+        .count();
+    Some(added as i64)
+}
+
+/// ```text
+/// HSETNX key field value
+/// ```
+fn hsetnx(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    let now = ctx.now();
+    let h = match hash_or_create(&mut ctx.srv.dbs[ctx.db], &argv[1], now) {
+        Ok(h) => h,
+        Err(WrongType) => return ctx.error(error::WRONGTYPE),
+    };
+    if h.contains_key(&argv[2][..]) {
+        return ctx.out.int(0);
+    }
+    set_field(h, &argv[2], &argv[3]);
+    ctx.out.int(1);
+}
+
+/// ```text
+/// HGET key field
+/// ```
+fn hget(ctx: &mut Ctx) {
+    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(h) => match h.and_then(|h| h.get(&ctx.argv[2][..])) {
+            Some(v) => ctx.out.bulk(v),
+            None => ctx.out.null(),
+        },
+    }
+}
+
+/// ```text
+/// HMGET key field [field ...]
+/// ```
+/// One reply per field, nil for a missing field (all nil for a missing key).
+fn hmget(ctx: &mut Ctx) {
+    let fields = &ctx.argv[2..];
+    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(h) => {
+            ctx.out.array(fields.len());
+            for f in fields {
+                match h.and_then(|h| h.get(&f[..])) {
+                    Some(v) => ctx.out.bulk(v),
+                    None => ctx.out.null(),
+                }
+            }
+        }
+    }
+}
+
+/// ```text
+/// HGETALL key
+/// ```
+/// A map in RESP3, a flat field/value array in RESP2.
+fn hgetall(ctx: &mut Ctx) {
+    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(None) => ctx.out.map(0),
+        Ok(Some(h)) => {
+            ctx.out.map(h.len());
+            for (f, v) in h.iter() {
+                ctx.out.bulk(f);
+                ctx.out.bulk(v);
+            }
+        }
+    }
+}
+
+/// ```text
+/// HKEYS key
+/// ```
+fn hkeys(ctx: &mut Ctx) {
+    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(None) => ctx.out.array(0),
+        Ok(Some(h)) => ctx.out.bulks(h.keys().map(|f| &f[..])),
+    }
+}
+
+/// ```text
+/// HVALS key
+/// ```
+fn hvals(ctx: &mut Ctx) {
+    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(None) => ctx.out.array(0),
+        Ok(Some(h)) => ctx.out.bulks(h.values().map(|v| &v[..])),
+    }
+}
+
+/// ```text
+/// HDEL key field [field ...]
+/// ```
+/// Replies with how many fields were removed; deletes the hash when none remain.
+fn hdel(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    let now = ctx.now();
+    let db = &mut ctx.srv.dbs[ctx.db];
+    let Some(entry) = db.get_mut(&argv[1], now) else {
+        return ctx.out.int(0);
+    };
+    // Decided once, before the removals: Redis does not convert back mid-command either.
+    let keep_order = entry.value.encoding() == "listpack";
+    let Value::Hash(h) = &mut entry.value else {
+        return ctx.out.error(error::WRONGTYPE);
+    };
+    let mut removed = 0;
+    for f in &argv[2..] {
+        let gone = if keep_order {
+            h.shift_remove(&f[..])
+        } else {
+            h.swap_remove(&f[..])
+        };
+        removed += i64::from(gone.is_some());
+    }
+    if h.is_empty() {
+        db.remove(&argv[1]);
+    }
+    ctx.out.int(removed);
+}
+
+/// ```text
+/// HEXISTS key field
+/// ```
+fn hexists(ctx: &mut Ctx) {
+    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(h) => {
+            let found = h.is_some_and(|h| h.contains_key(&ctx.argv[2][..]));
+            ctx.out.int(i64::from(found));
+        }
+    }
+}
+
+/// ```text
+/// HLEN key
+/// ```
+fn hlen(ctx: &mut Ctx) {
+    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(h) => ctx.out.int(h.map_or(0, |h| h.len() as i64)),
+    }
+}
+
+/// ```text
+/// HSTRLEN key field
+/// ```
+/// 0 for a missing field or key.
+fn hstrlen(ctx: &mut Ctx) {
+    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(h) => {
+            let len = h
+                .and_then(|h| h.get(&ctx.argv[2][..]))
+                .map_or(0, |v| v.len());
+            ctx.out.int(len as i64);
+        }
+    }
+}

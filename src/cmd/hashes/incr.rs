@@ -1,0 +1,91 @@
+//! HINCRBY and HINCRBYFLOAT: a field counts from 0 when missing, and the hash is created when
+//! the key is missing. Redis checks the increment first, then the key's type, then the
+//! stored value, so the errors come in that order; nothing changes when one is returned.
+
+use super::{WrongType, hash_or_create, write_hash};
+use crate::engine::ctx::Ctx;
+use crate::error;
+use crate::util::number::{format_i64, format_incrbyfloat, parse_f64, parse_i64};
+use bytes::Bytes;
+
+const NOT_INTEGER_VALUE: &str = "ERR hash value is not an integer";
+const NOT_FLOAT_VALUE: &str = "ERR hash value is not a float";
+const NAN_OR_INF: &str = "ERR value is NaN or Infinity";
+
+/// ```text
+/// HINCRBY key field increment
+/// ```
+pub(super) fn hincrby(ctx: &mut Ctx) {
+    let Some(incr) = parse_i64(&ctx.argv[3]) else {
+        return ctx.error(error::NOT_INTEGER);
+    };
+    let new = match stored(ctx) {
+        Err(WrongType) => return ctx.error(error::WRONGTYPE),
+        Ok(None) => incr,
+        Ok(Some(old)) => {
+            let Some(old) = parse_i64(&old) else {
+                return ctx.error(NOT_INTEGER_VALUE);
+            };
+            let Some(new) = old.checked_add(incr) else {
+                return ctx.error(error::OVERFLOW);
+            };
+            new
+        }
+    };
+    let mut text = Vec::with_capacity(20);
+    format_i64(&mut text, new);
+    store(ctx, text);
+    ctx.out.int(new);
+}
+
+/// ```text
+/// HINCRBYFLOAT key field increment
+/// ```
+/// Replies with the new value as a bulk string, formatted as it is stored (no exponent, no
+/// trailing zeros, as INCRBYFLOAT).
+pub(super) fn hincrbyfloat(ctx: &mut Ctx) {
+    let Some(incr) = parse_f64(&ctx.argv[3]) else {
+        return ctx.error(error::NOT_FLOAT);
+    };
+    // The parser accepts "inf"; NaN never parses.
+    if !incr.is_finite() {
+        return ctx.error(NAN_OR_INF);
+    }
+    let old = match stored(ctx) {
+        Err(WrongType) => return ctx.error(error::WRONGTYPE),
+        Ok(None) => 0.0,
+        Ok(Some(old)) => match parse_f64(&old) {
+            Some(v) => v,
+            None => return ctx.error(NOT_FLOAT_VALUE),
+        },
+    };
+    let new = old + incr;
+    if !new.is_finite() {
+        return ctx.error(error::INCR_NAN_INF);
+    }
+    let text = format_incrbyfloat(new);
+    ctx.out.bulk(&text);
+    store(ctx, text);
+}
+
+/// The current value of the field `argv[2]` of the hash `argv[1]`: `Ok(None)` when the key or
+/// the field is missing. A cheap clone of the stored `Bytes`.
+fn stored(ctx: &mut Ctx) -> Result<Option<Bytes>, WrongType> {
+    let now = ctx.now();
+    let h = write_hash(&mut ctx.srv.dbs[ctx.db], &ctx.argv[1], now)?;
+    Ok(h.and_then(|h| h.get(&ctx.argv[2][..]).cloned()))
+}
+
+/// Stores `text` in the field `argv[2]` of the hash `argv[1]`, creating either as needed.
+/// The type was checked by [`stored`], so the lookup cannot fail.
+fn store(ctx: &mut Ctx, text: Vec<u8>) {
+    let now = ctx.now();
+    if let Ok(h) = hash_or_create(&mut ctx.srv.dbs[ctx.db], &ctx.argv[1], now) {
+        match h.get_mut(&ctx.argv[2][..]) {
+            Some(v) => *v = Bytes::from(text),
+            None => {
+                h.insert(Bytes::copy_from_slice(&ctx.argv[2]), Bytes::from(text));
+            }
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! Set commands with Redis 7.0's replies, error strings and RESP3 types (SMEMBERS, SINTER,
+//! SUNION, SDIFF and SPOP with a count reply a set; SRANDMEMBER with a count an array).
+//!
+//! This file holds the command table, the lookups every set command shares and the
+//! single-set commands. `algebra.rs` holds SINTER/SUNION/SDIFF, their STORE variants and
+//! SINTERCARD; `random.rs` SPOP and SRANDMEMBER with the sampling HRANDFIELD shares. SSCAN
+//! shares its cursor and options with HSCAN (`hashes/scan.rs`).
+//!
+//! Reads go through [`read`], which counts keyspace hits and misses as Redis's
+//! `lookupKeyRead` does; writes look keys up without counting (`lookupKeyWrite`). A set that
+//! loses its last member is deleted, as Redis never keeps an empty collection.
+//!
+//! Member order: Redis 7.0 keeps a set of at most 512 integers as a sorted "intset", so it
+//! lists such a set in numeric order; any other set comes in hash-table order. [`in_order`]
+//! gives whole-set replies the same order, so they match Redis byte for byte where Redis's
+//! own order is deterministic.
+
+mod algebra;
+pub(crate) mod random;
+#[cfg(test)]
+mod tests;
+
+use crate::cmd::hashes::scan::{INVALID_CURSOR, ScanOpts, parse_cursor, reply as scan_reply};
+use crate::db::{Db, Set, Value, collection_scan};
+use crate::engine::ctx::Ctx;
+use crate::engine::out::Out;
+use crate::engine::state::Server;
+use crate::engine::table::{Command, flag::*};
+use crate::error;
+use crate::util::number::parse_i64;
+use bytes::Bytes;
+
+#[rustfmt::skip]
+pub const COMMANDS: &[Command] = &[
+    Command::new("sadd", -3, WRITE | DENYOOM | FAST, sadd, "set", "1.0.0", "Adds one or more members to a set. Creates the key if it doesn't exist.", "key member [member ...]").keys(1, 1, 1),
+    Command::new("srem", -3, WRITE | FAST, srem, "set", "1.0.0", "Removes one or more members from a set. Deletes the set if the last member was removed.", "key member [member ...]").keys(1, 1, 1),
+    Command::new("smembers", 2, READONLY, smembers, "set", "1.0.0", "Returns all members of a set.", "key").keys(1, 1, 1),
+    Command::new("sismember", 3, READONLY | FAST, sismember, "set", "1.0.0", "Determines whether a member belongs to a set.", "key member").keys(1, 1, 1),
+    Command::new("smismember", -3, READONLY | FAST, smismember, "set", "6.2.0", "Determines whether multiple members belong to a set.", "key member [member ...]").keys(1, 1, 1),
+    Command::new("scard", 2, READONLY | FAST, scard, "set", "1.0.0", "Returns the number of members in a set.", "key").keys(1, 1, 1),
+    Command::new("spop", -2, WRITE | FAST, random::spop, "set", "1.0.0", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", "key [count]").keys(1, 1, 1),
+    Command::new("srandmember", -2, READONLY, random::srandmember, "set", "1.0.0", "Get one or multiple random members from a set", "key [count]").keys(1, 1, 1),
+    Command::new("smove", 4, WRITE | FAST, smove, "set", "1.0.0", "Moves a member from one set to another.", "source destination member").keys(1, 2, 1),
+    Command::new("sinter", -2, READONLY, algebra::sinter, "set", "1.0.0", "Returns the intersect of multiple sets.", "key [key ...]").keys(1, -1, 1),
+    Command::new("sunion", -2, READONLY, algebra::sunion, "set", "1.0.0", "Returns the union of multiple sets.", "key [key ...]").keys(1, -1, 1),
+    Command::new("sdiff", -2, READONLY, algebra::sdiff, "set", "1.0.0", "Returns the difference of multiple sets.", "key [key ...]").keys(1, -1, 1),
+    Command::new("sinterstore", -3, WRITE | DENYOOM, algebra::sinterstore, "set", "1.0.0", "Stores the intersect of multiple sets in a key.", "destination key [key ...]").keys(1, -1, 1),
+    Command::new("sunionstore", -3, WRITE | DENYOOM, algebra::sunionstore, "set", "1.0.0", "Stores the union of multiple sets in a key.", "destination key [key ...]").keys(1, -1, 1),
+    Command::new("sdiffstore", -3, WRITE | DENYOOM, algebra::sdiffstore, "set", "1.0.0", "Stores the difference of multiple sets in a key.", "destination key [key ...]").keys(1, -1, 1),
+    // Redis reports no key range for SINTERCARD (its keys follow numkeys: "movablekeys").
+    Command::new("sintercard", -3, READONLY, algebra::sintercard, "set", "7.0.0", "Returns the number of members of the intersect of multiple sets.", "numkeys key [key ...] [LIMIT limit]"),
+    Command::new("sscan", -3, READONLY, sscan, "set", "2.8.0", "Iterates over members of a set.", "key cursor [MATCH pattern] [COUNT count]").keys(1, 1, 1),
+];
+
+/// Redis 7.0's `set-max-intset-entries`: up to this many integer members, a set is an intset
+/// and lists in numeric order (the same threshold `Value::encoding` uses).
+const SET_MAX_INTSET_ENTRIES: usize = 512;
+
+/// The key holds another type: the command replies WRONGTYPE.
+struct WrongType;
+
+/// Looks `key` up for reading in database `db`, counting a keyspace hit or miss as Redis's
+/// `lookupKeyRead` does (a key of another type is a hit too).
+fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<&'s Value> {
+    let now = srv.now_ms;
+    let entry = srv.dbs[db].get(key, now);
+    if entry.is_some() {
+        srv.stats.keyspace_hits += 1;
+    } else {
+        srv.stats.keyspace_misses += 1;
+    }
+    entry.map(|e| &e.value)
+}
+
+/// [`read`] for commands that only need the set: `Ok(None)` when the key is missing.
+fn read_set<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Result<Option<&'s Set>, WrongType> {
+    match read(srv, db, key) {
+        None => Ok(None),
+        Some(Value::Set(s)) => Ok(Some(s)),
+        Some(_) => Err(WrongType),
+    }
+}
+
+/// The set at `key` for writing, without counting a lookup: `Ok(None)` when missing.
+fn write_set<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Result<Option<&'d mut Set>, WrongType> {
+    match db.get_mut(key, now).map(|e| &mut e.value) {
+        None => Ok(None),
+        Some(Value::Set(s)) => Ok(Some(s)),
+        Some(_) => Err(WrongType),
+    }
+}
+
+/// The set at `key` for writing, created empty when missing. Call it only once nothing can
+/// fail any more, or an empty set would be left behind.
+fn set_or_create<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Result<&'d mut Set, WrongType> {
+    if !db.contains(key, now) {
+        db.set(key, Value::Set(Box::default()), None);
+    }
+    match write_set(db, key, now) {
+        Ok(Some(s)) => Ok(s),
+        // Just created: only another type can be there.
+        _ => Err(WrongType),
+    }
+}
+
+/// What is at `key` for a command that writes it, without counting a lookup.
+fn kind(db: &mut Db, key: &[u8], now: u64) -> Result<bool, WrongType> {
+    write_set(db, key, now).map(|s| s.is_some())
+}
+
+/// Orders members as Redis 7.0 would list them: numerically when they would form an intset,
+/// else as given.
+fn in_order(mut members: Vec<&Bytes>) -> Vec<&Bytes> {
+    if members.len() <= SET_MAX_INTSET_ENTRIES {
+        let nums: Option<Vec<i64>> = members.iter().map(|m| parse_i64(m)).collect();
+        if let Some(nums) = nums {
+            let mut pairs: Vec<(i64, &Bytes)> = nums.into_iter().zip(members).collect();
+            pairs.sort_unstable_by_key(|&(n, _)| n);
+            members = pairs.into_iter().map(|(_, m)| m).collect();
+        }
+    }
+    members
+}
+
+/// Replies with a whole set (a set in RESP3, an array in RESP2), in Redis's order.
+fn reply_members<'a>(out: &mut Out, members: impl Iterator<Item = &'a Bytes>) {
+    let members = in_order(members.collect());
+    out.set(members.len());
+    for m in members {
+        out.bulk(m);
+    }
+}
+
+/// ```text
+/// SADD key member [member ...]
+/// ```
+/// Replies with how many members were new.
+fn sadd(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    let now = ctx.now();
+    let s = match set_or_create(&mut ctx.srv.dbs[ctx.db], &argv[1], now) {
+        Ok(s) => s,
+        Err(WrongType) => return ctx.error(error::WRONGTYPE),
+    };
+    let mut added = 0;
+    for m in &argv[2..] {
+        // Copy only what is stored: the member must not pin the client's read buffer.
+        if !s.contains(&m[..]) {
+            s.insert(Bytes::copy_from_slice(m));
+            added += 1;
+        }
+    }
+    ctx.out.int(added);
+}
+
+/// ```text
+/// SREM key member [member ...]
+/// ```
+/// Replies with how many members were removed; deletes the set when none remain.
+fn srem(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    let now = ctx.now();
+    let db = &mut ctx.srv.dbs[ctx.db];
+    let s = match write_set(db, &argv[1], now) {
+        Ok(Some(s)) => s,
+        Ok(None) => return ctx.out.int(0),
+        Err(WrongType) => return ctx.out.error(error::WRONGTYPE),
+    };
+    let mut removed = 0;
+    for m in &argv[2..] {
+        removed += i64::from(s.swap_remove(&m[..]));
+    }
+    if s.is_empty() {
+        db.remove(&argv[1]);
+    }
+    ctx.out.int(removed);
+}
+
+/// ```text
+/// SMEMBERS key
+/// ```
+fn smembers(ctx: &mut Ctx) {
+    match read_set(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(None) => ctx.out.set(0),
+        Ok(Some(s)) => reply_members(&mut ctx.out, s.iter()),
+    }
+}
+
+/// ```text
+/// SISMEMBER key member
+/// ```
+fn sismember(ctx: &mut Ctx) {
+    match read_set(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(s) => {
+            let found = s.is_some_and(|s| s.contains(&ctx.argv[2][..]));
+            ctx.out.int(i64::from(found));
+        }
+    }
+}
+
+/// ```text
+/// SMISMEMBER key member [member ...]
+/// ```
+/// One 0/1 per member (all 0 for a missing key).
+fn smismember(ctx: &mut Ctx) {
+    let members = &ctx.argv[2..];
+    match read_set(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(s) => {
+            ctx.out.array(members.len());
+            for m in members {
+                let found = s.is_some_and(|s| s.contains(&m[..]));
+                ctx.out.int(i64::from(found));
+            }
+        }
+    }
+}
+
+/// ```text
+/// SCARD key
+/// ```
+fn scard(ctx: &mut Ctx) {
+    match read_set(ctx.srv, ctx.db, &ctx.argv[1]) {
+        Err(WrongType) => ctx.out.error(error::WRONGTYPE),
+        Ok(s) => ctx.out.int(s.map_or(0, |s| s.len() as i64)),
+    }
+}
+
+/// ```text
+/// SMOVE source destination member
+/// ```
+/// 1 when the member was moved (or, with source and destination the same, is there), else 0.
+/// Both keys must be sets (or missing); a missing source answers 0 before the destination's
+/// type is looked at, as in Redis.
+fn smove(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    let (src, dst, member) = (&argv[1], &argv[2], &argv[3][..]);
+    let now = ctx.now();
+    let db = &mut ctx.srv.dbs[ctx.db];
+    let src_set = kind(db, src, now);
+    let dst_set = kind(db, dst, now);
+    match (src_set, dst_set) {
+        (Ok(false), _) => return ctx.out.int(0),
+        (Err(WrongType), _) | (_, Err(WrongType)) => return ctx.out.error(error::WRONGTYPE),
+        _ => {}
+    }
+    let Ok(Some(s)) = write_set(db, src, now) else {
+        return ctx.out.int(0);
+    };
+    if src == dst {
+        let found = s.contains(member);
+        return ctx.out.int(i64::from(found));
+    }
+    if !s.swap_remove(member) {
+        return ctx.out.int(0);
+    }
+    if s.is_empty() {
+        db.remove(src);
+    }
+    if let Ok(d) = set_or_create(db, dst, now) {
+        d.insert(Bytes::copy_from_slice(member));
+    }
+    ctx.out.int(1);
+}
+
+/// ```text
+/// SSCAN key cursor [MATCH pattern] [COUNT count]
+/// ```
+/// A set Redis would keep as an intset comes whole, in numeric order, with cursor 0.
+fn sscan(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    let Some(cursor) = parse_cursor(&argv[2]) else {
+        return ctx.error(INVALID_CURSOR);
+    };
+    let Some(value) = read(ctx.srv, ctx.db, &argv[1]) else {
+        return scan_reply(&mut ctx.out, 0, &[]);
+    };
+    let whole = value.encoding() == "intset";
+    let Value::Set(s) = value else {
+        return ctx.out.error(error::WRONGTYPE);
+    };
+    let opts = match ScanOpts::parse(&argv[3..]) {
+        Ok(opts) => opts,
+        Err(e) => return ctx.out.error(e),
+    };
+    let (found, next) = if whole {
+        (in_order(s.iter().collect()), 0)
+    } else {
+        let (positions, next) = collection_scan::step(s.len(), cursor, opts.count);
+        let found = positions.rev().filter_map(|i| s.get_index(i)).collect();
+        (found, next)
+    };
+    let items: Vec<&[u8]> = found
+        .into_iter()
+        .filter(|m| opts.matches(m))
+        .map(|m| &m[..])
+        .collect();
+    scan_reply(&mut ctx.out, next, &items);
+}
