@@ -433,10 +433,7 @@ const HELP: &[&str] = &[
 /// CLIENT HELP
 /// ```
 fn help(ctx: &mut Ctx) {
-    ctx.out.array(HELP.len());
-    for line in HELP {
-        ctx.out.simple(line);
-    }
+    ctx.out.help(HELP);
 }
 
 #[cfg(test)]

@@ -150,10 +150,7 @@ fn command(ctx: &mut Ctx) {
         "info" => info(ctx),
         "list" => list(ctx),
         _ => {
-            ctx.out.array(HELP.len());
-            for line in HELP {
-                ctx.out.simple(line);
-            }
+            ctx.out.help(HELP);
         }
     }
 }

@@ -360,10 +360,7 @@ fn rewrite(ctx: &mut Ctx) {
 /// CONFIG HELP
 /// ```
 fn help(ctx: &mut Ctx) {
-    ctx.out.array(HELP.len());
-    for line in HELP {
-        ctx.out.simple(line);
-    }
+    ctx.out.help(HELP);
 }
 
 #[cfg(test)]

@@ -132,7 +132,7 @@ fn keys(ctx: &mut Ctx) {
 /// The cursor is a table position (see `db/scan.rs` for the guarantee); COUNT is how many
 /// positions one call visits.
 fn scan(ctx: &mut Ctx) {
-    let Some(cursor) = parse_cursor(&ctx.argv[1]) else {
+    let Some(cursor) = crate::util::number::parse_cursor(&ctx.argv[1]) else {
         return ctx.error(INVALID_CURSOR);
     };
     let mut count = SCAN_COUNT;
@@ -183,29 +183,6 @@ fn scan(ctx: &mut Ctx) {
     ctx.out.array(2);
     ctx.out.bulk(next.to_string().as_bytes());
     ctx.out.bulks(found.iter().map(|k| k.as_ref()));
-}
-
-/// Parses a SCAN cursor as Redis does with `strtoul`: decimal with an optional sign (a
-/// negative value wraps), no leading space, nothing after the digits, no overflow. The C
-/// string ends at the first NUL, and an empty one is cursor 0.
-fn parse_cursor(arg: &[u8]) -> Option<u64> {
-    let s = arg.split(|&b| b == 0).next().unwrap_or_default();
-    let Some(&first) = s.first() else {
-        return Some(0);
-    };
-    let (negative, digits) = match first {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &d in digits {
-        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-    }
-    Some(if negative { n.wrapping_neg() } else { n })
 }
 
 /// ```text

@@ -3,7 +3,7 @@
 //! clock the test sets, and the reply bytes are compared exactly. Keys are stored through
 //! `Db` directly, so these tests need no other command family.
 
-use super::parse_cursor;
+use crate::util::number::parse_cursor;
 use crate::config::Config;
 use crate::db::Value;
 use crate::engine::ctx::Ctx;

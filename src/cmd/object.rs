@@ -80,10 +80,7 @@ fn object(ctx: &mut Ctx) {
             "HELP",
             "    Prints this help.",
         ];
-        ctx.out.array(lines.len());
-        for l in lines {
-            ctx.out.simple(l);
-        }
+        ctx.out.help(&lines);
         return;
     }
     let known = [&b"encoding"[..], b"refcount", b"idletime", b"freq", b"help"];

@@ -305,10 +305,7 @@ fn pubsub(ctx: &mut Ctx) {
                 "HELP",
                 "    Prints this help.",
             ];
-            ctx.out.array(lines.len());
-            for l in lines {
-                ctx.out.simple(l);
-            }
+            ctx.out.help(&lines);
         }
         (b"channels" | b"numpat" | b"help", _) => {
             let msg =

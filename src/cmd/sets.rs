@@ -20,7 +20,8 @@ pub(crate) mod random;
 #[cfg(test)]
 mod tests;
 
-use crate::cmd::hashes::scan::{INVALID_CURSOR, ScanOpts, parse_cursor, reply as scan_reply};
+use crate::cmd::hashes::scan::{INVALID_CURSOR, ScanOpts, reply as scan_reply};
+use crate::util::number::parse_cursor;
 use crate::db::{Db, Set, Value, collection_scan};
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;

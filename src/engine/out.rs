@@ -243,6 +243,14 @@ impl Out<'_> {
         encode::verbatim(self.outs.buf(&self.to), b"txt", text, resp3);
     }
 
+    /// A HELP reply: one simple string per line.
+    pub fn help(&mut self, lines: &[&str]) {
+        self.array(lines.len());
+        for line in lines {
+            self.simple(line);
+        }
+    }
+
     /// An array of bulk strings.
     pub fn bulks<'b>(&mut self, items: impl ExactSizeIterator<Item = &'b [u8]>) {
         self.array(items.len());

@@ -476,6 +476,29 @@ pub fn format_double(v: f64) -> Vec<u8> {
     out
 }
 
+/// Parses a SCAN cursor as Redis does with `strtoul`: decimal with an optional sign (a
+/// negative value wraps), no leading space, nothing after the digits, no overflow. The C
+/// string ends at the first NUL, and an empty one is cursor 0.
+pub fn parse_cursor(arg: &[u8]) -> Option<u64> {
+    let s = arg.split(|&b| b == 0).next().unwrap_or_default();
+    let Some(&first) = s.first() else {
+        return Some(0);
+    };
+    let (negative, digits) = match first {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &d in digits {
+        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    Some(if negative { n.wrapping_neg() } else { n })
+}
+
 #[cfg(test)]
 #[path = "number_tests.rs"]
 mod tests;

@@ -27,7 +27,7 @@ const DEFAULT_COUNT: usize = 10;
 /// MATCH filters on the field; each match is returned with its value.
 pub(super) fn hscan(ctx: &mut Ctx) {
     let argv = ctx.argv;
-    let Some(cursor) = parse_cursor(&argv[2]) else {
+    let Some(cursor) = crate::util::number::parse_cursor(&argv[2]) else {
         return ctx.error(INVALID_CURSOR);
     };
     let Some(value) = read(ctx.srv, ctx.db, &argv[1]) else {
@@ -114,25 +114,3 @@ pub(crate) fn reply(out: &mut Out, cursor: u64, items: &[&[u8]]) {
     out.bulks(items.iter().copied());
 }
 
-/// Parses a scan cursor as Redis does with `strtoul`: decimal with an optional sign (a
-/// negative value wraps), no leading space, nothing after the digits, no overflow. The C
-/// string ends at the first NUL, and an empty one is cursor 0.
-pub(crate) fn parse_cursor(arg: &[u8]) -> Option<u64> {
-    let s = arg.split(|&b| b == 0).next().unwrap_or_default();
-    let Some(&first) = s.first() else {
-        return Some(0);
-    };
-    let (negative, digits) = match first {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &d in digits {
-        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-    }
-    Some(if negative { n.wrapping_neg() } else { n })
-}
