@@ -10,6 +10,7 @@ pub mod connection;
 pub mod expire;
 pub mod info;
 pub mod keys;
+pub mod lists;
 pub mod server;
 pub mod strings;
 
@@ -25,4 +26,5 @@ pub const FAMILIES: &[&[Command]] = &[
     strings::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
+    lists::COMMANDS,
 ];

@@ -4,6 +4,7 @@
 
 mod expire;
 mod keyspace;
+pub mod list;
 mod scan;
 pub mod stream;
 mod value;

@@ -5,6 +5,7 @@ mod binary;
 mod common;
 mod connection;
 mod keys;
+mod lists;
 mod protocol;
 mod server;
 mod strings;
