@@ -3,7 +3,6 @@
 //! clock the test sets, and the reply bytes are compared exactly. Keys are stored through
 //! `Db` directly, so these tests need no other command family.
 
-use crate::util::number::parse_cursor;
 use crate::config::Config;
 use crate::db::Value;
 use crate::engine::ctx::Ctx;
@@ -11,6 +10,7 @@ use crate::engine::msg::ConnId;
 use crate::engine::out::{Outs, Target};
 use crate::engine::state::Server;
 use crate::engine::table::TABLE;
+use crate::util::number::parse_cursor;
 use bytes::Bytes;
 
 /// A server, a selected database and a protocol version to run commands with.

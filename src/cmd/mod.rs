@@ -11,6 +11,7 @@ pub mod expire;
 pub mod hashes;
 pub mod info;
 pub mod keys;
+pub mod lists;
 pub mod multi;
 pub mod object;
 pub mod pubsub;
@@ -35,4 +36,5 @@ pub const FAMILIES: &[&[Command]] = &[
     expire::COMMANDS,
     hashes::COMMANDS,
     sets::COMMANDS,
+    lists::COMMANDS,
 ];

@@ -21,13 +21,13 @@ pub(crate) mod random;
 mod tests;
 
 use crate::cmd::hashes::scan::{INVALID_CURSOR, ScanOpts, reply as scan_reply};
-use crate::util::number::parse_cursor;
 use crate::db::{Db, Set, Value, collection_scan};
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;
 use crate::engine::state::Server;
 use crate::engine::table::{Command, flag::*};
 use crate::error;
+use crate::util::number::parse_cursor;
 use crate::util::number::parse_i64;
 use bytes::Bytes;
 

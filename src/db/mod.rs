@@ -5,6 +5,7 @@
 pub mod collection_scan;
 mod expire;
 mod keyspace;
+pub mod list;
 mod scan;
 pub mod stream;
 mod value;

@@ -15,9 +15,10 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 /// What a timed-out blocking command replies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeoutReply {
-    /// `*-1` (RESP3 `_`): BLPOP, BZPOPMIN, BLMPOP, XREAD.
+    /// `*-1` (RESP3 `_`): BLPOP, BLMOVE, BZPOPMIN, BLMPOP, XREAD...
     NullArray,
-    /// `$-1` (RESP3 `_`): BLMOVE, BRPOPLPUSH.
+    /// `$-1` (RESP3 `_`). Redis 7.0 times out even BLMOVE and BRPOPLPUSH with the null
+    /// array; this is for commands that document a null bulk.
     NullBulk,
 }
 
@@ -101,32 +102,36 @@ impl Blocking {
     }
 }
 
-/// Parses a blocking timeout the way Redis does. Seconds may be fractional (BLPOP...);
-/// milliseconds are an integer (XREAD BLOCK). Returns the absolute deadline (None = forever).
+/// Parses a blocking timeout the way Redis 7.0 does (`getTimeoutFromObjectOrReply`).
+/// Seconds may be fractional (BLPOP...) and are truncated to whole milliseconds, so a
+/// timeout under 1 ms means "forever", as in Redis; milliseconds are an integer (XREAD
+/// BLOCK). Returns the absolute deadline in Unix ms (None = forever).
 pub fn parse_timeout(arg: &[u8], now_ms: u64, millis: bool) -> Result<Option<u64>, &'static str> {
-    let ms: f64 = if millis {
-        crate::util::number::parse_i64(arg)
-            .ok_or("ERR timeout is not an integer or out of range")? as f64
+    const NEGATIVE: &str = "ERR timeout is negative";
+    let ms: i64 = if millis {
+        crate::util::number::parse_i64(arg).ok_or("ERR timeout is not an integer or out of range")?
     } else {
         let secs = crate::util::number::parse_f64(arg)
             .ok_or("ERR timeout is not a float or out of range")?;
-        if !secs.is_finite() {
-            return Err("ERR timeout is not a float or out of range");
+        let ms = secs * 1000.0;
+        // Redis casts to a 64-bit integer; on x86-64 anything out of range (inf included)
+        // becomes the most negative value, hence its "negative" error.
+        if !ms.is_finite() || ms >= i64::MAX as f64 || ms <= i64::MIN as f64 {
+            return Err(NEGATIVE);
         }
-        secs * 1000.0
+        ms as i64
     };
-    if ms < 0.0 {
-        return Err("ERR timeout is negative");
+    if ms < 0 {
+        return Err(NEGATIVE);
     }
-    if ms == 0.0 {
+    if ms == 0 {
         return Ok(None);
     }
-    // Redis rounds a sub-millisecond remainder up, so a tiny timeout still waits.
-    let ms = ms.ceil();
-    if ms > (u64::MAX / 2) as f64 {
+    let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
+    if ms > i64::MAX - now {
         return Err("ERR timeout is out of range");
     }
-    Ok(Some(now_ms.saturating_add(ms as u64)))
+    Ok(Some((now + ms) as u64))
 }
 
 #[cfg(test)]
@@ -137,7 +142,11 @@ mod tests {
     fn timeouts_parse_like_redis() {
         assert_eq!(parse_timeout(b"0", 1000, false), Ok(None));
         assert_eq!(parse_timeout(b"1.5", 1000, false), Ok(Some(2500)));
-        assert_eq!(parse_timeout(b"0.0001", 1000, false), Ok(Some(1001)));
+        // Under a millisecond truncates to 0: wait forever, as Redis does.
+        assert_eq!(parse_timeout(b"0.0001", 1000, false), Ok(None));
+        assert_eq!(parse_timeout(b"inf", 0, false), Err("ERR timeout is negative"));
+        assert_eq!(parse_timeout(b"9223372036854775807", 0, false), Err("ERR timeout is negative"));
+        assert_eq!(parse_timeout(b"9223372036854775807", 5, true), Err("ERR timeout is out of range"));
         assert_eq!(
             parse_timeout(b"-1", 0, false),
             Err("ERR timeout is negative")

@@ -16,7 +16,8 @@ pub struct Ctx<'a> {
     pub id: u64,
     /// The calling client's selected database.
     pub db: usize,
-    /// Running inside MULTI/EXEC (or a blocked command's re-run): blocking is not allowed.
+    /// Running inside MULTI/EXEC: blocking is not allowed (a blocked command's re-run may
+    /// block again, keeping its place and its original deadline).
     pub no_block: bool,
 }
 

@@ -6,6 +6,7 @@ mod common;
 mod connection;
 mod hashes;
 mod keys;
+mod lists;
 mod multi;
 mod protocol;
 mod pubsub;

@@ -113,4 +113,3 @@ pub(crate) fn reply(out: &mut Out, cursor: u64, items: &[&[u8]]) {
     out.bulk(cursor.to_string().as_bytes());
     out.bulks(items.iter().copied());
 }
-
