@@ -1,6 +1,7 @@
 //! Integration tests: one binary, every test talking to a real muxis over TCP on its own
 //! ephemeral port, with the `redis` crate or raw RESP bytes.
 
+mod bench;
 mod binary;
 mod common;
 mod connection;

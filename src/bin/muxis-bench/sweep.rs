@@ -1,0 +1,387 @@
+//! `muxis-bench sweep`: starts muxis at io-threads 1..=N (unpinned, and pinned with --pin),
+//! optionally alternating with another server, loads each run the same way, and reports the
+//! median per configuration, the ratio to the other server, a CSV row per run and an SVG.
+//!
+//! Runs alternate (muxis config, other server, next config, other server, ...) and each
+//! muxis run is divided by the other-server run right after it, so drift of the machine
+//! (thermal, noisy neighbours) cancels in the ratio.
+
+use crate::args::{Load, SweepFlags};
+use crate::blocking;
+use crate::error::Error;
+use crate::plot::{self, Series};
+use crate::report::{self, Summary, Value, per};
+use crate::run::{self, Progress};
+use crate::server::{self, Server};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// One muxis configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub io_threads: usize,
+    pub pinned: bool,
+}
+
+/// One measured run.
+struct Record {
+    round: usize,
+    /// None: the other server.
+    config: Option<Config>,
+    summary: Summary,
+    server_cpu_s: f64,
+    /// This muxis run's throughput over the other-server run that followed it.
+    ratio: Option<f64>,
+}
+
+impl Record {
+    fn server_cpu_s_per_mreq(&self) -> f64 {
+        per(self.server_cpu_s * 1e6, self.summary.ops as f64)
+    }
+}
+
+/// Every configuration to run, in order: io-threads 1..=max, each unpinned then pinned.
+pub fn configs(max: usize, pin: bool) -> Vec<Config> {
+    let mut out = Vec::new();
+    for io_threads in 1..=max {
+        out.push(Config {
+            io_threads,
+            pinned: false,
+        });
+        if pin {
+            out.push(Config {
+                io_threads,
+                pinned: true,
+            });
+        }
+    }
+    out
+}
+
+/// muxis's command line for `config` on `port`: pinned runs put I/O thread i on CPU
+/// i mod cores and the executor on the last core.
+pub fn muxis_argv(bin: &Path, config: Config, port: u16, cores: usize) -> Vec<String> {
+    let mut argv: Vec<String> = vec![bin.display().to_string()];
+    let n = config.io_threads.to_string();
+    argv.extend(
+        [
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--io-threads",
+            &n,
+            "--loglevel",
+            "warning",
+        ]
+        .map(String::from),
+    );
+    if config.pinned {
+        let cpus: Vec<String> = (0..config.io_threads)
+            .map(|i| (i % cores).to_string())
+            .collect();
+        argv.extend([
+            "--io-cpus".into(),
+            cpus.join(","),
+            "--main-cpu".into(),
+            (cores - 1).to_string(),
+        ]);
+    }
+    argv
+}
+
+/// The `muxis` binary next to this executable, as cargo and installs place them.
+fn default_server_bin() -> Result<PathBuf, Error> {
+    let me = std::env::current_exe().map_err(Error::io("locating muxis-bench"))?;
+    let bin = me.with_file_name("muxis");
+    if !bin.is_file() {
+        return Err(Error::Usage(format!(
+            "no muxis binary at {}; pass --server-bin",
+            bin.display()
+        )));
+    }
+    Ok(bin)
+}
+
+/// The `sweep` subcommand. Ok(false) when a run lost connections.
+pub fn main(flags: &SweepFlags, stop: &Arc<AtomicBool>) -> Result<bool, Error> {
+    let load = flags.load.resolve()?;
+    let bin = match &flags.server_bin {
+        Some(b) => b.clone(),
+        None => default_server_bin()?,
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = flags.max_io_threads.unwrap_or(cores);
+    if !(1..=128).contains(&max) {
+        return Err(Error::Usage("--max-io-threads must be 1..=128".into()));
+    }
+    if !(1..=100).contains(&flags.rounds) {
+        return Err(Error::Usage("--rounds must be 1..=100".into()));
+    }
+    let other = match &flags.compare_cmd {
+        Some(cmd) => match server::split_words(cmd) {
+            Some(w) if !w.is_empty() => Some(w),
+            _ => {
+                return Err(Error::Usage(
+                    "--compare-cmd: empty or unbalanced quotes".into(),
+                ));
+            }
+        },
+        None => None,
+    };
+    // The other server's program name labels its rows, log lines and plot line.
+    let other_name = other.as_ref().map_or(String::new(), |w| {
+        Path::new(&w[0])
+            .file_name()
+            .map_or(w[0].clone(), |n| n.to_string_lossy().into_owned())
+    });
+    let bench = Bench {
+        load: &load,
+        progress: Progress::pick(flags.progress),
+        stop,
+    };
+    let configs = configs(max, flags.pin);
+    let mut records: Vec<Record> = Vec::new();
+    'rounds: for round in 1..=flags.rounds {
+        for &config in &configs {
+            if stop.load(Ordering::Relaxed) {
+                break 'rounds;
+            }
+            let port = server::free_port()?;
+            let argv = muxis_argv(&bin, config, port, cores);
+            let name = label(config);
+            let rec = measure(&bench, round, Some(config), &name, &argv, port)?;
+            records.push(rec);
+            if let Some(words) = &other {
+                let port = server::free_port()?;
+                let argv: Vec<String> = words
+                    .iter()
+                    .map(|w| w.replace("{port}", &port.to_string()))
+                    .collect();
+                let rec = measure(&bench, round, None, &other_name, &argv, port)?;
+                let ratio = per(
+                    records.last().map_or(0.0, |r| r.summary.ops_per_sec()),
+                    rec.summary.ops_per_sec(),
+                );
+                if let Some(prev) = records.last_mut() {
+                    prev.ratio = Some(ratio);
+                }
+                records.push(rec);
+            }
+        }
+    }
+    let rows = medians(&configs, &records, other.is_some());
+    print!("{}", table(&rows, &other_name));
+    if let Some(path) = &flags.csv {
+        write(path, &csv(&records))?;
+    }
+    if let Some(path) = &flags.svg {
+        write(path, &svg(&rows, &other_name))?;
+    }
+    Ok(records.iter().all(|r| r.summary.conn_errors == 0))
+}
+
+/// Starts the server, prefills if asked, runs the load, reads the server's CPU before and
+/// after the measured part, stops the server.
+/// What every run of a sweep shares.
+struct Bench<'a> {
+    load: &'a Load,
+    progress: Progress,
+    stop: &'a Arc<AtomicBool>,
+}
+
+fn measure(
+    bench: &Bench,
+    round: usize,
+    config: Option<Config>,
+    name: &str,
+    argv: &[String],
+    port: u16,
+) -> Result<Record, Error> {
+    let load = bench.load;
+    let mut server = Server::start(argv, port)?;
+    if load.prefill {
+        blocking::prefill(server.addr, load)?;
+    }
+    let cpu0 = server.cpu()?;
+    let summary = run::execute(server.addr, load, bench.progress, bench.stop)?;
+    let cpu1 = server.cpu()?;
+    server.stop();
+    eprintln!(
+        "round {round}  {name:<24} {:>10.0} ops/s  p99 {:>8.1} µs  errors {}",
+        summary.ops_per_sec(),
+        summary.latency.p99,
+        summary.errors + summary.conn_errors
+    );
+    Ok(Record {
+        round,
+        config,
+        summary,
+        server_cpu_s: cpu1.saturating_sub(cpu0).as_secs_f64(),
+        ratio: None,
+    })
+}
+
+fn label(c: Config) -> String {
+    let pin = if c.pinned { " pinned" } else { "" };
+    format!("muxis io-threads {}{pin}", c.io_threads)
+}
+
+/// The medians of one configuration's runs.
+pub struct Row {
+    pub config: Option<Config>,
+    pub runs: usize,
+    pub ops_per_sec: f64,
+    pub p50_us: f64,
+    pub p99_us: f64,
+    pub server_cpu_per_mreq: f64,
+    pub client_cpu_per_mreq: f64,
+    pub ratio: Option<f64>,
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
+}
+
+fn medians(configs: &[Config], records: &[Record], other: bool) -> Vec<Row> {
+    let groups = configs
+        .iter()
+        .map(|c| Some(*c))
+        .chain(other.then_some(None));
+    groups
+        .map(|config| {
+            let mine: Vec<&Record> = records.iter().filter(|r| r.config == config).collect();
+            let m = |f: &dyn Fn(&Record) -> f64| median(mine.iter().map(|r| f(r)).collect());
+            let ratios: Vec<f64> = mine.iter().filter_map(|r| r.ratio).collect();
+            Row {
+                config,
+                runs: mine.len(),
+                ops_per_sec: m(&|r| r.summary.ops_per_sec()),
+                p50_us: m(&|r| r.summary.latency.p50),
+                p99_us: m(&|r| r.summary.latency.p99),
+                server_cpu_per_mreq: m(&|r| r.server_cpu_s_per_mreq()),
+                client_cpu_per_mreq: m(&|r| r.summary.client_cpu_s_per_mreq()),
+                ratio: (!ratios.is_empty()).then(|| median(ratios)),
+            }
+        })
+        .collect()
+}
+
+fn table(rows: &[Row], other_name: &str) -> String {
+    let mut out = format!(
+        "{:<12} {:>10} {:>6} {:>4} {:>12} {:>9} {:>9} {:>13} {:>13} {:>9}\n",
+        "server",
+        "io-threads",
+        "pinned",
+        "runs",
+        "ops/s",
+        "p50 µs",
+        "p99 µs",
+        "srv CPU s/M",
+        "cli CPU s/M",
+        "vs other"
+    );
+    for r in rows {
+        let (server, threads, pinned) = match r.config {
+            Some(c) => (
+                "muxis",
+                c.io_threads.to_string(),
+                if c.pinned { "yes" } else { "no" },
+            ),
+            None => (other_name, "-".into(), "-"),
+        };
+        let ratio = r.ratio.map_or("-".into(), |x| format!("{x:.3}"));
+        out += &format!(
+            "{server:<12} {threads:>10} {pinned:>6} {:>4} {:>12.0} {:>9.1} {:>9.1} {:>13.3} {:>13.3} {ratio:>9}\n",
+            r.runs, r.ops_per_sec, r.p50_us, r.p99_us, r.server_cpu_per_mreq, r.client_cpu_per_mreq
+        );
+    }
+    out
+}
+
+/// Column names before the run summary's own fields.
+const CSV_PREFIX: &str = "round,server,io_threads,pinned,server_cpu_s,server_cpu_s_per_mreq,server_cpu_pct,ratio_vs_other";
+
+fn csv(records: &[Record]) -> String {
+    let mut out = format!("{CSV_PREFIX},{}\n", Summary::csv_header());
+    for r in records {
+        let (server, threads, pinned) = match r.config {
+            Some(c) => ("muxis", c.io_threads as u64, u64::from(c.pinned)),
+            None => ("other", 0, 0),
+        };
+        let prefix = [
+            Value::Int(r.round as u64),
+            Value::Str(server.into()),
+            Value::Int(threads),
+            Value::Int(pinned),
+            Value::Num(r.server_cpu_s),
+            Value::Num(r.server_cpu_s_per_mreq()),
+            Value::Num(per(r.server_cpu_s * 100.0, r.summary.elapsed_s)),
+            Value::Num(r.ratio.unwrap_or(0.0)),
+        ];
+        let cells: Vec<String> = prefix.iter().map(report::csv_value).collect();
+        out += &format!("{},{}\n", cells.join(","), r.summary.csv_row());
+    }
+    out
+}
+
+fn svg(rows: &[Row], other_name: &str) -> String {
+    let mut series = Vec::new();
+    for pinned in [false, true] {
+        let points: Vec<plot::Point> = rows
+            .iter()
+            .filter_map(|r| {
+                let c = r.config.filter(|c| c.pinned == pinned)?;
+                Some((c.io_threads as f64, r.ops_per_sec, r.p99_us))
+            })
+            .collect();
+        if !points.is_empty() {
+            let name = if pinned { "muxis pinned" } else { "muxis" };
+            series.push(Series {
+                name: name.into(),
+                points,
+            });
+        }
+    }
+    let other = rows
+        .iter()
+        .find(|r| r.config.is_none())
+        .map(|r| (other_name, r.ops_per_sec, r.p99_us));
+    plot::render(&series, other)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(Error::io(format!("writing {}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_configs_cycle_cpus_and_put_main_last() {
+        assert_eq!(configs(2, true).len(), 4);
+        assert_eq!(configs(3, false).len(), 3);
+        let c = Config {
+            io_threads: 3,
+            pinned: true,
+        };
+        let argv = muxis_argv(Path::new("/bin/muxis"), c, 7000, 2);
+        let tail: Vec<&str> = argv[argv.len() - 4..].iter().map(String::as_str).collect();
+        assert_eq!(tail, ["--io-cpus", "0,1,0", "--main-cpu", "1"]);
+        assert!(argv.contains(&"7000".to_string()));
+    }
+
+    #[test]
+    fn median_of_even_and_odd() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(median(vec![]), 0.0);
+    }
+}
