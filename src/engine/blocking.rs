@@ -109,7 +109,8 @@ impl Blocking {
 pub fn parse_timeout(arg: &[u8], now_ms: u64, millis: bool) -> Result<Option<u64>, &'static str> {
     const NEGATIVE: &str = "ERR timeout is negative";
     let ms: i64 = if millis {
-        crate::util::number::parse_i64(arg).ok_or("ERR timeout is not an integer or out of range")?
+        crate::util::number::parse_i64(arg)
+            .ok_or("ERR timeout is not an integer or out of range")?
     } else {
         let secs = crate::util::number::parse_f64(arg)
             .ok_or("ERR timeout is not a float or out of range")?;
@@ -144,9 +145,18 @@ mod tests {
         assert_eq!(parse_timeout(b"1.5", 1000, false), Ok(Some(2500)));
         // Under a millisecond truncates to 0: wait forever, as Redis does.
         assert_eq!(parse_timeout(b"0.0001", 1000, false), Ok(None));
-        assert_eq!(parse_timeout(b"inf", 0, false), Err("ERR timeout is negative"));
-        assert_eq!(parse_timeout(b"9223372036854775807", 0, false), Err("ERR timeout is negative"));
-        assert_eq!(parse_timeout(b"9223372036854775807", 5, true), Err("ERR timeout is out of range"));
+        assert_eq!(
+            parse_timeout(b"inf", 0, false),
+            Err("ERR timeout is negative")
+        );
+        assert_eq!(
+            parse_timeout(b"9223372036854775807", 0, false),
+            Err("ERR timeout is negative")
+        );
+        assert_eq!(
+            parse_timeout(b"9223372036854775807", 5, true),
+            Err("ERR timeout is out of range")
+        );
         assert_eq!(
             parse_timeout(b"-1", 0, false),
             Err("ERR timeout is negative")
