@@ -12,6 +12,7 @@ pub mod info;
 pub mod keys;
 pub mod server;
 pub mod strings;
+pub mod zsets;
 
 use crate::engine::table::Command;
 
@@ -25,4 +26,5 @@ pub const FAMILIES: &[&[Command]] = &[
     strings::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
+    zsets::COMMANDS,
 ];

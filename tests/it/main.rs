@@ -9,3 +9,4 @@ mod protocol;
 mod server;
 mod strings;
 mod tools;
+mod zsets;
