@@ -16,3 +16,4 @@ mod sets;
 mod strings;
 mod threads;
 mod tools;
+mod zsets;
