@@ -130,7 +130,7 @@ fn distinct_positions(rng: &mut Rng, size: usize, n: usize) -> Vec<usize> {
 /// every member present for the whole scan is returned at least once.
 pub(super) fn zscan(ctx: &mut Ctx) {
     let argv = ctx.argv;
-    let Some(cursor) = parse_cursor(&argv[2]) else {
+    let Some(cursor) = crate::util::number::parse_cursor(&argv[2]) else {
         return ctx.error(INVALID_CURSOR);
     };
     let z = match read(ctx.srv, ctx.db, &argv[1]) {
@@ -214,25 +214,3 @@ fn listpack_score(s: f64) -> Vec<u8> {
     }
 }
 
-/// Parses a SCAN cursor as Redis does with `strtoul`: decimal with an optional sign (a
-/// negative value wraps), nothing after the digits, no overflow; the C string ends at the
-/// first NUL and an empty one is cursor 0. (The same rules as the keyspace SCAN.)
-fn parse_cursor(arg: &[u8]) -> Option<u64> {
-    let s = arg.split(|&b| b == 0).next().unwrap_or_default();
-    let Some(&first) = s.first() else {
-        return Some(0);
-    };
-    let (negative, digits) = match first {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &d in digits {
-        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-    }
-    Some(if negative { n.wrapping_neg() } else { n })
-}
