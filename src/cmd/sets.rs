@@ -49,7 +49,7 @@ pub const COMMANDS: &[Command] = &[
     Command::new("sunionstore", -3, WRITE | DENYOOM, algebra::sunionstore, "set", "1.0.0", "Stores the union of multiple sets in a key.", "destination key [key ...]").keys(1, -1, 1),
     Command::new("sdiffstore", -3, WRITE | DENYOOM, algebra::sdiffstore, "set", "1.0.0", "Stores the difference of multiple sets in a key.", "destination key [key ...]").keys(1, -1, 1),
     // Redis reports no key range for SINTERCARD (its keys follow numkeys: "movablekeys").
-    Command::new("sintercard", -3, READONLY, algebra::sintercard, "set", "7.0.0", "Returns the number of members of the intersect of multiple sets.", "numkeys key [key ...] [LIMIT limit]"),
+    Command::new("sintercard", -3, READONLY | MOVABLEKEYS, algebra::sintercard, "set", "7.0.0", "Returns the number of members of the intersect of multiple sets.", "numkeys key [key ...] [LIMIT limit]"),
     Command::new("sscan", -3, READONLY, sscan, "set", "2.8.0", "Iterates over members of a set.", "key cursor [MATCH pattern] [COUNT count]").keys(1, 1, 1),
 ];
 

@@ -20,6 +20,10 @@ pub mod flag {
     pub const FAST: u32 = 1 << 8;
     pub const NO_AUTH: u32 = 1 << 9;
     pub const ALLOW_BUSY: u32 = 1 << 10;
+    /// The command may block the client (BLPOP, BZPOPMIN, XREAD BLOCK...).
+    pub const BLOCKING: u32 = 1 << 11;
+    /// Key positions depend on the arguments (numkeys, STREAMS...): the key triple is 0,0,0.
+    pub const MOVABLEKEYS: u32 = 1 << 12;
 
     /// Every flag with the name Redis gives it.
     pub const NAMES: &[(u32, &str)] = &[
@@ -34,6 +38,8 @@ pub mod flag {
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
         (ALLOW_BUSY, "allow_busy"),
+        (BLOCKING, "blocking"),
+        (MOVABLEKEYS, "movablekeys"),
     ];
 }
 
