@@ -44,7 +44,7 @@ fn table_entries_match_redis() {
         ("sinterstore", -3, WRITE | DENYOOM, all),
         ("sunionstore", -3, WRITE | DENYOOM, all),
         ("sdiffstore", -3, WRITE | DENYOOM, all),
-        ("sintercard", -3, READONLY, (0, 0, 0)),
+        ("sintercard", -3, READONLY | MOVABLEKEYS, (0, 0, 0)),
         ("sscan", -3, READONLY, one),
     ];
     for (name, arity, flags, keys) in expect {
