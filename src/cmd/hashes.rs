@@ -20,9 +20,8 @@ pub(crate) mod scan;
 #[cfg(test)]
 mod tests;
 
-use crate::db::{Db, Hash, Value};
+use crate::db::{Hash, Value, WrongType};
 use crate::engine::ctx::Ctx;
-use crate::engine::state::Server;
 use crate::engine::table::{Command, flag::*};
 use crate::error;
 use bytes::Bytes;
@@ -46,57 +45,6 @@ pub const COMMANDS: &[Command] = &[
     Command::new("hrandfield", -2, READONLY, random::hrandfield, "hash", "6.2.0", "Returns one or more random fields from a hash.", "key [count [WITHVALUES]]").keys(1, 1, 1),
     Command::new("hscan", -3, READONLY, scan::hscan, "hash", "2.8.0", "Iterates over fields and values of a hash.", "key cursor [MATCH pattern] [COUNT count]").keys(1, 1, 1),
 ];
-
-/// The key holds another type: the command replies WRONGTYPE.
-struct WrongType;
-
-/// Looks `key` up for reading in database `db`, counting a keyspace hit or miss as Redis's
-/// `lookupKeyRead` does (a key of another type is a hit too).
-fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<&'s Value> {
-    let now = srv.now_ms;
-    let entry = srv.dbs[db].get(key, now);
-    if entry.is_some() {
-        srv.stats.keyspace_hits += 1;
-    } else {
-        srv.stats.keyspace_misses += 1;
-    }
-    entry.map(|e| &e.value)
-}
-
-/// [`read`] for commands that only need the hash: `Ok(None)` when the key is missing.
-fn read_hash<'s>(
-    srv: &'s mut Server,
-    db: usize,
-    key: &[u8],
-) -> Result<Option<&'s Hash>, WrongType> {
-    match read(srv, db, key) {
-        None => Ok(None),
-        Some(Value::Hash(h)) => Ok(Some(h)),
-        Some(_) => Err(WrongType),
-    }
-}
-
-/// The hash at `key` for writing, without counting a lookup: `Ok(None)` when missing.
-fn write_hash<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Result<Option<&'d mut Hash>, WrongType> {
-    match db.get_mut(key, now).map(|e| &mut e.value) {
-        None => Ok(None),
-        Some(Value::Hash(h)) => Ok(Some(h)),
-        Some(_) => Err(WrongType),
-    }
-}
-
-/// The hash at `key` for writing, created empty when missing. Call it only once nothing can
-/// fail any more, or an empty hash would be left behind.
-fn hash_or_create<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Result<&'d mut Hash, WrongType> {
-    if !db.contains(key, now) {
-        db.set(key, Value::Hash(Box::default()), None);
-    }
-    match write_hash(db, key, now) {
-        Ok(Some(h)) => Ok(h),
-        // Just created: only another type can be there.
-        _ => Err(WrongType),
-    }
-}
 
 /// Sets `field` to `value`, copying both out of the argument buffer. Returns whether the
 /// field is new. An existing field keeps its position.
@@ -142,7 +90,7 @@ fn hset_generic(ctx: &mut Ctx, name: &str) -> Option<i64> {
         return None;
     }
     let now = ctx.now();
-    let Ok(h) = hash_or_create(&mut ctx.srv.dbs[ctx.db], &argv[1], now) else {
+    let Ok(h) = ctx.srv.dbs[ctx.db].typed_or_create::<Hash>(&argv[1], now) else {
         ctx.error(error::WRONGTYPE);
         return None;
     };
@@ -159,7 +107,7 @@ fn hset_generic(ctx: &mut Ctx, name: &str) -> Option<i64> {
 fn hsetnx(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
-    let h = match hash_or_create(&mut ctx.srv.dbs[ctx.db], &argv[1], now) {
+    let h = match ctx.srv.dbs[ctx.db].typed_or_create::<Hash>(&argv[1], now) {
         Ok(h) => h,
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
     };
@@ -174,7 +122,7 @@ fn hsetnx(ctx: &mut Ctx) {
 /// HGET key field
 /// ```
 fn hget(ctx: &mut Ctx) {
-    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(h) => match h.and_then(|h| h.get(&ctx.argv[2][..])) {
             Some(v) => ctx.out.bulk(v),
@@ -189,7 +137,7 @@ fn hget(ctx: &mut Ctx) {
 /// One reply per field, nil for a missing field (all nil for a missing key).
 fn hmget(ctx: &mut Ctx) {
     let fields = &ctx.argv[2..];
-    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(h) => {
             ctx.out.array(fields.len());
@@ -208,7 +156,7 @@ fn hmget(ctx: &mut Ctx) {
 /// ```
 /// A map in RESP3, a flat field/value array in RESP2.
 fn hgetall(ctx: &mut Ctx) {
-    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(None) => ctx.out.map(0),
         Ok(Some(h)) => {
@@ -225,7 +173,7 @@ fn hgetall(ctx: &mut Ctx) {
 /// HKEYS key
 /// ```
 fn hkeys(ctx: &mut Ctx) {
-    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(None) => ctx.out.array(0),
         Ok(Some(h)) => ctx.out.bulks(h.keys().map(|f| &f[..])),
@@ -236,7 +184,7 @@ fn hkeys(ctx: &mut Ctx) {
 /// HVALS key
 /// ```
 fn hvals(ctx: &mut Ctx) {
-    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(None) => ctx.out.array(0),
         Ok(Some(h)) => ctx.out.bulks(h.values().map(|v| &v[..])),
@@ -278,7 +226,7 @@ fn hdel(ctx: &mut Ctx) {
 /// HEXISTS key field
 /// ```
 fn hexists(ctx: &mut Ctx) {
-    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(h) => {
             let found = h.is_some_and(|h| h.contains_key(&ctx.argv[2][..]));
@@ -291,7 +239,7 @@ fn hexists(ctx: &mut Ctx) {
 /// HLEN key
 /// ```
 fn hlen(ctx: &mut Ctx) {
-    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(h) => ctx.out.int(h.map_or(0, |h| h.len() as i64)),
     }
@@ -302,7 +250,7 @@ fn hlen(ctx: &mut Ctx) {
 /// ```
 /// 0 for a missing field or key.
 fn hstrlen(ctx: &mut Ctx) {
-    match read_hash(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(h) => {
             let len = h

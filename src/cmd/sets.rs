@@ -21,10 +21,9 @@ pub(crate) mod random;
 mod tests;
 
 use crate::cmd::hashes::scan::{INVALID_CURSOR, ScanOpts, reply as scan_reply};
-use crate::db::{Db, Set, Value, collection_scan};
+use crate::db::{Db, Set, Value, WrongType, collection_scan};
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;
-use crate::engine::state::Server;
 use crate::engine::table::{Command, flag::*};
 use crate::error;
 use crate::util::number::parse_cursor;
@@ -57,56 +56,9 @@ pub const COMMANDS: &[Command] = &[
 /// and lists in numeric order (the same threshold `Value::encoding` uses).
 const SET_MAX_INTSET_ENTRIES: usize = 512;
 
-/// The key holds another type: the command replies WRONGTYPE.
-struct WrongType;
-
-/// Looks `key` up for reading in database `db`, counting a keyspace hit or miss as Redis's
-/// `lookupKeyRead` does (a key of another type is a hit too).
-fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<&'s Value> {
-    let now = srv.now_ms;
-    let entry = srv.dbs[db].get(key, now);
-    if entry.is_some() {
-        srv.stats.keyspace_hits += 1;
-    } else {
-        srv.stats.keyspace_misses += 1;
-    }
-    entry.map(|e| &e.value)
-}
-
-/// [`read`] for commands that only need the set: `Ok(None)` when the key is missing.
-fn read_set<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Result<Option<&'s Set>, WrongType> {
-    match read(srv, db, key) {
-        None => Ok(None),
-        Some(Value::Set(s)) => Ok(Some(s)),
-        Some(_) => Err(WrongType),
-    }
-}
-
-/// The set at `key` for writing, without counting a lookup: `Ok(None)` when missing.
-fn write_set<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Result<Option<&'d mut Set>, WrongType> {
-    match db.get_mut(key, now).map(|e| &mut e.value) {
-        None => Ok(None),
-        Some(Value::Set(s)) => Ok(Some(s)),
-        Some(_) => Err(WrongType),
-    }
-}
-
-/// The set at `key` for writing, created empty when missing. Call it only once nothing can
-/// fail any more, or an empty set would be left behind.
-fn set_or_create<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Result<&'d mut Set, WrongType> {
-    if !db.contains(key, now) {
-        db.set(key, Value::Set(Box::default()), None);
-    }
-    match write_set(db, key, now) {
-        Ok(Some(s)) => Ok(s),
-        // Just created: only another type can be there.
-        _ => Err(WrongType),
-    }
-}
-
 /// What is at `key` for a command that writes it, without counting a lookup.
 fn kind(db: &mut Db, key: &[u8], now: u64) -> Result<bool, WrongType> {
-    write_set(db, key, now).map(|s| s.is_some())
+    db.typed_mut::<Set>(key, now).map(|s| s.is_some())
 }
 
 /// Orders members as Redis 7.0 would list them: numerically when they would form an intset,
@@ -139,7 +91,7 @@ fn reply_members<'a>(out: &mut Out, members: impl Iterator<Item = &'a Bytes>) {
 fn sadd(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
-    let s = match set_or_create(&mut ctx.srv.dbs[ctx.db], &argv[1], now) {
+    let s = match ctx.srv.dbs[ctx.db].typed_or_create::<Set>(&argv[1], now) {
         Ok(s) => s,
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
     };
@@ -162,7 +114,7 @@ fn srem(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
     let db = &mut ctx.srv.dbs[ctx.db];
-    let s = match write_set(db, &argv[1], now) {
+    let s = match db.typed_mut::<Set>(&argv[1], now) {
         Ok(Some(s)) => s,
         Ok(None) => return ctx.out.int(0),
         Err(WrongType) => return ctx.out.error(error::WRONGTYPE),
@@ -181,7 +133,7 @@ fn srem(ctx: &mut Ctx) {
 /// SMEMBERS key
 /// ```
 fn smembers(ctx: &mut Ctx) {
-    match read_set(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Set>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(None) => ctx.out.set(0),
         Ok(Some(s)) => reply_members(&mut ctx.out, s.iter()),
@@ -192,7 +144,7 @@ fn smembers(ctx: &mut Ctx) {
 /// SISMEMBER key member
 /// ```
 fn sismember(ctx: &mut Ctx) {
-    match read_set(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Set>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(s) => {
             let found = s.is_some_and(|s| s.contains(&ctx.argv[2][..]));
@@ -207,7 +159,7 @@ fn sismember(ctx: &mut Ctx) {
 /// One 0/1 per member (all 0 for a missing key).
 fn smismember(ctx: &mut Ctx) {
     let members = &ctx.argv[2..];
-    match read_set(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Set>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(s) => {
             ctx.out.array(members.len());
@@ -223,7 +175,7 @@ fn smismember(ctx: &mut Ctx) {
 /// SCARD key
 /// ```
 fn scard(ctx: &mut Ctx) {
-    match read_set(ctx.srv, ctx.db, &ctx.argv[1]) {
+    match crate::cmd::read::<Set>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(s) => ctx.out.int(s.map_or(0, |s| s.len() as i64)),
     }
@@ -247,7 +199,7 @@ fn smove(ctx: &mut Ctx) {
         (Err(WrongType), _) | (_, Err(WrongType)) => return ctx.out.error(error::WRONGTYPE),
         _ => {}
     }
-    let Ok(Some(s)) = write_set(db, src, now) else {
+    let Ok(Some(s)) = db.typed_mut::<Set>(src, now) else {
         return ctx.out.int(0);
     };
     if src == dst {
@@ -260,7 +212,7 @@ fn smove(ctx: &mut Ctx) {
     if s.is_empty() {
         db.remove(src);
     }
-    if let Ok(d) = set_or_create(db, dst, now) {
+    if let Ok(d) = db.typed_or_create::<Set>(dst, now) {
         d.insert(Bytes::copy_from_slice(member));
     }
     ctx.out.int(1);
@@ -275,7 +227,7 @@ fn sscan(ctx: &mut Ctx) {
     let Some(cursor) = parse_cursor(&argv[2]) else {
         return ctx.error(INVALID_CURSOR);
     };
-    let Some(value) = read(ctx.srv, ctx.db, &argv[1]) else {
+    let Some(value) = crate::cmd::read_value(ctx.srv, ctx.db, &argv[1]) else {
         return scan_reply(&mut ctx.out, 0, &[]);
     };
     let whole = value.encoding() == "intset";

@@ -8,9 +8,11 @@ mod keyspace;
 pub mod list;
 mod scan;
 pub mod stream;
+mod typed;
 mod value;
 pub mod zset;
 
 pub use expire::{ExpireStats, budget as expire_budget};
 pub use keyspace::{Db, Entry};
+pub use typed::{Typed, WrongType};
 pub use value::{Hash, Set, Value};

@@ -2,7 +2,8 @@
 //! the key is missing. Redis checks the increment first, then the key's type, then the
 //! stored value, so the errors come in that order; nothing changes when one is returned.
 
-use super::{WrongType, hash_or_create, write_hash};
+
+use crate::db::{Hash, WrongType};
 use crate::engine::ctx::Ctx;
 use crate::error;
 use crate::util::number::{format_i64, format_incrbyfloat, parse_f64, parse_i64};
@@ -72,7 +73,7 @@ pub(super) fn hincrbyfloat(ctx: &mut Ctx) {
 /// the field is missing. A cheap clone of the stored `Bytes`.
 fn stored(ctx: &mut Ctx) -> Result<Option<Bytes>, WrongType> {
     let now = ctx.now();
-    let h = write_hash(&mut ctx.srv.dbs[ctx.db], &ctx.argv[1], now)?;
+    let h = ctx.srv.dbs[ctx.db].typed_mut::<Hash>(&ctx.argv[1], now)?;
     Ok(h.and_then(|h| h.get(&ctx.argv[2][..]).cloned()))
 }
 
@@ -80,7 +81,7 @@ fn stored(ctx: &mut Ctx) -> Result<Option<Bytes>, WrongType> {
 /// The type was checked by [`stored`], so the lookup cannot fail.
 fn store(ctx: &mut Ctx, text: Vec<u8>) {
     let now = ctx.now();
-    if let Ok(h) = hash_or_create(&mut ctx.srv.dbs[ctx.db], &ctx.argv[1], now) {
+    if let Ok(h) = ctx.srv.dbs[ctx.db].typed_or_create::<Hash>(&ctx.argv[1], now) {
         match h.get_mut(&ctx.argv[2][..]) {
             Some(v) => *v = Bytes::from(text),
             None => {

@@ -1,6 +1,7 @@
 //! HRANDFIELD. The count and the sampling are SRANDMEMBER's (`sets/random.rs`).
 
-use super::{WrongType, read_hash, write_hash};
+
+use crate::db::{Hash, WrongType};
 use crate::cmd::sets::random::{OUT_OF_RANGE, Pick, parse_count};
 use crate::engine::ctx::Ctx;
 use crate::error;
@@ -27,7 +28,7 @@ pub(super) fn hrandfield(ctx: &mut Ctx) {
     if withvalues && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&count) {
         return ctx.error(OUT_OF_RANGE);
     }
-    let len = match read_hash(ctx.srv, ctx.db, &argv[1]) {
+    let len = match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &argv[1]) {
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
         Ok(None) => return ctx.out.array(0),
         Ok(Some(h)) => h.len(),
@@ -38,7 +39,7 @@ pub(super) fn hrandfield(ctx: &mut Ctx) {
         Ok(pick) => pick,
         Err(e) => return ctx.out.error(e),
     };
-    let Ok(Some(h)) = write_hash(&mut srv.dbs[ctx.db], &argv[1], now) else {
+    let Ok(Some(h)) = srv.dbs[ctx.db].typed_mut::<Hash>(&argv[1], now) else {
         return ctx.out.array(0);
     };
     let resp3 = ctx.out.resp3();
@@ -76,7 +77,7 @@ pub(super) fn hrandfield(ctx: &mut Ctx) {
 /// HRANDFIELD without a count: one random field.
 fn hrandfield_one(ctx: &mut Ctx) {
     let argv = ctx.argv;
-    let len = match read_hash(ctx.srv, ctx.db, &argv[1]) {
+    let len = match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &argv[1]) {
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
         Ok(None) => return ctx.out.null(),
         Ok(Some(h)) => h.len(),
@@ -84,7 +85,7 @@ fn hrandfield_one(ctx: &mut Ctx) {
     let now = ctx.now();
     let srv = &mut *ctx.srv;
     let i = srv.rng.below(len as u64) as usize;
-    match write_hash(&mut srv.dbs[ctx.db], &argv[1], now) {
+    match srv.dbs[ctx.db].typed_mut::<Hash>(&argv[1], now) {
         Ok(Some(h)) => match h.get_index(i) {
             Some((f, _)) => ctx.out.bulk(f),
             None => ctx.out.null(),

@@ -8,7 +8,7 @@
 //! Redis checks the cursor, then the key, then the options: a missing key answers the empty
 //! scan even when the options are wrong.
 
-use super::read;
+use crate::cmd::read_value as read;
 use crate::db::{Value, collection_scan};
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;

@@ -9,7 +9,9 @@
 //! intersection starts from a copy of the smallest set and keeps what every other set has,
 //! which costs what Redis's algorithm costs (the smallest set times the number of sets).
 
-use super::{WrongType, read, reply_members};
+use super::reply_members;
+use crate::cmd::read_value as read;
+use crate::db::WrongType;
 use crate::db::{Db, Set, Value};
 use crate::engine::ctx::Ctx;
 use crate::error;

@@ -5,7 +5,8 @@
 //! has no more than that), a negative one (SRANDMEMBER, HRANDFIELD) for that many
 //! independent draws, repeats allowed.
 
-use super::{WrongType, in_order, read_set, reply_members, write_set};
+use super::{in_order, reply_members};
+use crate::db::{Set, WrongType};
 use crate::engine::ctx::Ctx;
 use crate::error;
 use crate::util::number::parse_i64;
@@ -115,7 +116,7 @@ pub(super) fn srandmember(ctx: &mut Ctx) {
 
 fn srandmember_one(ctx: &mut Ctx) {
     let argv = ctx.argv;
-    let len = match read_set(ctx.srv, ctx.db, &argv[1]) {
+    let len = match crate::cmd::read::<Set>(ctx.srv, ctx.db, &argv[1]) {
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
         Ok(None) => return ctx.out.null(),
         Ok(Some(s)) => s.len(),
@@ -123,7 +124,7 @@ fn srandmember_one(ctx: &mut Ctx) {
     let now = ctx.now();
     let srv = &mut *ctx.srv;
     let i = srv.rng.below(len as u64) as usize;
-    match write_set(&mut srv.dbs[ctx.db], &argv[1], now) {
+    match srv.dbs[ctx.db].typed_mut::<Set>(&argv[1], now) {
         Ok(Some(s)) => match s.get_index(i) {
             Some(m) => ctx.out.bulk(m),
             None => ctx.out.null(),
@@ -138,7 +139,7 @@ fn srandmember_count(ctx: &mut Ctx) {
         Ok(n) => n,
         Err(e) => return ctx.error(e),
     };
-    let len = match read_set(ctx.srv, ctx.db, &argv[1]) {
+    let len = match crate::cmd::read::<Set>(ctx.srv, ctx.db, &argv[1]) {
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
         Ok(None) => return ctx.out.array(0),
         Ok(Some(s)) => s.len(),
@@ -149,7 +150,7 @@ fn srandmember_count(ctx: &mut Ctx) {
         Ok(pick) => pick,
         Err(e) => return ctx.out.error(e),
     };
-    let Ok(Some(s)) = write_set(&mut srv.dbs[ctx.db], &argv[1], now) else {
+    let Ok(Some(s)) = srv.dbs[ctx.db].typed_mut::<Set>(&argv[1], now) else {
         return ctx.out.array(0);
     };
     ctx.out.array(pick.len(len));
@@ -191,7 +192,7 @@ fn spop_one(ctx: &mut Ctx) {
     let now = ctx.now();
     let srv = &mut *ctx.srv;
     let db = &mut srv.dbs[ctx.db];
-    let s = match write_set(db, &argv[1], now) {
+    let s = match db.typed_mut::<Set>(&argv[1], now) {
         Err(WrongType) => return ctx.out.error(error::WRONGTYPE),
         Ok(None) => return ctx.out.null(),
         Ok(Some(s)) => s,
@@ -216,7 +217,7 @@ fn spop_count(ctx: &mut Ctx) {
     let now = ctx.now();
     let srv = &mut *ctx.srv;
     let db = &mut srv.dbs[ctx.db];
-    let s = match write_set(db, &argv[1], now) {
+    let s = match db.typed_mut::<Set>(&argv[1], now) {
         Err(WrongType) => return ctx.out.error(error::WRONGTYPE),
         Ok(None) => return ctx.out.set(0),
         Ok(Some(s)) => s,

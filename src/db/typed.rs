@@ -1,0 +1,75 @@
+//! Typed access to a key: its value as the collection a command family works on, or
+//! WRONGTYPE. One piece of code for every family (lists, hashes, sets, sorted sets, streams).
+
+use super::keyspace::Db;
+use super::value::{Hash, Set, Stream, Value, ZSet};
+use bytes::Bytes;
+use std::collections::VecDeque;
+
+/// The key holds a value of another type: the command replies WRONGTYPE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrongType;
+
+/// A collection type stored in a [`Value`] variant.
+pub trait Typed: Sized {
+    fn of(v: &Value) -> Option<&Self>;
+    fn of_mut(v: &mut Value) -> Option<&mut Self>;
+    /// A new empty value of this type.
+    fn empty() -> Value;
+}
+
+macro_rules! typed {
+    ($t:ty, $variant:ident, $empty:expr) => {
+        impl Typed for $t {
+            fn of(v: &Value) -> Option<&Self> {
+                match v {
+                    Value::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+            fn of_mut(v: &mut Value) -> Option<&mut Self> {
+                match v {
+                    Value::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+            fn empty() -> Value {
+                $empty
+            }
+        }
+    };
+}
+
+typed!(VecDeque<Bytes>, List, Value::List(VecDeque::new()));
+typed!(Hash, Hash, Value::Hash(Box::default()));
+typed!(Set, Set, Value::Set(Box::default()));
+typed!(ZSet, ZSet, Value::ZSet(Box::default()));
+typed!(Stream, Stream, Value::Stream(Box::default()));
+
+impl Db {
+    /// The `T` at `key`: `Ok(None)` when the key is missing.
+    pub fn typed<T: Typed>(&mut self, key: &[u8], now: u64) -> Result<Option<&T>, WrongType> {
+        match self.get(key, now) {
+            None => Ok(None),
+            Some(e) => T::of(&e.value).map(Some).ok_or(WrongType),
+        }
+    }
+
+    /// [`Db::typed`] for changing the value in place (the key keeps its TTL). A caller that
+    /// may empty a collection removes the key afterwards.
+    pub fn typed_mut<T: Typed>(&mut self, key: &[u8], now: u64) -> Result<Option<&mut T>, WrongType> {
+        match self.get_mut(key, now) {
+            None => Ok(None),
+            Some(e) => T::of_mut(&mut e.value).map(Some).ok_or(WrongType),
+        }
+    }
+
+    /// The `T` at `key`, created empty when missing. Call it only once nothing can fail any
+    /// more, or an empty collection would be left behind.
+    pub fn typed_or_create<T: Typed>(&mut self, key: &[u8], now: u64) -> Result<&mut T, WrongType> {
+        if !self.contains(key, now) {
+            self.set(key, T::empty(), None);
+        }
+        self.typed_mut::<T>(key, now)?.ok_or(WrongType)
+    }
+}
