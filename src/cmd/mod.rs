@@ -11,6 +11,7 @@ pub mod expire;
 pub mod info;
 pub mod keys;
 pub mod server;
+pub mod streams;
 pub mod strings;
 
 use crate::engine::table::Command;
@@ -25,4 +26,5 @@ pub const FAMILIES: &[&[Command]] = &[
     strings::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
+    streams::COMMANDS,
 ];

@@ -7,5 +7,6 @@ mod connection;
 mod keys;
 mod protocol;
 mod server;
+mod streams;
 mod strings;
 mod tools;
