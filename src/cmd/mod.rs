@@ -17,6 +17,7 @@ pub mod object;
 pub mod pubsub;
 pub mod server;
 pub mod sets;
+pub mod streams;
 pub mod strings;
 pub mod zsets;
 
@@ -62,4 +63,5 @@ pub const FAMILIES: &[&[Command]] = &[
     sets::COMMANDS,
     lists::COMMANDS,
     zsets::COMMANDS,
+    streams::COMMANDS,
 ];

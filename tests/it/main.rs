@@ -13,6 +13,7 @@ mod protocol;
 mod pubsub;
 mod server;
 mod sets;
+mod streams;
 mod strings;
 mod threads;
 mod tools;
