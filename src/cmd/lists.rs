@@ -53,12 +53,5 @@ pub const COMMANDS: &[Command] = &[
 /// `lookupKeyRead` does (a key of another type is a hit too). The read-only commands (LLEN,
 /// LRANGE, LINDEX, LPOS) use it; commands that write look keys up without counting.
 fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Result<Option<&'s List>, WrongType> {
-    let now = srv.now_ms;
-    let found = srv.dbs[db].list(key, now);
-    if matches!(found, Ok(None)) {
-        srv.stats.keyspace_misses += 1;
-    } else {
-        srv.stats.keyspace_hits += 1;
-    }
-    found
+    crate::cmd::read::<List>(srv, db, key)
 }

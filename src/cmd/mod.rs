@@ -39,7 +39,11 @@ pub fn read_value<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<&'s 
 }
 
 /// [`read_value`] as a `T`: `Ok(None)` when the key is missing.
-pub fn read<'s, T: Typed>(srv: &'s mut Server, db: usize, key: &[u8]) -> Result<Option<&'s T>, WrongType> {
+pub fn read<'s, T: Typed>(
+    srv: &'s mut Server,
+    db: usize,
+    key: &[u8],
+) -> Result<Option<&'s T>, WrongType> {
     match read_value(srv, db, key) {
         None => Ok(None),
         Some(v) => T::of(v).map(Some).ok_or(WrongType),

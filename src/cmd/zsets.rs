@@ -19,7 +19,6 @@ mod setops;
 #[cfg(test)]
 mod tests;
 
-use crate::db::Value;
 use crate::db::zset::ZSet;
 use crate::engine::out::Out;
 use crate::engine::state::Server;
@@ -74,26 +73,12 @@ pub const COMMANDS: &[Command] = &[
 const NOT_FLOAT_RANGE: &str = "ERR min or max is not a float";
 const NOT_LEX_RANGE: &str = "ERR min or max not valid string range item";
 
-/// The key holds another type; the caller replies WRONGTYPE.
-struct WrongType;
+use crate::db::WrongType;
 
 /// Looks a sorted set up for reading, counting a keyspace hit or miss as Redis's
 /// `lookupKeyRead` does (a key of another type is a hit).
 fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Result<Option<&'s ZSet>, WrongType> {
-    let now = srv.now_ms;
-    match srv.dbs[db].get(key, now) {
-        None => {
-            srv.stats.keyspace_misses += 1;
-            Ok(None)
-        }
-        Some(e) => {
-            srv.stats.keyspace_hits += 1;
-            match &e.value {
-                Value::ZSet(z) => Ok(Some(z)),
-                _ => Err(WrongType),
-            }
-        }
-    }
+    crate::cmd::read::<ZSet>(srv, db, key)
 }
 
 /// Looks a sorted set up for changing it in place (no hit/miss counted, as Redis's
@@ -104,13 +89,7 @@ fn write<'s>(
     key: &[u8],
 ) -> Result<Option<&'s mut ZSet>, WrongType> {
     let now = srv.now_ms;
-    match srv.dbs[db].get_mut(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::ZSet(z) => Ok(Some(z)),
-            _ => Err(WrongType),
-        },
-    }
+    srv.dbs[db].typed_mut::<ZSet>(key, now)
 }
 
 /// The header of a reply listing `n` members, with their scores if `withscores`.

@@ -14,9 +14,7 @@ use std::collections::VecDeque;
 /// A list value.
 pub type List = VecDeque<Bytes>;
 
-/// The key holds a value of another type (the command replies WRONGTYPE).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WrongType;
+pub use super::typed::WrongType;
 
 /// An end of a list: Redis's LIST_HEAD (LEFT) and LIST_TAIL (RIGHT).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,25 +55,13 @@ pub fn pop(list: &mut List, end: End) -> Option<Bytes> {
 impl Db {
     /// The list at `key`: `Ok(None)` when the key is missing.
     pub fn list(&mut self, key: &[u8], now: u64) -> Result<Option<&List>, WrongType> {
-        match self.get(key, now) {
-            None => Ok(None),
-            Some(e) => match &e.value {
-                Value::List(l) => Ok(Some(l)),
-                _ => Err(WrongType),
-            },
-        }
+        self.typed::<List>(key, now)
     }
 
     /// [`Db::list`] for changing the list in place (the key keeps its TTL). A caller that
     /// may empty the list removes the key afterwards.
     pub fn list_mut(&mut self, key: &[u8], now: u64) -> Result<Option<&mut List>, WrongType> {
-        match self.get_mut(key, now) {
-            None => Ok(None),
-            Some(e) => match &mut e.value {
-                Value::List(l) => Ok(Some(l)),
-                _ => Err(WrongType),
-            },
-        }
+        self.typed_mut::<List>(key, now)
     }
 
     /// Pushes `elems`, one by one, onto `end` of the list at `key`, creating the list if

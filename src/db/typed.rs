@@ -57,7 +57,11 @@ impl Db {
 
     /// [`Db::typed`] for changing the value in place (the key keeps its TTL). A caller that
     /// may empty a collection removes the key afterwards.
-    pub fn typed_mut<T: Typed>(&mut self, key: &[u8], now: u64) -> Result<Option<&mut T>, WrongType> {
+    pub fn typed_mut<T: Typed>(
+        &mut self,
+        key: &[u8],
+        now: u64,
+    ) -> Result<Option<&mut T>, WrongType> {
         match self.get_mut(key, now) {
             None => Ok(None),
             Some(e) => T::of_mut(&mut e.value).map(Some).ok_or(WrongType),

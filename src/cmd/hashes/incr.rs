@@ -2,7 +2,6 @@
 //! the key is missing. Redis checks the increment first, then the key's type, then the
 //! stored value, so the errors come in that order; nothing changes when one is returned.
 
-
 use crate::db::{Hash, WrongType};
 use crate::engine::ctx::Ctx;
 use crate::error;

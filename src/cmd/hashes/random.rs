@@ -1,8 +1,7 @@
 //! HRANDFIELD. The count and the sampling are SRANDMEMBER's (`sets/random.rs`).
 
-
-use crate::db::{Hash, WrongType};
 use crate::cmd::sets::random::{OUT_OF_RANGE, Pick, parse_count};
+use crate::db::{Hash, WrongType};
 use crate::engine::ctx::Ctx;
 use crate::error;
 

@@ -213,4 +213,3 @@ fn listpack_score(s: f64) -> Vec<u8> {
         format_double(s)
     }
 }
-
