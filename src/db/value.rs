@@ -31,8 +31,6 @@ pub enum Value {
 const HASH_MAX_LISTPACK_ENTRIES: usize = 128;
 const HASH_MAX_LISTPACK_VALUE: usize = 64;
 const SET_MAX_INTSET_ENTRIES: usize = 512;
-const ZSET_MAX_LISTPACK_ENTRIES: usize = 128;
-const ZSET_MAX_LISTPACK_VALUE: usize = 64;
 /// Strings up to this length are "embstr" in Redis.
 const EMBSTR_MAX: usize = 44;
 
@@ -80,10 +78,10 @@ impl Value {
                         .all(|m| crate::util::number::parse_i64(m).is_some());
                 if ints { "intset" } else { "hashtable" }
             }
+            // The set tracks the conversion itself: like Redis, it stays a skiplist once
+            // grown, even if it shrinks again.
             Value::ZSet(z) => {
-                if z.len() <= ZSET_MAX_LISTPACK_ENTRIES
-                    && z.max_member_len() <= ZSET_MAX_LISTPACK_VALUE
-                {
+                if z.is_listpack() {
                     "listpack"
                 } else {
                     "skiplist"
