@@ -42,6 +42,8 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
+// Only without another allocator feature: one binary has one global allocator.
+#[cfg(not(any(feature = "mimalloc", feature = "jemalloc")))]
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 

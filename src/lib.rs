@@ -18,6 +18,7 @@
 //! - [`error`]: reply error strings in Redis's words.
 //! - [`util`]: glob matching, number parsing and formatting, a small RNG.
 
+pub mod alloc;
 pub mod cmd;
 pub mod config;
 pub mod db;

@@ -195,7 +195,7 @@ fn memory(out: &mut String, srv: &mut Server) {
     field!(out, "maxmemory_human", "0B");
     field!(out, "maxmemory_policy", "noeviction");
     field!(out, "mem_fragmentation_ratio", "1.00");
-    field!(out, "mem_allocator", "libc");
+    field!(out, "mem_allocator", "{}", crate::alloc::NAME);
     field!(out, "lazyfree_pending_objects", "0");
 }
 
