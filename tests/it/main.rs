@@ -4,6 +4,7 @@
 mod binary;
 mod common;
 mod connection;
+mod differential;
 mod keys;
 mod multi;
 mod protocol;
