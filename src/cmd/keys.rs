@@ -13,6 +13,7 @@ use bytes::Bytes;
 
 const SAME_OBJECT: &str = "ERR source and destination objects are the same";
 const INVALID_CURSOR: &str = "ERR invalid cursor";
+const INT_RANGE: &str = "ERR value is out of range, value must between -2147483648 and 2147483647";
 /// SCAN's default COUNT.
 const SCAN_COUNT: usize = 10;
 
@@ -251,11 +252,12 @@ fn copy(ctx: &mut Ctx) {
         if opt.eq_ignore_ascii_case(b"replace") {
             replace = true;
         } else if opt.eq_ignore_ascii_case(b"db") && i + 1 < ctx.argv.len() {
-            // getIntFromObjectOrReply: a 32-bit integer, then a range check.
-            let Some(n) = crate::util::number::parse_i64(&ctx.argv[i + 1])
-                .and_then(|n| i32::try_from(n).ok())
-            else {
+            // getIntFromObjectOrReply: an integer, then its own error outside 32 bits.
+            let Some(n) = crate::util::number::parse_i64(&ctx.argv[i + 1]) else {
                 return ctx.error(error::NOT_INTEGER);
+            };
+            let Ok(n) = i32::try_from(n) else {
+                return ctx.error(INT_RANGE);
             };
             match usize::try_from(n) {
                 Ok(n) if n < ctx.srv.dbs.len() => dst_db = n,

@@ -62,6 +62,7 @@ const NO_LFU: &str = "ERR An LFU maxmemory policy is not selected, access freque
 /// not tracked (no LRU eviction yet), so IDLETIME is always 0.
 fn object(ctx: &mut Ctx) {
     let sub = ctx.arg(1).to_ascii_lowercase();
+    // HELP takes no key: with one, it is an arity error like the others below.
     if sub == b"help" && ctx.argv.len() == 2 {
         let lines = [
             "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -88,7 +89,7 @@ fn object(ctx: &mut Ctx) {
         let msg = crate::error::unknown_subcommand("object", ctx.arg(1));
         return ctx.error(&msg);
     }
-    if ctx.argv.len() != 3 {
+    if ctx.argv.len() != 3 || sub == b"help" {
         let name = format!("object|{}", String::from_utf8_lossy(&sub));
         return ctx.error(&crate::error::wrong_arity(&name));
     }
@@ -105,5 +106,20 @@ fn object(ctx: &mut Ctx) {
         b"refcount" => ctx.out.int(1),
         b"idletime" => ctx.out.int(0),
         _ => ctx.error(NO_LFU),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::keys::tests::T;
+
+    #[test]
+    fn object_help_with_an_argument_is_an_arity_error() {
+        let mut t = T::new();
+        assert_eq!(
+            t.run(&["OBJECT", "HELP", "x"]),
+            "-ERR wrong number of arguments for 'object|help' command\r\n"
+        );
+        assert!(t.run(&["OBJECT", "help"]).starts_with("*"));
     }
 }

@@ -97,6 +97,20 @@ const PUBSUB_SUBS: &[Sub] = &[
         syntax: "",
     },
     Sub {
+        name: "shardchannels",
+        arity: -2,
+        flags: PUBSUB | LOADING | STALE,
+        summary: "Returns the active shard channels.",
+        syntax: "[pattern]",
+    },
+    Sub {
+        name: "shardnumsub",
+        arity: -2,
+        flags: PUBSUB | LOADING | STALE,
+        summary: "Returns the count of subscribers of shard channels.",
+        syntax: "[shardchannel [shardchannel ...]]",
+    },
+    Sub {
         name: "help",
         arity: 2,
         flags: LOADING | STALE,
@@ -269,8 +283,10 @@ fn publish(ctx: &mut Ctx) {
 }
 
 /// ```text
-/// PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | HELP
+/// PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT
+///      | SHARDCHANNELS [pattern] | SHARDNUMSUB [shardchannel ...] | HELP
 /// ```
+/// There is no sharded pub/sub (SSUBSCRIBE) yet, so no shard channel ever has a subscriber.
 fn pubsub(ctx: &mut Ctx) {
     let sub = ctx.arg(1).to_ascii_lowercase();
     let argc = ctx.argv.len();
@@ -280,10 +296,16 @@ fn pubsub(ctx: &mut Ctx) {
             let channels = ctx.srv.pubsub.channels(pattern.as_deref());
             ctx.out.bulks(channels.iter().map(|c| &c[..]));
         }
-        (b"numsub", _) => {
+        (b"shardchannels", 2 | 3) => ctx.out.array(0),
+        (b"numsub" | b"shardnumsub", _) => {
+            let shard = sub == b"shardnumsub";
             ctx.out.array((argc - 2) * 2);
             for i in 2..argc {
-                let n = ctx.srv.pubsub.numsub(&ctx.argv[i]);
+                let n = if shard {
+                    0
+                } else {
+                    ctx.srv.pubsub.numsub(&ctx.argv[i])
+                };
                 ctx.out.bulk(&ctx.argv[i]);
                 ctx.out.int(n as i64);
             }
@@ -302,19 +324,57 @@ fn pubsub(ctx: &mut Ctx) {
                 "NUMSUB [<channel> ...]",
                 "    Return the number of subscribers for the specified channels, excluding",
                 "    pattern subscriptions(default: no channels).",
+                "SHARDCHANNELS [<pattern>]",
+                "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+                "SHARDNUMSUB [<shardchannel> ...]",
+                "    Return the number of subscribers for the specified shard level channel(s)",
                 "HELP",
                 "    Prints this help.",
             ];
             ctx.out.help(&lines);
         }
-        (b"channels" | b"numpat" | b"help", _) => {
+        (b"numpat" | b"help", _) => {
             let msg =
                 crate::error::wrong_arity(&format!("pubsub|{}", String::from_utf8_lossy(&sub)));
+            ctx.error(&msg);
+        }
+        // CHANNELS with two or more arguments passes the arity check (-2), and Redis's
+        // handler answers with its generic syntax error.
+        (b"channels" | b"shardchannels", _) => {
+            let msg = format!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try PUBSUB HELP.",
+                crate::error::sanitize(ctx.arg(1))
+            );
             ctx.error(&msg);
         }
         _ => {
             let msg = crate::error::unknown_subcommand("pubsub", ctx.arg(1));
             ctx.error(&msg);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::keys::tests::T;
+
+    #[test]
+    fn pubsub_shard_subcommands_exist_and_channels_arity_matches_redis() {
+        let mut t = T::new();
+        assert_eq!(t.run(&["PUBSUB", "SHARDCHANNELS"]), "*0\r\n");
+        assert_eq!(t.run(&["PUBSUB", "shardchannels", "a*"]), "*0\r\n");
+        assert_eq!(
+            t.run(&["PUBSUB", "SHARDNUMSUB", "a", "b"]),
+            "*4\r\n$1\r\na\r\n:0\r\n$1\r\nb\r\n:0\r\n"
+        );
+        assert_eq!(
+            t.run(&["PUBSUB", "Channels", "a", "b"]),
+            "-ERR unknown subcommand or wrong number of arguments for 'Channels'. Try PUBSUB HELP.\r\n"
+        );
+        assert_eq!(
+            t.run(&["PUBSUB", "NUMPAT", "x"]),
+            "-ERR wrong number of arguments for 'pubsub|numpat' command\r\n"
+        );
+        assert!(t.run(&["PUBSUB", "HELP"]).starts_with("*14\r\n"));
     }
 }

@@ -5,6 +5,7 @@ mod bench;
 mod binary;
 mod common;
 mod connection;
+mod differential;
 mod hashes;
 mod keys;
 mod lists;
