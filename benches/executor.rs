@@ -13,6 +13,8 @@ use muxis::engine::state::Server;
 use muxis::engine::table::TABLE;
 use muxis::shared::Shared;
 
+muxis::use_allocator!();
+
 /// Commands per measured batch, like one busy executor round.
 const BATCH: usize = 64;
 

@@ -1,16 +1,25 @@
-//! The global allocator, chosen at build time: the system allocator by default, mimalloc
-//! with `--features mimalloc`, jemalloc with `--features jemalloc`. tuning.md has the
-//! measurement behind the default.
+//! The global allocator, chosen at build time: mimalloc by default (tuning.md has the
+//! measurement), jemalloc with `--features jemalloc`, the system allocator with
+//! `--no-default-features`.
+//!
+//! A program registers it with [`use_allocator!`]; the library itself registers none, so
+//! `benches/allocs.rs` can install its counting allocator instead.
 
-#[cfg(all(feature = "mimalloc", not(feature = "jemalloc")))]
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// Registers the allocator the build's features choose as the global allocator.
+#[macro_export]
+macro_rules! use_allocator {
+    () => {
+        #[cfg(all(feature = "mimalloc", not(feature = "jemalloc")))]
+        #[global_allocator]
+        static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[cfg(feature = "jemalloc")]
-#[global_allocator]
-static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+        #[cfg(feature = "jemalloc")]
+        #[global_allocator]
+        static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+    };
+}
 
-/// The allocator in use, for INFO's `mem_allocator`.
+/// The allocator the build's features choose, for INFO's `mem_allocator`.
 pub const NAME: &str = if cfg!(feature = "jemalloc") {
     "jemalloc"
 } else if cfg!(feature = "mimalloc") {

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+muxis::use_allocator!();
+
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let config = Config::from_args(&args)?;
