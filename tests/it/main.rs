@@ -1,6 +1,9 @@
 //! Integration tests: one binary, every test talking to a real muxis over TCP on its own
 //! ephemeral port, with the `redis` crate or raw RESP bytes.
 
+// The in-process servers use the allocator the muxis binary uses (INFO reports it).
+muxis::use_allocator!();
+
 mod bench;
 mod binary;
 mod common;

@@ -160,7 +160,7 @@ fn info_clients_memory_and_stats() {
     assert!(num(&f, "used_memory_peak") >= num(&f, "used_memory"));
     assert_eq!(
         (f["maxmemory"].as_str(), f["mem_allocator"].as_str()),
-        ("0", "libc")
+        ("0", muxis::alloc::NAME)
     );
     assert_eq!(num(&f, "total_connections_received"), 2);
     assert_eq!(num(&f, "total_commands_processed"), 1); // the PING; INFO counts once done
