@@ -266,14 +266,15 @@ fn xinfo(cmd: &Cmd, v: V) -> V {
         // is [id, delivery time, count].
         if let V::Array(groups) = val {
             for group in groups.iter_mut() {
+                // Redis 7.0 names the PEL `pending` in FULL replies.
                 *group = fields(std::mem::replace(group, V::Null), |k, val| match k {
-                    b"pel" => zero_each(val, 2),
+                    b"pel" | b"pending" => zero_each(val, 2),
                     b"consumers" => {
                         if let V::Array(cs) = val {
                             for c in cs.iter_mut() {
                                 *c = fields(std::mem::replace(c, V::Null), |k, val| {
                                     times(k, val);
-                                    if k == b"pel" {
+                                    if k == b"pel" || k == b"pending" {
                                         zero_each(val, 1);
                                     }
                                 });
