@@ -333,9 +333,8 @@ fn kill(ctx: &mut Ctx) {
             continue;
         }
         c.closing = true;
-        if c.id() != me {
-            ctx.srv.pending_closes.push(c.target());
-        }
+        // The executor closes each after this command's reply, the caller included.
+        ctx.srv.pending_closes.push(c.target());
         killed += 1;
     }
     match (old_form, killed) {

@@ -68,6 +68,8 @@ fn quit(ctx: &mut Ctx) {
     if let Some(c) = ctx.client() {
         c.closing = true;
     }
+    let me = ctx.out.target();
+    ctx.srv.pending_closes.push(me);
 }
 
 /// ```text

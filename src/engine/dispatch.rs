@@ -138,7 +138,7 @@ impl Engine {
                 command.name
             );
             self.outs.to(target).error(&msg);
-            return self.finish(id, target);
+            return self.finish(target);
         }
         if let Some(multi) = client.multi.as_mut()
             && !MULTI_IMMEDIATE.contains(&command.name)
@@ -146,7 +146,7 @@ impl Engine {
             let Resolved::Known(i) = cmd else { return };
             multi.queue.push((i, owned(args)));
             self.outs.to(target).raw(b"+QUEUED\r\n");
-            return self.finish(id, target);
+            return self.finish(target);
         }
         let db = client.db;
         self.call(command, id, target, db, args, false);
@@ -157,7 +157,7 @@ impl Engine {
         if let Some(queue) = self.srv.exec_request.take() {
             self.exec(id, target, queue);
         }
-        self.finish(id, target);
+        self.finish(target);
     }
 
     /// Calls a handler and touches watched keys after a write.
@@ -196,18 +196,18 @@ impl Engine {
         }
         self.outs.to(target).error(msg);
         self.srv.stats.commands += 1;
-        self.finish(id, target);
+        self.finish(target);
     }
 
-    /// Records that one command of `id` was answered, and closes the connection if a
-    /// handler asked for it.
-    fn finish(&mut self, id: u64, target: Target) {
+    /// Records that one command was answered, then closes the connections a handler asked
+    /// to close (QUIT, CLIENT KILL): after this reply, so the caller's own close follows it.
+    /// No client lookup per command: closes are queued in `pending_closes`.
+    fn finish(&mut self, target: Target) {
         self.outs.complete(&target);
-        for victim in std::mem::take(&mut self.srv.pending_closes) {
-            self.outs.close(&victim);
-        }
-        if self.srv.clients.get(&id).is_some_and(|c| c.closing) {
-            self.outs.close(&target);
+        if !self.srv.pending_closes.is_empty() {
+            for victim in std::mem::take(&mut self.srv.pending_closes) {
+                self.outs.close(&victim);
+            }
         }
     }
 
@@ -292,7 +292,7 @@ impl Engine {
             return;
         }
         self.srv.blocking.unpark(id, &blocked);
-        self.finish(id, target);
+        self.finish(target);
         self.unblocked.push_back(id);
     }
 
@@ -317,7 +317,7 @@ impl Engine {
                 TimeoutReply::NullArray => out.null_array(),
                 TimeoutReply::NullBulk => out.null(),
             }
-            self.finish(id, target);
+            self.finish(target);
             self.unblocked.push_back(id);
         }
         self.settle();
