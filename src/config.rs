@@ -302,6 +302,15 @@ impl Config {
             .join(" ")
     }
 
+    /// The CPUs I/O thread `i` is pinned to: the `i`-th of `io-cpus`, cycling; empty when
+    /// unpinned.
+    pub fn io_cpus_for(&self, i: usize) -> Vec<usize> {
+        match &self.io_cpus {
+            Some(list) if !list.is_empty() => vec![list[i % list.len()]],
+            _ => Vec::new(),
+        }
+    }
+
     /// The tracing filter for `loglevel`.
     pub fn tracing_level(&self) -> &'static str {
         match self.loglevel.as_str() {

@@ -90,11 +90,7 @@ fn check_cpus(config: &Config) -> Result<(), StartError> {
     if wanted.is_empty() {
         return Ok(());
     }
-    let available: Vec<usize> = core_affinity::get_core_ids()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
+    let available = crate::pin::available();
     for cpu in wanted {
         if !available.contains(&cpu) {
             return Err(StartError::Cpu(format!(
@@ -162,14 +158,6 @@ impl Spawner {
     }
 }
 
-/// The CPUs I/O thread `i` is pinned to at start.
-fn io_cpus(config: &Config, i: usize) -> Vec<usize> {
-    match &config.io_cpus {
-        Some(list) if !list.is_empty() => vec![list[i % list.len()]],
-        _ => Vec::new(),
-    }
-}
-
 /// Binds and starts every thread; returns once the server accepts connections.
 pub fn start(config: Config) -> Result<Handle, StartError> {
     start_with_stop(config, Arc::new(AtomicBool::new(false)))
@@ -202,7 +190,7 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
     let mut listener = Some(listener);
     for i in (0..n).rev() {
         let l = if i == 0 { listener.take() } else { None };
-        links[i] = Some(spawner.spawn(i, io_cpus(&config, i), l)?);
+        links[i] = Some(spawner.spawn(i, config.io_cpus_for(i), l)?);
     }
     let links: Vec<IoLink> = links.into_iter().flatten().collect();
     let threads = spawner.threads.clone();

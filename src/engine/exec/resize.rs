@@ -81,19 +81,11 @@ impl Executor {
         self.engine.srv.resizing = self.moves.busy();
     }
 
-    /// The CPUs I/O thread `i` is pinned to (empty: unpinned).
-    fn cpus_for(&self, i: usize) -> Vec<usize> {
-        match &self.engine.srv.config.io_cpus {
-            Some(list) if !list.is_empty() => vec![list[i % list.len()]],
-            _ => Vec::new(),
-        }
-    }
-
     fn resize(&mut self, n: usize) {
         let current = self.engine.srv.shared.active();
         if n > current {
             for i in current..n {
-                let cpus = self.cpus_for(i);
+                let cpus = self.engine.srv.config.io_cpus_for(i);
                 match (self.spawn)(i, cpus) {
                     Ok(link) => self.add_link(i, link),
                     Err(e) => {
@@ -233,7 +225,7 @@ impl Executor {
     /// Sends every thread its pinning and pins the executor itself.
     fn repin(&mut self) {
         for t in 0..self.engine.srv.shared.active() {
-            let cpus = self.cpus_for(t);
+            let cpus = self.engine.srv.config.io_cpus_for(t);
             self.control[t].push(ToIo::Pin(cpus));
         }
         let main: Vec<usize> = self.engine.srv.config.main_cpu.into_iter().collect();
