@@ -71,6 +71,8 @@ pub struct Config {
     pub proto_max_bulk_len: u64,
     pub client_query_buffer_limit: u64,
     pub hz: u32,
+    /// `tcp-backlog`: the listen queue length (the kernel caps it at `somaxconn`).
+    pub tcp_backlog: u32,
     /// The stub engine: replies without touching a keyspace (see `--engine`).
     pub stub_engine: bool,
     /// `client-output-buffer-limit`: (hard, soft bytes, soft seconds) for the normal,
@@ -136,6 +138,7 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024, // 512 MB
             client_query_buffer_limit: 1024 * 1024 * 1024, // 1 GB
             hz: 10,
+            tcp_backlog: 511,
             stub_engine: false,
             output_limits: [
                 OutputLimit {
@@ -251,6 +254,7 @@ impl Config {
                 self.client_query_buffer_limit = parse_memory(value, 1024 * 1024)?
             }
             "hz" => self.hz = parse_num(value, 1, 500)? as u32,
+            "tcp-backlog" => self.tcp_backlog = parse_num(value, 0, i32::MAX as i64)? as u32,
             "client-output-buffer-limit" => self.set_output_limits(value)?,
             "engine" => {
                 self.stub_engine = match value.to_ascii_lowercase().as_str() {

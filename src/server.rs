@@ -101,6 +101,29 @@ fn check_cpus(config: &Config) -> Result<(), StartError> {
     Ok(())
 }
 
+/// Gives the listener `tcp-backlog` as its accept queue (mio listens with 128), warning as
+/// Redis does when the kernel's `somaxconn` caps it lower.
+fn set_backlog(listener: &mio::net::TcpListener, backlog: u32) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    if let Some(max) = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        && max < backlog
+    {
+        tracing::warn!(
+            "WARNING: The TCP backlog setting of {backlog} cannot be enforced because \
+             /proc/sys/net/core/somaxconn is set to the lower value of {max}."
+        );
+    }
+    let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
+    // SAFETY: the descriptor is the listener's own, open for the borrow's duration; listen(2)
+    // on a listening socket only changes its queue length (Linux), no memory is involved.
+    if unsafe { libc::listen(listener.as_raw_fd(), backlog) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Starts I/O threads, at start-up and when `CONFIG SET io-threads` adds some.
 struct Spawner {
     exec_tx: crossbeam_channel::Sender<crate::engine::msg::Batch>,
@@ -173,6 +196,7 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
         .map_err(|_| StartError::Address(format!("'{}' is not an IP address", config.bind)))?;
     let want = SocketAddr::new(ip, config.port);
     let listener = mio::net::TcpListener::bind(want).map_err(|e| StartError::Bind(want, e))?;
+    set_backlog(&listener, config.tcp_backlog).map_err(|e| StartError::Bind(want, e))?;
     let addr = listener.local_addr()?;
     let n = config.io_threads.max(1);
     let shared = Shared::new(n, &config);

@@ -100,6 +100,7 @@ const PARAMS: &[Param] = &[
     Param { name: "proto-max-bulk-len", access: Access::Mutable, kind: Kind::Memory(MB, LONG_MAX), get: |s| s.config.proto_max_bulk_len.to_string() },
     Param { name: "client-query-buffer-limit", access: Access::Mutable, kind: Kind::Memory(MB, LONG_MAX), get: |s| s.config.client_query_buffer_limit.to_string() },
     Param { name: "client-output-buffer-limit", access: Access::Mutable, kind: Kind::Text, get: |s| s.config.output_limits_text() },
+    Param { name: "tcp-backlog", access: Access::Immutable, kind: Kind::Int(0, INT_MAX), get: |s| s.config.tcp_backlog.to_string() },
     Param { name: "hz", access: Access::Mutable, kind: Kind::Int(0, INT_MAX), get: |s| s.config.hz.to_string() },
     Param { name: "engine", access: Access::Immutable, kind: Kind::Text, get: |s| if s.config.stub_engine { "stub".into() } else { "full".into() } },
     Param { name: "save", access: Access::Fixed, kind: Kind::Text, get: |_| String::new() },
