@@ -2,6 +2,7 @@
 //! channels and wakers, pins threads when asked.
 
 use crate::config::Config;
+use crate::engine::effects::Sink;
 use crate::engine::exec::{Executor, IoLink, Wake};
 use crate::engine::state::Server;
 use crate::net::reactor::{IoThread, MioWake, Peer, Peers};
@@ -189,6 +190,17 @@ pub fn start(config: Config) -> Result<Handle, StartError> {
 /// [`start`], with the flag that stops the server when set (signal handlers set it, so it is
 /// registered before the server starts and no early signal is missed).
 pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, StartError> {
+    start_observed(config, stop, Vec::new())
+}
+
+/// [`start_with_stop`], with readers of the propagated stream installed from the first
+/// command on (see `engine/effects.rs`). Tests use it to record what the server propagates;
+/// the AOF writer and replicas will be such readers.
+pub fn start_observed(
+    config: Config,
+    stop: Arc<AtomicBool>,
+    sinks: Vec<Sink>,
+) -> Result<Handle, StartError> {
     check_cpus(&config)?;
     let ip: std::net::IpAddr = config
         .bind
@@ -237,7 +249,11 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
         },
     );
     let main_cpu: Vec<usize> = config.main_cpu.into_iter().collect();
-    let srv = Server::new(config, addr, shared);
+    let mut srv = Server::new(config, addr, shared);
+    for sink in sinks {
+        srv.effects.add_sink(sink);
+    }
+    srv.update_expired_tracking();
     let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, None));
     let executor = Executor::new(srv, exec_rx, links, spawn, stop.clone());
     let main = std::thread::Builder::new()

@@ -107,10 +107,23 @@ fn expire_generic(ctx: &mut Ctx, name: &str, base: u64, unit: i64) {
     if !when.allows(current, at) {
         return ctx.out.int(0);
     }
-    match u64::try_from(at) {
-        Ok(at) if at > now => db.set_expire(&ctx.argv[1], Some(at), now),
-        _ => db.delete(&ctx.argv[1], now).is_some(),
+    let key = ctx.argv[1].clone();
+    // Propagated as the absolute time it became, or as the DEL it was (as Redis 7.0).
+    let propagated = match u64::try_from(at) {
+        Ok(at) if at > now => {
+            db.set_expire(&key, Some(at), now);
+            let at = bytes::Bytes::from(at.to_string());
+            vec![bytes::Bytes::from_static(b"PEXPIREAT"), key.clone(), at]
+        }
+        _ => {
+            db.delete(&key, now);
+            vec![bytes::Bytes::from_static(b"DEL"), key.clone()]
+        }
     };
+    ctx.modified(&key);
+    if ctx.propagating() {
+        ctx.rewrite(propagated);
+    }
     ctx.out.int(1);
 }
 
@@ -198,6 +211,10 @@ fn persist(ctx: &mut Ctx) {
     let db = &mut ctx.srv.dbs[ctx.db];
     let removed = matches!(db.expiry(&ctx.argv[1], now), Some(Some(_)))
         && db.set_expire(&ctx.argv[1], None, now);
+    if removed {
+        let key = ctx.argv[1].clone();
+        ctx.modified(&key);
+    }
     ctx.out.int(i64::from(removed));
 }
 

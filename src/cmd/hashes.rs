@@ -98,6 +98,7 @@ fn hset_generic(ctx: &mut Ctx, name: &str) -> Option<i64> {
         .chunks_exact(2)
         .filter(|pair| set_field(h, &pair[0], &pair[1]))
         .count();
+    ctx.modified(&argv[1]);
     Some(added as i64)
 }
 
@@ -115,6 +116,7 @@ fn hsetnx(ctx: &mut Ctx) {
         return ctx.out.int(0);
     }
     set_field(h, &argv[2], &argv[3]);
+    ctx.modified(&argv[1]);
     ctx.out.int(1);
 }
 
@@ -218,6 +220,9 @@ fn hdel(ctx: &mut Ctx) {
     }
     if h.is_empty() {
         db.remove(&argv[1]);
+    }
+    if removed > 0 {
+        ctx.modified(&argv[1]);
     }
     ctx.out.int(removed);
 }

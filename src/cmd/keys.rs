@@ -63,6 +63,7 @@ fn del_generic(ctx: &mut Ctx) {
     for key in &ctx.argv[1..] {
         if ctx.srv.dbs[ctx.db].delete(key, now).is_some() {
             deleted += 1;
+            ctx.srv.modified(ctx.db, key);
         }
     }
     ctx.out.int(deleted);
@@ -215,6 +216,12 @@ fn rename_generic(ctx: &mut Ctx, nx: bool) {
     db.rename(from, to, now);
     let same = from == to;
     let to = to.clone();
+    // Renaming a key onto itself changes nothing (Redis replies before touching anything).
+    if !same {
+        let from = from.clone();
+        ctx.modified(&from);
+        ctx.modified(&to);
+    }
     // A list, sorted set or stream renamed onto a key may serve clients blocked on it.
     ctx.signal_ready(&to);
     if nx {
@@ -282,6 +289,7 @@ fn copy(ctx: &mut Ctx) {
     let copied = ctx.srv.dbs[dst_db].put(newkey, entry, replace, now);
     if copied {
         let newkey = newkey.clone();
+        ctx.srv.modified(dst_db, &newkey);
         ctx.signal_ready_in(dst_db, &newkey);
     }
     ctx.out.int(i64::from(copied));

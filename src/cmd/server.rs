@@ -59,8 +59,9 @@ fn flush_mode(ctx: &mut Ctx) -> Option<bool> {
 /// stall on millions of deallocations; the expired-keys counter stays with the database.
 fn flush_db(db: &mut Db, async_free: bool) {
     if async_free && db.len() >= ASYNC_FREE_MIN_KEYS {
-        let old = std::mem::take(db);
+        let mut old = std::mem::take(db);
         db.expired = old.expired;
+        db.log_expired(old.take_log_state());
         let spawned = std::thread::Builder::new()
             .name("muxis-lazyfree".into())
             .spawn(move || drop(old));
@@ -80,6 +81,8 @@ fn flushdb(ctx: &mut Ctx) {
     let Some(async_free) = flush_mode(ctx) else {
         return;
     };
+    ctx.srv.flushing(ctx.db);
+    ctx.srv.effects.force();
     flush_db(ctx.db(), async_free);
     ctx.out.ok();
 }
@@ -91,6 +94,10 @@ fn flushall(ctx: &mut Ctx) {
     let Some(async_free) = flush_mode(ctx) else {
         return;
     };
+    for db in 0..ctx.srv.dbs.len() {
+        ctx.srv.flushing(db);
+    }
+    ctx.srv.effects.force();
     for db in ctx.srv.dbs.iter_mut() {
         flush_db(db, async_free);
     }

@@ -103,6 +103,9 @@ fn sadd(ctx: &mut Ctx) {
             added += 1;
         }
     }
+    if added > 0 {
+        ctx.modified(&argv[1]);
+    }
     ctx.out.int(added);
 }
 
@@ -125,6 +128,9 @@ fn srem(ctx: &mut Ctx) {
     }
     if s.is_empty() {
         db.remove(&argv[1]);
+    }
+    if removed > 0 {
+        ctx.modified(&argv[1]);
     }
     ctx.out.int(removed);
 }
@@ -215,6 +221,8 @@ fn smove(ctx: &mut Ctx) {
     if let Ok(d) = db.typed_or_create::<Set>(dst, now) {
         d.insert(Bytes::copy_from_slice(member));
     }
+    ctx.modified(src);
+    ctx.modified(dst);
     ctx.out.int(1);
 }
 

@@ -13,6 +13,7 @@ mod add;
 mod claim;
 mod groups;
 mod info;
+mod propagate;
 mod read;
 #[cfg(test)]
 mod tests;
@@ -260,7 +261,13 @@ fn xdel(ctx: &mut Ctx) {
     };
     let ids: Result<Vec<StreamId>, _> = argv[2..].iter().map(|a| strict_id(a)).collect();
     match ids {
-        Ok(ids) => ctx.out.int(s.delete(&ids) as i64),
+        Ok(ids) => {
+            let n = s.delete(&ids);
+            if n > 0 {
+                ctx.modified(&argv[1]);
+            }
+            ctx.out.int(n as i64)
+        }
         Err(e) => ctx.out.error(e),
     }
 }

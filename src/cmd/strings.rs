@@ -152,6 +152,7 @@ fn getset(ctx: &mut Ctx) {
     }
     let argv = ctx.argv;
     ctx.db().set(&argv[1], Value::str(&argv[2]), None);
+    ctx.modified(&argv[1]);
 }
 
 /// ```text
@@ -161,6 +162,10 @@ fn getdel(ctx: &mut Ctx) {
     if get_generic(ctx) == Got::Hit {
         let argv = ctx.argv;
         ctx.db().remove(&argv[1]);
+        ctx.modified(&argv[1]);
+        if ctx.propagating() {
+            ctx.rewrite(vec![Bytes::from_static(b"DEL"), argv[1].clone()]);
+        }
     }
 }
 
@@ -208,8 +213,11 @@ fn mset_generic(ctx: &mut Ctx, nx: bool) {
         ctx.out.int(0);
         return;
     }
-    for kv in pairs {
+    for kv in pairs.clone() {
         db.set(&kv[0], Value::str(&kv[1]), None);
+    }
+    for kv in pairs {
+        ctx.srv.modified(ctx.db, &kv[0]);
     }
     if nx {
         ctx.out.int(1);

@@ -78,6 +78,11 @@ impl Db {
         }
     }
 
+    /// The live entry for `key`, without reclaiming it if expired (no side effect).
+    pub fn peek(&self, key: &[u8], now: u64) -> Option<&Entry> {
+        self.map.get(key).filter(|e| !e.expired(now))
+    }
+
     pub fn get_mut(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
         if self.expire_if_needed(key, now) {
             self.map.get_mut(key)
@@ -155,6 +160,11 @@ impl Db {
         if on != self.expired_log.is_some() {
             self.expired_log = on.then(Vec::new);
         }
+    }
+
+    /// Whether expired keys are logged (for a database replacing this one).
+    pub fn take_log_state(&mut self) -> bool {
+        self.expired_log.take().is_some()
     }
 
     /// The keys removed by expiry since the last call (empty when not logging).

@@ -22,9 +22,34 @@ pub enum TimeoutReply {
     NullBulk,
 }
 
+/// What a blocked command waits for: the type a ready key must hold to re-run it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    List,
+    ZSet,
+    Stream,
+    /// XREADGROUP: a stream, and if the key is deleted or replaced by another type the
+    /// client is released with an error (Redis 7.0's `-UNBLOCKED`).
+    Group,
+}
+
+impl Wait {
+    /// Whether `value` is what this waiter can be served from.
+    pub fn matches(self, value: &crate::db::Value) -> bool {
+        use crate::db::Value;
+        matches!(
+            (self, value),
+            (Wait::List, Value::List(_))
+                | (Wait::ZSet, Value::ZSet(_))
+                | (Wait::Stream | Wait::Group, Value::Stream(_))
+        )
+    }
+}
+
 /// How a handler asks to block.
 #[derive(Debug, Clone)]
 pub struct BlockSpec {
+    pub on: Wait,
     /// Keys (in the client's database) whose readiness should re-run the command.
     pub keys: Vec<Bytes>,
     /// Absolute deadline in Unix ms; `None` waits forever.
@@ -39,6 +64,7 @@ pub struct BlockSpec {
 #[derive(Debug)]
 pub struct Blocked {
     pub cmd: u16,
+    pub on: Wait,
     pub argv: Vec<Bytes>,
     pub db: usize,
     pub keys: Vec<Bytes>,
@@ -58,6 +84,15 @@ pub struct Blocking {
 }
 
 impl Blocking {
+    /// The keys of `db` somebody waits on.
+    pub fn waited_in(&self, db: usize) -> Vec<Bytes> {
+        self.waiters
+            .keys()
+            .filter(|(d, _)| *d == db)
+            .map(|(_, k)| k.clone())
+            .collect()
+    }
+
     /// Whether anybody waits on `key` in `db`.
     pub fn is_waited(&self, db: usize, key: &[u8]) -> bool {
         // The common case (nobody blocked) must cost nothing but this test.

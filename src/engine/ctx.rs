@@ -42,6 +42,24 @@ impl Ctx<'_> {
         self.srv.clients.get_mut(&self.id)
     }
 
+    /// Records that `key` in the caller's database really changed (see
+    /// [`Server::modified`]). Every write calls it for each key it changed, and only then:
+    /// a write that changed nothing must not touch watchers nor propagate.
+    pub fn modified(&mut self, key: &[u8]) {
+        self.srv.modified(self.db, key);
+    }
+
+    /// Whether the propagated stream is being built (build a rewrite only then).
+    pub fn propagating(&self) -> bool {
+        self.srv.effects.propagating()
+    }
+
+    /// Propagates this command as `argv` (in the caller's database) instead of its own
+    /// arguments. Cheap to skip: call it only when [`Ctx::propagating`].
+    pub fn rewrite(&mut self, argv: Vec<Bytes>) {
+        self.srv.effects.rewrite(argv);
+    }
+
     /// Replies with an error line (without the leading '-').
     pub fn error(&mut self, msg: &str) {
         self.out.error(msg);

@@ -6,7 +6,7 @@
 //! No channels or sockets here, so the same [`Engine`] runs in the executor thread and in
 //! in-process tests.
 
-use super::blocking::{BlockSpec, Blocked, TimeoutReply};
+use super::blocking::{BlockSpec, Blocked, TimeoutReply, Wait};
 use super::client::Client;
 use super::ctx::Ctx;
 use super::msg::{ConnId, ConnInfo, Resolved};
@@ -35,6 +35,10 @@ const PUBSUB_ALLOWED: &[&str] = &[
     "quit",
     "reset",
 ];
+
+/// What a client blocked in XREADGROUP gets when its stream is deleted or replaced by
+/// another type (redis-server 7.0.15's words).
+const STREAM_GONE: &str = "UNBLOCKED the stream key no longer exists";
 
 /// Commands that run at once inside MULTI instead of being queued.
 const MULTI_IMMEDIATE: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
@@ -149,18 +153,24 @@ impl Engine {
             return self.finish(target);
         }
         let db = client.db;
+        // One unit: EXEC's queue runs inside it, so its writes propagate as one MULTI/EXEC.
+        self.srv.effects.begin();
         self.call(command, id, target, db, args, false);
         if let Some(spec) = self.srv.block_request.take() {
+            self.srv.effects.end();
             let Resolved::Known(i) = cmd else { return };
             return self.park(id, i, db, args, spec);
         }
         if let Some(queue) = self.srv.exec_request.take() {
             self.exec(id, target, queue);
         }
+        self.srv.effects.end();
         self.finish(target);
     }
 
-    /// Calls a handler and touches watched keys after a write.
+    /// The one call path every command takes (client, EXEC, blocked client served; later
+    /// scripts): runs the handler inside an effects frame, so what it changed is counted,
+    /// its watchers touched and its effective form propagated (see `engine/effects.rs`).
     fn call(
         &mut self,
         command: &Command,
@@ -170,6 +180,8 @@ impl Engine {
         args: &[Bytes],
         no_block: bool,
     ) {
+        self.srv.effects.begin();
+        let outer = self.srv.effects.enter(command.name);
         let mut ctx = Ctx {
             argv: args,
             out: self.outs.to(target),
@@ -180,12 +192,11 @@ impl Engine {
         };
         (command.handler)(&mut ctx);
         self.srv.stats.commands += 1;
-        if !self.srv.watches.is_empty() {
-            if command.flags & flag::WRITE != 0 {
-                self.touch_written(command, db, args);
-            }
-            self.touch_expired();
+        if self.srv.expiry_logged() {
+            self.srv.drain_expired();
         }
+        self.srv.effects.leave(outer, db, args);
+        self.srv.effects.end();
     }
 
     /// Replies with an error for a command that could not run; inside MULTI the
@@ -229,6 +240,7 @@ impl Engine {
     fn park(&mut self, id: u64, cmd: u16, db: usize, args: &[Bytes], spec: BlockSpec) {
         let blocked = Box::new(Blocked {
             cmd,
+            on: spec.on,
             argv: spec.argv.unwrap_or_else(|| owned(args)),
             db,
             keys: owned(&spec.keys),
@@ -236,6 +248,8 @@ impl Engine {
             on_timeout: spec.on_timeout,
         });
         self.srv.blocking.park(id, &blocked);
+        // Expiry of a waited-on key must reach its waiters (XREADGROUP's release).
+        self.srv.update_expired_tracking();
         if let Some(c) = self.srv.clients.get_mut(&id) {
             c.blocked = Some(blocked);
         }
@@ -263,14 +277,41 @@ impl Engine {
                 continue;
             };
             for id in waiters.clone() {
-                // Stop as soon as the key is gone: nobody else on it can be served now.
                 let now = self.srv.now_ms;
-                if !self.srv.dbs[db].contains(&key, now) {
-                    break;
+                let Some(on) = self
+                    .srv
+                    .clients
+                    .get(&id)
+                    .and_then(|c| c.blocked.as_ref())
+                    .map(|b| b.on)
+                else {
+                    continue;
+                };
+                let value = self.srv.dbs[db].peek(&key, now).map(|e| &e.value);
+                match value {
+                    Some(v) if on.matches(v) => self.retry(id),
+                    // Deleted, or replaced by another type: XREADGROUP is released with an
+                    // error, as in Redis 7.0; other commands keep waiting for their type.
+                    _ if on == Wait::Group => self.release_with_error(id, STREAM_GONE),
+                    _ => {}
                 }
-                self.retry(id);
             }
         }
+    }
+
+    /// Unblocks a client with an error reply instead of re-running its command.
+    fn release_with_error(&mut self, id: u64, msg: &str) {
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return;
+        };
+        let Some(blocked) = client.blocked.take() else {
+            return;
+        };
+        let target = client.target();
+        self.srv.blocking.unpark(id, &blocked);
+        self.outs.to(target).error(msg);
+        self.finish(target);
+        self.unblocked.push_back(id);
     }
 
     /// Re-runs a blocked client's command; if it blocks again it keeps its place.
@@ -344,52 +385,10 @@ impl Engine {
         }
     }
 
-    /// Marks the watchers of the keys a write command names as dirty.
-    fn touch_written(&mut self, command: &Command, db: usize, args: &[Bytes]) {
-        let name = command.name;
-        if name == "flushdb" || name == "flushall" {
-            let scope = (name == "flushdb").then_some(db);
-            for id in self.srv.watches.watchers_of_db(scope) {
-                if let Some(c) = self.srv.clients.get_mut(&id) {
-                    c.dirty_cas = true;
-                }
-            }
-            return;
-        }
-        let (first, last, step) = command.keys;
-        if first <= 0 || step <= 0 {
-            return;
-        }
-        let argc = args.len() as i32;
-        let last = if last < 0 {
-            argc + last
-        } else {
-            last.min(argc - 1)
-        };
-        let mut i = first;
-        while i <= last {
-            // COPY ... DB n and MOVE write into another database: be conservative and
-            // touch the key in the current one; the destination db's watchers see it below.
-            self.touch(db, &args[i as usize]);
-            i += step;
-        }
-    }
-
-    /// Marks the watchers of keys removed by expiry since the last check.
+    /// Deals with keys expiry removed outside any command (active expiry in the timer).
     pub fn touch_expired(&mut self) {
-        for db in 0..self.srv.dbs.len() {
-            for key in self.srv.dbs[db].take_expired_log() {
-                self.touch(db, &key);
-            }
-        }
-    }
-
-    fn touch(&mut self, db: usize, key: &[u8]) {
-        let ids = self.srv.watches.watchers(db, key).to_vec();
-        for id in ids {
-            if let Some(c) = self.srv.clients.get_mut(&id) {
-                c.dirty_cas = true;
-            }
+        if self.srv.expiry_logged() {
+            self.srv.drain_expired();
         }
     }
 }

@@ -95,6 +95,9 @@ impl Executor {
                     }
                     self.engine.timeouts();
                     self.apply_requests();
+                    // The round's propagated writes go to their readers before the replies
+                    // go out, so a reader (the AOF, later) never lags what clients were told.
+                    self.engine.srv.effects.publish();
                     self.flush();
                     let queued = self.rx.len();
                     self.engine
@@ -249,9 +252,8 @@ impl Executor {
                 break;
             }
         }
-        if !self.engine.srv.watches.is_empty() {
-            self.engine.touch_expired();
-        }
+        self.engine.touch_expired();
+        self.engine.srv.effects.publish();
     }
 
     /// Sends the replies owed, then tells every I/O thread to flush and exit.

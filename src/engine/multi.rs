@@ -48,16 +48,12 @@ impl Watches {
             .map_or(&[], |v| v.as_slice())
     }
 
-    /// Every client watching any key of `db` (every db when `None`).
-    pub fn watchers_of_db(&self, db: Option<usize>) -> Vec<u64> {
-        let mut ids: Vec<u64> = self
-            .keys
-            .iter()
-            .filter(|((d, _), _)| db.is_none_or(|want| *d == want))
-            .flat_map(|(_, ids)| ids.iter().copied())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+    /// Every watched key of `db`.
+    pub fn keys_of_db(&self, db: usize) -> Vec<Bytes> {
+        self.keys
+            .keys()
+            .filter(|(d, _)| *d == db)
+            .map(|(_, k)| k.clone())
+            .collect()
     }
 }

@@ -3,6 +3,7 @@
 
 use super::blocking::{BlockSpec, Blocking};
 use super::client::Client;
+use super::effects::Effects;
 use super::multi::Watches;
 use super::pubsub::PubSub;
 use crate::config::Config;
@@ -49,6 +50,8 @@ pub struct Server {
     /// Other clients a command closed (CLIENT KILL): the executor closes each after the
     /// command, once what is owed to them so far is written.
     pub pending_closes: Vec<crate::engine::out::Target>,
+    /// What commands really did: dirty count, modified keys, the propagated stream.
+    pub effects: Effects,
 }
 
 impl Server {
@@ -75,22 +78,13 @@ impl Server {
             resizing: false,
             pubsub: PubSub::default(),
             pending_closes: Vec::new(),
+            effects: Effects::default(),
         }
     }
 
     pub fn refresh_clock(&mut self) {
         self.now_ms = unix_ms();
         self.clock = Instant::now();
-    }
-}
-
-impl Server {
-    /// Logs expired keys in every database while anybody WATCHes, so EXEC can fail.
-    pub fn update_expired_tracking(&mut self) {
-        let on = !self.watches.is_empty();
-        for db in &mut self.dbs {
-            db.log_expired(on);
-        }
     }
 }
 

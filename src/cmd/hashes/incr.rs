@@ -65,6 +65,12 @@ pub(super) fn hincrbyfloat(ctx: &mut Ctx) {
     }
     let text = format_incrbyfloat(new);
     ctx.out.bulk(&text);
+    // Propagated as the value it became: replicas must not redo float arithmetic.
+    if ctx.propagating() {
+        let (key, field) = (ctx.argv[1].clone(), ctx.argv[2].clone());
+        let value = Bytes::copy_from_slice(&text);
+        ctx.rewrite(vec![Bytes::from_static(b"HSET"), key, field, value]);
+    }
     store(ctx, text);
 }
 
@@ -87,5 +93,7 @@ fn store(ctx: &mut Ctx, text: Vec<u8>) {
                 h.insert(Bytes::copy_from_slice(&ctx.argv[2]), Bytes::from(text));
             }
         }
+        let key = ctx.argv[1].clone();
+        ctx.modified(&key);
     }
 }

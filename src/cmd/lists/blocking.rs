@@ -73,7 +73,19 @@ fn bmove_generic(ctx: &mut Ctx, from: End, to: End, timeout: &[u8]) {
         Err(e) => return ctx.error(e),
     };
     if !move_generic(ctx, &argv[1], &argv[2], from, to) {
-        block_or_null(ctx, &argv[1..2], deadline, Null::Bulk);
+        return block_or_null(ctx, &argv[1..2], deadline, Null::Bulk);
+    }
+    // Served: propagated as the LMOVE it became (it counts only if something moved).
+    if ctx.propagating() {
+        let side = |e: End| Bytes::from_static(if e == End::Left { b"left" } else { b"right" });
+        let (src, dst) = (argv[1].clone(), argv[2].clone());
+        ctx.rewrite(vec![
+            Bytes::from_static(b"LMOVE"),
+            src,
+            dst,
+            side(from),
+            side(to),
+        ]);
     }
 }
 
@@ -115,6 +127,7 @@ fn block_or_null(ctx: &mut Ctx, keys: &[Bytes], deadline: Option<u64>, now: Null
         return;
     }
     ctx.block(BlockSpec {
+        on: crate::engine::blocking::Wait::List,
         // Copies: a slice would pin the client's whole read buffer while it waits.
         keys: keys.iter().map(|k| Bytes::copy_from_slice(k)).collect(),
         deadline,

@@ -84,7 +84,10 @@ pub(super) fn lset(ctx: &mut Ctx) {
         },
     };
     match reply {
-        Ok(()) => ctx.out.ok(),
+        Ok(()) => {
+            ctx.modified(&argv[1]);
+            ctx.out.ok()
+        }
         Err(e) => ctx.error(e),
     }
 }
@@ -108,6 +111,9 @@ pub(super) fn lrem(ctx: &mut Ctx) {
     if empty {
         db.remove(&argv[1]);
     }
+    if removed > 0 {
+        ctx.modified(&argv[1]);
+    }
     ctx.out.int(removed as i64);
 }
 
@@ -122,16 +128,24 @@ pub(super) fn ltrim(ctx: &mut Ctx) {
     };
     let now = ctx.now();
     let db = ctx.db();
-    let empty = match db.list_mut(&argv[1], now) {
+    let (empty, trimmed) = match db.list_mut(&argv[1], now) {
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
-        Ok(None) => false,
+        Ok(None) => return ctx.out.ok(),
         Ok(Some(l)) => {
+            let before = l.len();
             list::trim(l, start, stop);
-            l.is_empty()
+            (l.is_empty(), before - l.len())
         }
     };
     if empty {
         db.remove(&argv[1]);
+    }
+    // Redis signals an existing key even when nothing was trimmed, but counts (and so
+    // propagates) only what was removed.
+    if trimmed > 0 {
+        ctx.modified(&argv[1]);
+    } else {
+        ctx.srv.signal_modified(ctx.db, &argv[1]);
     }
     ctx.out.ok();
 }

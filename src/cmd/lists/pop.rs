@@ -42,10 +42,11 @@ fn pop_generic(ctx: &mut Ctx, end: End) {
         },
     };
     let now = ctx.now();
-    match (
-        ctx.db().pop_list(&argv[1], end, count.unwrap_or(1), now),
-        count,
-    ) {
+    let popped = ctx.db().pop_list(&argv[1], end, count.unwrap_or(1), now);
+    if matches!(&popped, Ok(Some(p)) if !p.is_empty()) {
+        ctx.modified(&argv[1]);
+    }
+    match (popped, count) {
         (Err(WrongType), _) => ctx.error(error::WRONGTYPE),
         (Ok(None), None) => ctx.out.null(),
         (Ok(None), Some(_)) => ctx.out.null_array(),
@@ -127,6 +128,10 @@ pub(super) fn move_generic(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to:
         elem
     };
     ctx.out.bulk(&elem);
+    ctx.modified(src);
+    if src != dst {
+        ctx.modified(dst);
+    }
     ctx.signal_ready(dst);
     true
 }
@@ -160,6 +165,20 @@ pub(super) fn pop_first(
             }
             Ok(None) => continue,
             Ok(Some(popped)) => {
+                ctx.modified(key);
+                // BLPOP/BLMPOP/LMPOP propagate as the plain pop they became, on the key
+                // that was served, with the count that was popped (as Redis 7.0).
+                if ctx.propagating() {
+                    let name = match end {
+                        End::Left => Bytes::from_static(b"LPOP"),
+                        End::Right => Bytes::from_static(b"RPOP"),
+                    };
+                    let mut argv = vec![name, key.clone()];
+                    if reply == Reply::Nested {
+                        argv.push(Bytes::from(popped.len().to_string()));
+                    }
+                    ctx.rewrite(argv);
+                }
                 ctx.out.array(2);
                 ctx.out.bulk(key);
                 match reply {

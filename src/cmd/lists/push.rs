@@ -47,6 +47,7 @@ fn push_generic(ctx: &mut Ctx, end: End, create: bool) {
         Ok(len) => {
             ctx.out.int(len as i64);
             if len > 0 {
+                ctx.modified(key);
                 ctx.signal_ready(key);
             }
         }
@@ -81,6 +82,7 @@ pub(super) fn linsert(ctx: &mut Ctx) {
     };
     ctx.out.int(reply);
     if reply > 0 {
+        ctx.modified(&argv[1]);
         ctx.signal_ready(&argv[1]);
     }
 }

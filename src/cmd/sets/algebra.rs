@@ -92,10 +92,14 @@ fn store_generic(ctx: &mut Ctx, op: Op) {
     let n = result.len();
     let now = ctx.now();
     let db = ctx.db();
-    if n == 0 {
-        db.delete(&argv[1], now);
+    let changed = if n == 0 {
+        db.delete(&argv[1], now).is_some()
     } else {
         db.set(&argv[1], Value::Set(Box::new(result)), None);
+        true
+    };
+    if changed {
+        ctx.modified(&argv[1]);
     }
     ctx.out.int(n as i64);
 }

@@ -203,7 +203,14 @@ fn spop_one(ctx: &mut Ctx) {
         db.remove(&argv[1]);
     }
     match popped {
-        Some(m) => ctx.out.bulk(&m),
+        Some(m) => {
+            ctx.out.bulk(&m);
+            ctx.modified(&argv[1]);
+            // The random choice is propagated as the member it fell on.
+            if ctx.propagating() {
+                ctx.rewrite(vec![Bytes::from_static(b"SREM"), argv[1].clone(), m]);
+            }
+        }
         None => ctx.out.null(),
     }
 }
@@ -233,6 +240,10 @@ fn spop_count(ctx: &mut Ctx) {
         {
             reply_members(&mut ctx.out, all.iter());
         }
+        ctx.modified(&argv[1]);
+        if ctx.propagating() {
+            ctx.rewrite(vec![Bytes::from_static(b"DEL"), argv[1].clone()]);
+        }
         return;
     }
     let popped: Vec<Bytes> = (0..count)
@@ -244,6 +255,12 @@ fn spop_count(ctx: &mut Ctx) {
     ctx.out.set(popped.len());
     for m in &popped {
         ctx.out.bulk(m);
+    }
+    ctx.modified(&argv[1]);
+    if ctx.propagating() {
+        let mut srem = vec![Bytes::from_static(b"SREM"), argv[1].clone()];
+        srem.extend(popped);
+        ctx.rewrite(srem);
     }
 }
 

@@ -156,7 +156,25 @@ pub(super) fn xadd(ctx: &mut Ctx) {
     if let Some(how) = a.trim {
         s.trim(how, a.approx, a.limit);
     }
+    let len = s.len();
     reply_id(&mut ctx.out, &id);
+    ctx.modified(key);
+    // Propagated with the ID it got and, when it trimmed, as an exact MAXLEN to the length
+    // it left: approximate trimming depends on node layout, which a replica need not share.
+    if ctx.propagating() {
+        let mut op = vec![bytes::Bytes::from_static(b"XADD"), key.clone()];
+        if a.nomkstream {
+            op.push(bytes::Bytes::from_static(b"NOMKSTREAM"));
+        }
+        if a.trim.is_some() {
+            op.push(bytes::Bytes::from_static(b"MAXLEN"));
+            op.push(bytes::Bytes::from_static(b"="));
+            op.push(bytes::Bytes::from(len.to_string()));
+        }
+        op.push(bytes::Bytes::copy_from_slice(id.fmt().as_bytes()));
+        op.extend(argv[fields_at..].iter().cloned());
+        ctx.rewrite(op);
+    }
     ctx.signal_ready(key);
 }
 
@@ -176,7 +194,26 @@ pub(super) fn xtrim(ctx: &mut Ctx) {
     };
     let how = a.trim.unwrap_or(Trim::MaxLen(u64::MAX));
     let n = s.trim(how, a.approx, a.limit);
+    let len = s.len();
     ctx.out.int(n as i64);
+    if n > 0 {
+        ctx.modified(&argv[1]);
+        if ctx.propagating() {
+            let key = argv[1].clone();
+            let len = bytes::Bytes::from(len.to_string());
+            let (maxlen, eq) = (
+                bytes::Bytes::from_static(b"MAXLEN"),
+                bytes::Bytes::from_static(b"="),
+            );
+            ctx.rewrite(vec![
+                bytes::Bytes::from_static(b"XTRIM"),
+                key,
+                maxlen,
+                eq,
+                len,
+            ]);
+        }
+    }
 }
 
 /// ```text
@@ -220,6 +257,7 @@ pub(super) fn xsetid(ctx: &mut Ctx) {
     if let Err(e) = set_id(s, id, added, max_deleted) {
         return ctx.error(e);
     }
+    ctx.modified(&argv[1]);
     ctx.out.ok();
 }
 

@@ -1,6 +1,7 @@
 //! XCLAIM and XAUTOCLAIM: moving pending entries to another consumer, by ID or by scanning
 //! the group's pending entries list for idle ones.
 
+use super::propagate;
 use super::{Found, INVALID_START, no_group, read, reply_entry, reply_id, strict_id};
 use crate::db::stream::{AutoClaim, Claim, Stream, StreamId, id};
 use crate::engine::ctx::Ctx;
@@ -89,14 +90,50 @@ pub(super) fn xclaim(ctx: &mut Ctx) {
     let Found::Stream(s) = super::write(ctx.srv, ctx.db, key) else {
         return;
     };
+    // Pending entries whose stream entry is gone are dropped from the PEL as met.
+    let dropped: Vec<StreamId> = s.groups.get(&group[..]).map_or(Vec::new(), |g| {
+        ids.iter()
+            .filter(|id| !s.contains(id) && g.pel.contains_key(id))
+            .copied()
+            .collect()
+    });
+    let last_before = s.groups.get(&group[..]).map(|g| g.last_id);
     let claimed = s
         .claim(group, &argv[3], &ids, &opts, now)
         .unwrap_or_default();
     let s: &Stream = s;
+    let moved_last = s.groups.get(&group[..]).map(|g| g.last_id) != last_before;
+    if !claimed.is_empty() || !dropped.is_empty() || moved_last {
+        // Propagated per entry as it ended up, not as the idle-time test that chose it.
+        let mut ops: Vec<_> = dropped
+            .iter()
+            .chain(&claimed)
+            .map(|id| propagate::xclaim(s, key, group, id))
+            .collect();
+        if moved_last && claimed.is_empty() {
+            ops.extend(propagate::setid(s, key, group));
+        }
+        let out = &mut ctx.out;
+        out.array(claimed.len());
+        for id in &claimed {
+            claimed_entry(out, s, id, opts.justid);
+        }
+        return report(ctx, key, ops);
+    }
     let out = &mut ctx.out;
     out.array(claimed.len());
     for id in &claimed {
         claimed_entry(out, s, id, opts.justid);
+    }
+    ctx.srv.effects.prevent();
+}
+
+/// Records a claim's change of `key` and what it propagates as instead of itself.
+fn report(ctx: &mut Ctx, key: &[u8], ops: Vec<Vec<bytes::Bytes>>) {
+    ctx.srv.modified(ctx.db, key);
+    ctx.srv.effects.prevent();
+    for op in ops {
+        ctx.srv.effects.also(ctx.db, op);
     }
 }
 
@@ -137,6 +174,7 @@ pub(super) fn xautoclaim(ctx: &mut Ctx) {
     }
     let (key, group) = (&argv[1], &argv[2]);
     let now = ctx.now();
+    let propagating = ctx.propagating();
     let s = match read(ctx.srv, ctx.db, key) {
         Found::Other => return ctx.error(crate::error::WRONGTYPE),
         Found::Stream(s) if s.groups.contains_key(&group[..]) => s,
@@ -150,6 +188,15 @@ pub(super) fn xautoclaim(ctx: &mut Ctx) {
     };
     let (cursor, claimed, deleted) = s.autoclaim(group, &argv[3], &opts, now).unwrap_or_default();
     let s: &Stream = s;
+    let ops: Vec<_> = if propagating {
+        deleted
+            .iter()
+            .chain(&claimed)
+            .map(|id| propagate::xclaim(s, key, group, id))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let out = &mut ctx.out;
     out.array(3);
     reply_id(out, &cursor);
@@ -160,6 +207,11 @@ pub(super) fn xautoclaim(ctx: &mut Ctx) {
     out.array(deleted.len());
     for id in &deleted {
         reply_id(out, id);
+    }
+    if claimed.is_empty() && deleted.is_empty() {
+        ctx.srv.effects.prevent();
+    } else {
+        report(ctx, key, ops);
     }
 }
 

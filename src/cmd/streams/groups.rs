@@ -94,6 +94,7 @@ pub(super) fn xgroup(ctx: &mut Ctx) {
             let gone = with_stream(ctx, |s| s.groups.remove(&group[..]).is_some());
             ctx.out.int(i64::from(gone));
             if gone {
+                ctx.modified(key);
                 // Clients blocked in XREADGROUP on this group get their error now.
                 ctx.signal_ready(key);
             }
@@ -101,11 +102,17 @@ pub(super) fn xgroup(ctx: &mut Ctx) {
         "createconsumer" => {
             let now = ctx.now();
             let made = with_group(ctx, |g| g.create_consumer(&argv[4], now));
+            if made {
+                ctx.modified(key);
+            }
             ctx.out.int(i64::from(made));
         }
         _ => {
-            let pending = with_group(ctx, |g| g.delete_consumer(&argv[4]).unwrap_or(0));
-            ctx.out.int(pending as i64);
+            let pending = with_group(ctx, |g| g.delete_consumer(&argv[4]));
+            if pending.is_some() {
+                ctx.modified(key);
+            }
+            ctx.out.int(pending.unwrap_or(0) as i64);
         }
     }
 }
@@ -179,6 +186,7 @@ fn create(ctx: &mut Ctx, mkstream: bool, entries_read: Option<i64>) {
     let now = ctx.now();
     if mkstream && !ctx.db().contains(key, now) {
         ctx.db().set(key, Value::Stream(Box::default()), None);
+        ctx.modified(key);
     }
     let made = with_stream(ctx, |s| {
         if s.groups.contains_key(&group[..]) {
@@ -191,6 +199,7 @@ fn create(ctx: &mut Ctx, mkstream: bool, entries_read: Option<i64>) {
         true
     });
     if made {
+        ctx.modified(key);
         ctx.out.ok();
     } else {
         ctx.error(BUSYGROUP);
@@ -212,6 +221,8 @@ fn setid(ctx: &mut Ctx, entries_read: Option<i64>) {
         g.last_id = last;
         g.entries_read = entries_read;
     });
+    let key = ctx.argv[2].clone();
+    ctx.modified(&key);
     ctx.out.ok();
 }
 
@@ -234,6 +245,9 @@ pub(super) fn xack(ctx: &mut Ctx) {
     match ids {
         Ok(ids) => {
             let acked = ids.iter().filter(|id| g.ack(id)).count();
+            if acked > 0 {
+                ctx.modified(&argv[1]);
+            }
             ctx.out.int(acked as i64);
         }
         Err(e) => ctx.out.error(e),

@@ -8,8 +8,10 @@
 //! a COUNT of 1000 when none was given, which is how many entries Redis hands a client it
 //! unblocks.
 
+use super::propagate;
 use super::{Found, INVALID_ID, int_arg, no_group, read, reply_entry, reply_id, write};
 use crate::db::stream::{StreamId, id};
+use crate::engine::blocking::Wait;
 use crate::engine::blocking::{BlockSpec, TimeoutReply};
 use crate::engine::ctx::Ctx;
 use crate::error;
@@ -160,24 +162,48 @@ fn read_generic(ctx: &mut Ctx, grouped: bool) {
     }
 
     let now = ctx.now();
+    let propagating = ctx.propagating();
     let mut served: Vec<(usize, Served)> = Vec::new();
+    // Group reads change the group; they propagate as explicit commands (`propagate.rs`).
+    let mut ops: Vec<Vec<Bytes>> = Vec::new();
+    let mut changed: Vec<&Bytes> = Vec::new();
     for (j, key) in keys.iter().enumerate() {
         let Found::Stream(s) = write(ctx.srv, ctx.db, key) else {
             continue;
         };
         let gt = ids[j];
         let newest = s.last_entry().map(|(id, _)| *id);
+        let new_consumer = a.group.is_some_and(|(group, consumer)| {
+            s.groups
+                .get(&group[..])
+                .is_some_and(|g| !g.consumers.contains_key(&consumer[..]))
+        });
         match a.group {
             Some((group, consumer)) if gt != StreamId::MAX => {
                 let start = gt.incr().unwrap_or(StreamId::MAX);
                 let pending = s.read_history(group, consumer, start, a.count, now);
-                served.push((j, Served::History(pending.unwrap_or_default())));
+                let pending = pending.unwrap_or_default();
+                if propagating {
+                    for (id, _) in pending.iter().filter(|(_, exists)| *exists) {
+                        ops.push(propagate::xclaim(s, key, group, id));
+                    }
+                }
+                served.push((j, Served::History(pending)));
             }
             Some((group, consumer)) => {
                 let last = s.groups.get(&group[..]).map(|g| g.last_id);
                 if newest.is_some_and(|n| last.is_some_and(|l| n > l)) {
                     let got = s.read_new(group, consumer, a.count, a.noack, now);
-                    served.push((j, Served::New(got.unwrap_or_default())));
+                    let got = got.unwrap_or_default();
+                    if !got.is_empty() {
+                        changed.push(key);
+                        if propagating && a.noack {
+                            ops.extend(propagate::setid(s, key, group));
+                        } else if propagating {
+                            ops.extend(got.iter().map(|id| propagate::xclaim(s, key, group, id)));
+                        }
+                    }
+                    served.push((j, Served::New(got)));
                 }
             }
             None => {
@@ -185,6 +211,23 @@ fn read_generic(ctx: &mut Ctx, grouped: bool) {
                     served.push((j, Served::From(gt.incr().unwrap_or(StreamId::MAX))));
                 }
             }
+        }
+        if new_consumer && let Some((group, consumer)) = a.group {
+            changed.push(key);
+            if propagating {
+                ops.insert(0, propagate::create_consumer(key, group, consumer));
+            }
+        }
+    }
+    if grouped {
+        for key in changed {
+            ctx.modified(key);
+        }
+        // Only the explicit forms propagate (a history read, which changes delivery counts
+        // without counting as a change, included).
+        ctx.srv.effects.prevent();
+        for op in ops {
+            ctx.srv.effects.also(ctx.db, op);
         }
     }
 
@@ -210,6 +253,7 @@ fn read_generic(ctx: &mut Ctx, grouped: bool) {
                 );
             }
             ctx.block(BlockSpec {
+                on: if grouped { Wait::Group } else { Wait::Stream },
                 keys: keys.to_vec(),
                 deadline,
                 on_timeout: TimeoutReply::NullArray,

@@ -69,6 +69,7 @@ fn incr_generic(ctx: &mut Ctx, delta: i64) {
         Some(e) => e.value = value,
         None => db.set(&argv[1], value, None),
     }
+    ctx.modified(&argv[1]);
     ctx.out.int(new);
 }
 
@@ -98,11 +99,23 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx) {
     if !new.is_finite() {
         return ctx.out.error(error::INCR_NAN_INF);
     }
-    let text = format_incrbyfloat(new);
+    let text = Bytes::from(format_incrbyfloat(new));
     ctx.out.bulk(&text);
-    let value = Value::Str(Bytes::from(text));
+    let value = Value::Str(text.clone());
     match entry {
         Some(e) => e.value = value,
         None => db.set(&argv[1], value, None),
+    }
+    ctx.modified(&argv[1]);
+    // Replicas and the AOF must not redo float arithmetic (formatting may differ): they get
+    // the resulting string, keeping the TTL, as Redis propagates it.
+    if ctx.propagating() {
+        let key = argv[1].clone();
+        ctx.rewrite(vec![
+            Bytes::from_static(b"SET"),
+            key,
+            text,
+            Bytes::from_static(b"KEEPTTL"),
+        ]);
     }
 }

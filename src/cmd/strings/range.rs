@@ -24,6 +24,7 @@ pub(super) fn append(ctx: &mut Ctx) {
         None => {
             db.set(key, Value::str(tail), None);
             ctx.out.int(tail.len() as i64);
+            ctx.modified(key);
         }
         Some(e) => match as_str_mut(&mut e.value) {
             None => ctx.out.error(error::WRONGTYPE),
@@ -33,6 +34,8 @@ pub(super) fn append(ctx: &mut Ctx) {
             Some(s) => {
                 edit(s, |buf| buf.extend_from_slice(tail));
                 ctx.out.int(s.len() as i64);
+                // Even an empty tail counts as a change, as in Redis.
+                ctx.modified(key);
             }
         },
     }
@@ -109,6 +112,7 @@ pub(super) fn setrange(ctx: &mut Ctx) {
                         buf[at].copy_from_slice(value);
                     });
                     ctx.out.int(s.len() as i64);
+                    ctx.modified(key);
                 }
             },
         },
@@ -119,6 +123,7 @@ pub(super) fn setrange(ctx: &mut Ctx) {
                 buf[at].copy_from_slice(value);
                 ctx.out.int(buf.len() as i64);
                 db.set(key, Value::Str(Bytes::from(buf)), None);
+                ctx.modified(key);
             }
         },
     }

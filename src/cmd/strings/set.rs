@@ -226,6 +226,22 @@ fn set_generic(ctx: &mut Ctx, name: &str, opts: &Opts, val: usize, int_reply: bo
         // An EXAT/PXAT time already past still stores the key, already expired, as Redis does.
         db.set(&argv[1], value, expire);
     }
+    ctx.modified(&argv[1]);
+    // A relative time is propagated as the absolute one it became (as Redis 7.0 does).
+    if let Some(at) = expire
+        && opts.flags & PXAT == 0
+        && ctx.propagating()
+    {
+        let at = Bytes::from(at.to_string());
+        let (key, val) = (argv[1].clone(), argv[val].clone());
+        ctx.rewrite(vec![
+            Bytes::from_static(b"SET"),
+            key,
+            val,
+            Bytes::from_static(b"PXAT"),
+            at,
+        ]);
+    }
     if !get {
         if int_reply {
             ctx.out.int(1);
@@ -261,18 +277,28 @@ pub(super) fn getex(ctx: &mut Ctx) {
         },
     }
     let db = &mut ctx.srv.dbs[ctx.db];
-    match expire {
+    let key = &argv[1];
+    let propagated = match expire {
         // An absolute time already past deletes the key rather than leave it expired.
         Ok(Some(at)) if opts.flags & (EXAT | PXAT) != 0 && at <= now => {
-            db.remove(&argv[1]);
+            db.remove(key);
+            vec![Bytes::from_static(b"DEL"), key.clone()]
         }
         Ok(Some(at)) => {
-            db.set_expire(&argv[1], Some(at), now);
+            db.set_expire(key, Some(at), now);
+            let at = Bytes::from(at.to_string());
+            vec![Bytes::from_static(b"PEXPIREAT"), key.clone(), at]
         }
-        _ if opts.flags & PERSIST != 0 => {
-            db.set_expire(&argv[1], None, now);
+        // PERSIST changes something only if there was a TTL.
+        _ if opts.flags & PERSIST != 0 && db.expiry(key, now) != Some(None) => {
+            db.set_expire(key, None, now);
+            vec![Bytes::from_static(b"PERSIST"), key.clone()]
         }
-        _ => {}
+        _ => return,
+    };
+    ctx.modified(key);
+    if ctx.propagating() {
+        ctx.rewrite(propagated);
     }
 }
 

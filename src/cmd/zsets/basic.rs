@@ -107,6 +107,7 @@ fn zadd_generic(ctx: &mut Ctx, mut f: AddFlags) {
     }
     // Every member of a new set is added (XX was handled above), so it is never left empty.
     if added + updated > 0 {
+        ctx.modified(key);
         ctx.signal_ready(key);
     }
     zadd_reply(ctx, f.incr, ch, last, added, updated);
@@ -138,6 +139,9 @@ pub(super) fn zrem(ctx: &mut Ctx) {
     if empty {
         let now = ctx.now();
         ctx.db().delete(&argv[1], now);
+    }
+    if removed > 0 {
+        ctx.modified(&argv[1]);
     }
     ctx.out.int(removed as i64);
 }

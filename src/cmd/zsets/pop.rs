@@ -171,6 +171,7 @@ fn block_or_nil(ctx: &mut Ctx, keys: Range<usize>, deadline: Option<u64>) {
     }
     let keys = ctx.argv[keys].to_vec();
     ctx.block(BlockSpec {
+        on: crate::engine::blocking::Wait::ZSet,
         keys,
         deadline,
         on_timeout: TimeoutReply::NullArray,
@@ -213,6 +214,19 @@ fn pop_generic(
     if empty {
         let now = ctx.now();
         ctx.db().delete(key, now);
+    }
+    if !popped.is_empty() {
+        ctx.modified(key);
+        // BZPOPMIN/BZMPOP/ZMPOP propagate as the ZPOPMIN/ZPOPMAX they became, on the key
+        // served, with the count popped (as Redis 7.0).
+        if shape.emit_key && ctx.propagating() {
+            let name: &'static [u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+            let mut op = vec![Bytes::from_static(name), key.clone()];
+            if shape.nested {
+                op.push(Bytes::from(popped.len().to_string()));
+            }
+            ctx.rewrite(op);
+        }
     }
     if count == Some(0) {
         // ZPOPMIN key 0 on an existing key.

@@ -254,9 +254,12 @@ pub(super) fn store_result(ctx: &mut Ctx, dst: &[u8], z: ZSet) {
     let n = z.len();
     let now = ctx.now();
     if n == 0 {
-        ctx.db().delete(dst, now);
+        if ctx.db().delete(dst, now).is_some() {
+            ctx.modified(dst);
+        }
     } else {
         ctx.db().set(dst, Value::ZSet(Box::new(z)), None);
+        ctx.modified(dst);
         ctx.signal_ready(dst);
     }
     ctx.out.int(n as i64);
@@ -319,6 +322,9 @@ fn remrange_generic(ctx: &mut Ctx, by: By) {
     if empty {
         let now = ctx.now();
         ctx.db().delete(&argv[1], now);
+    }
+    if removed > 0 {
+        ctx.modified(&argv[1]);
     }
     ctx.out.int(removed as i64);
 }

@@ -174,6 +174,7 @@ fn writes_signal_keys_that_clients_wait_on() {
     let mut t = T::new();
     let blocked = Blocked {
         cmd: 0,
+        on: crate::engine::blocking::Wait::ZSet,
         argv: Vec::new(),
         db: 0,
         keys: vec![Bytes::from("w")],
