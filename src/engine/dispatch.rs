@@ -385,10 +385,12 @@ impl Engine {
         }
     }
 
-    /// Deals with keys expiry removed outside any command (active expiry in the timer).
+    /// Deals with keys expiry removed outside any command (active expiry in the timer),
+    /// then with the blocked clients that releases (XREADGROUP on an expired stream).
     pub fn touch_expired(&mut self) {
         if self.srv.expiry_logged() {
             self.srv.drain_expired();
+            self.settle();
         }
     }
 }

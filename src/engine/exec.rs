@@ -254,6 +254,8 @@ impl Executor {
         }
         self.engine.touch_expired();
         self.engine.srv.effects.publish();
+        // Expiry may have released blocked clients: their replies go out now.
+        self.flush();
     }
 
     /// Sends the replies owed, then tells every I/O thread to flush and exit.

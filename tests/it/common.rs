@@ -35,6 +35,32 @@ impl TestServer {
         }
     }
 
+    /// Defaults with two I/O threads, and a reader of the propagated stream (the bytes the
+    /// AOF and replicas will get) that appends each round's bytes to the returned buffer.
+    pub fn recording() -> (TestServer, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let config = Config {
+            port: 0,
+            io_threads: 2,
+            ..Config::default()
+        };
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let handle = muxis::server::start_observed(
+            config,
+            stop,
+            vec![Box::new(move |bytes: &bytes::Bytes| {
+                sink.lock().expect("sink lock").extend_from_slice(bytes)
+            })],
+        )
+        .expect("server starts");
+        let server = TestServer {
+            addr: handle.addr,
+            handle: Some(handle),
+        };
+        (server, seen)
+    }
+
     pub fn port(&self) -> u16 {
         self.addr.port()
     }

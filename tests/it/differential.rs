@@ -23,6 +23,7 @@ mod gen_zset;
 mod generator;
 mod norm;
 mod redis_proc;
+mod replay;
 mod resp;
 mod run;
 

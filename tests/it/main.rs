@@ -9,6 +9,7 @@ mod binary;
 mod common;
 mod connection;
 mod differential;
+mod effects;
 mod hashes;
 mod keys;
 mod lists;
