@@ -55,6 +55,9 @@ pub struct Args {
     /// measure what the I/O threads alone can carry [default: full].
     #[arg(long)]
     pub engine: Option<String>,
+    /// Whether DEBUG may run: no, yes, or local (loopback clients only) [default: no].
+    #[arg(long = "enable-debug-command", value_name = "no|yes|local")]
+    pub enable_debug_command: Option<String>,
 }
 
 /// Resolved settings: every value known and checked.
@@ -80,6 +83,8 @@ pub struct Config {
     /// held back by flow control instead, and there are no replicas.
     pub output_limits: [OutputLimit; 3],
     pub config_file: Option<PathBuf>,
+    /// `enable-debug-command`: "no", "yes" or "local", as Redis 7.0.
+    pub enable_debug_command: &'static str,
 }
 
 /// One class of `client-output-buffer-limit`.
@@ -158,6 +163,7 @@ impl Default for Config {
                 },
             ],
             config_file: None,
+            enable_debug_command: "no",
         }
     }
 }
@@ -194,6 +200,7 @@ impl Config {
         )?;
         set("hz", args.hz.map(|v| v.to_string()))?;
         set("engine", args.engine.clone())?;
+        set("enable-debug-command", args.enable_debug_command.clone())?;
         Ok(cfg)
     }
 
@@ -261,6 +268,14 @@ impl Config {
                     "full" => false,
                     "stub" => true,
                     _ => return Err(format!("'{value}' is not one of full, stub")),
+                }
+            }
+            "enable-debug-command" => {
+                self.enable_debug_command = match value.to_ascii_lowercase().as_str() {
+                    "no" => "no",
+                    "yes" => "yes",
+                    "local" => "local",
+                    _ => return Err(format!("'{value}' is not one of no, yes, local")),
                 }
             }
             _ => return Err(format!("unknown directive '{name}'")),

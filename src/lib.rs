@@ -6,6 +6,7 @@
 //! # Layout
 //!
 //! - [`config`]: clap flags and redis.conf files resolved into a [`config::Config`].
+//! - [`crash`]: a panic prints a bug report and aborts, as Redis does on a bug.
 //! - [`server`]: starts the I/O threads and the executor, wires channels and wakers.
 //! - [`net`]: the reactor loop of each I/O thread and its connections. Never sees data.
 //! - [`resp`]: the incremental request parser and the reply encoder.
@@ -21,6 +22,7 @@
 pub mod alloc;
 pub mod cmd;
 pub mod config;
+pub mod crash;
 pub mod db;
 pub mod engine;
 pub mod error;

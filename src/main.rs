@@ -10,6 +10,7 @@ use std::sync::atomic::AtomicBool;
 muxis::use_allocator!();
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
+    muxis::crash::install();
     let args = Args::parse();
     let config = Config::from_args(&args)?;
     tracing_subscriber::fmt()

@@ -103,6 +103,7 @@ const PARAMS: &[Param] = &[
     Param { name: "tcp-backlog", access: Access::Immutable, kind: Kind::Int(0, INT_MAX), get: |s| s.config.tcp_backlog.to_string() },
     Param { name: "hz", access: Access::Mutable, kind: Kind::Int(0, INT_MAX), get: |s| s.config.hz.to_string() },
     Param { name: "engine", access: Access::Immutable, kind: Kind::Text, get: |s| if s.config.stub_engine { "stub".into() } else { "full".into() } },
+    Param { name: "enable-debug-command", access: Access::Immutable, kind: Kind::Enum(&["no", "yes", "local"]), get: |s| s.config.enable_debug_command.into() },
     Param { name: "save", access: Access::Fixed, kind: Kind::Text, get: |_| String::new() },
     Param { name: "appendonly", access: Access::Fixed, kind: Kind::Bool, get: |_| "no".into() },
     Param { name: "maxmemory", access: Access::Fixed, kind: Kind::Memory(0, LONG_MAX), get: |_| "0".into() },

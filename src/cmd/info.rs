@@ -200,11 +200,12 @@ fn memory(out: &mut String, srv: &mut Server) {
 }
 
 fn persistence(out: &mut String, srv: &mut Server) {
-    // No persistence: report a server that is not loading and has nothing to save.
+    // No persistence: report a server that is not loading and has never saved.
     let started = (srv.now_ms / 1000).saturating_sub(srv.started.elapsed().as_secs());
     field!(out, "loading", "0");
     field!(out, "async_loading", "0");
-    field!(out, "rdb_changes_since_last_save", "0");
+    // Nothing is ever saved: every change since start counts, as Redis with no save points.
+    field!(out, "rdb_changes_since_last_save", "{}", srv.effects.dirty);
     field!(out, "rdb_bgsave_in_progress", "0");
     field!(out, "rdb_last_save_time", "{started}");
     field!(out, "rdb_last_bgsave_status", "ok");

@@ -7,6 +7,7 @@ pub mod client;
 pub mod command;
 pub mod config;
 pub mod connection;
+pub mod debug;
 pub mod expire;
 pub mod hashes;
 pub mod info;
@@ -68,4 +69,5 @@ pub const FAMILIES: &[&[Command]] = &[
     lists::COMMANDS,
     zsets::COMMANDS,
     streams::COMMANDS,
+    debug::COMMANDS,
 ];

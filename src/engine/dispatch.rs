@@ -10,7 +10,7 @@ use super::blocking::{BlockSpec, Blocked, TimeoutReply, Wait};
 use super::client::Client;
 use super::ctx::Ctx;
 use super::msg::{ConnId, ConnInfo, Resolved};
-use super::out::{Outs, Target};
+use super::out::{CAPTURE, Outs, Target};
 use super::state::Server;
 use super::table::{Command, TABLE, flag};
 use crate::error;
@@ -197,6 +197,38 @@ impl Engine {
         }
         self.srv.effects.leave(outer, db, args);
         self.srv.effects.end();
+    }
+
+    /// Runs `argv` for client `id` in `db` through the same call path as any command, and
+    /// returns its reply as RESP bytes instead of sending it: the way a script (a later
+    /// issue) calls commands. It nests inside whatever unit is running (a script's writes
+    /// then propagate with it, wrapped in MULTI/EXEC), and never blocks.
+    pub fn call_for_reply(&mut self, id: u64, db: usize, argv: &[Bytes]) -> Vec<u8> {
+        let Some(client) = self.srv.clients.get(&id) else {
+            return Vec::new();
+        };
+        let target = Target {
+            thread: CAPTURE,
+            conn: client.conn,
+            resp3: client.resp3,
+        };
+        // A capture may nest (a script calling a command that calls back): keep the outer.
+        let outer = std::mem::take(&mut self.outs.capture);
+        let name = argv.first().map_or(&b""[..], |a| &a[..]);
+        match TABLE.lookup(name).map(|i| TABLE.get(i)) {
+            None => {
+                let msg = error::unknown_command(name, argv.get(1..).unwrap_or(&[]));
+                self.outs.to(target).error(&msg);
+            }
+            Some(c) if !c.arity_ok(argv.len()) => {
+                self.outs.to(target).error(&error::wrong_arity(c.name));
+            }
+            Some(c) => {
+                self.call(c, id, target, db, argv, true);
+                self.srv.block_request = None;
+            }
+        }
+        std::mem::replace(&mut self.outs.capture, outer).buf
     }
 
     /// Replies with an error for a command that could not run; inside MULTI the

@@ -258,9 +258,8 @@ impl Executor {
         self.flush();
     }
 
-    /// Sends the replies owed, then tells every I/O thread to flush and exit.
-    fn stop(&mut self) {
-        self.flush();
+    /// Tells every I/O thread to exit (closing its connections), without a flush.
+    fn stop_io(&mut self) {
         for (t, link) in self.io.iter().enumerate() {
             if link.tx.send(ToIo::Shutdown).is_ok() {
                 self.engine.srv.shared.io[t]
@@ -268,6 +267,25 @@ impl Executor {
                     .store(true, Ordering::SeqCst);
                 link.waker.wake();
             }
+        }
+    }
+
+    /// Sends the replies owed, then tells every I/O thread to flush and exit.
+    fn stop(&mut self) {
+        self.flush();
+        self.stop_io();
+    }
+}
+
+/// A panic on the executor where no hook aborts the process (an embedding program, the
+/// in-process tests; the binary aborts, see `crate::crash`): the I/O threads are told to
+/// close their connections and stop accepting, so clients see the server go instead of
+/// waiting forever on a thread that is gone.
+impl Drop for Executor {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            tracing::error!("executor panicked: closing every connection");
+            self.stop_io();
         }
     }
 }

@@ -19,12 +19,18 @@ pub struct Target {
 /// replies wait in [`Outs::hold`] until the move completes.
 pub const HOLD: usize = usize::MAX;
 
+/// The pseudo-thread of replies captured as a value (a command a script runs through the
+/// call path): they collect in [`Outs::capture`] for the caller to take, never sent.
+pub const CAPTURE: usize = usize::MAX - 1;
+
 /// The replies being gathered this round, one container per I/O thread.
 #[derive(Debug, Default)]
 pub struct Outs {
     pub threads: Vec<Replies>,
     /// Replies for connections in transit (see [`HOLD`]); never sent as such.
     pub hold: Replies,
+    /// Replies captured for a caller (see [`CAPTURE`]).
+    pub capture: Replies,
 }
 
 impl Outs {
@@ -32,6 +38,7 @@ impl Outs {
         Outs {
             threads: (0..n).map(|_| Replies::default()).collect(),
             hold: Replies::default(),
+            capture: Replies::default(),
         }
     }
 
@@ -67,10 +74,10 @@ impl Outs {
 
     /// The container for an I/O thread, or the hold.
     fn replies(&mut self, thread: usize) -> &mut Replies {
-        if thread == HOLD {
-            &mut self.hold
-        } else {
-            &mut self.threads[thread]
+        match thread {
+            HOLD => &mut self.hold,
+            CAPTURE => &mut self.capture,
+            t => &mut self.threads[t],
         }
     }
 

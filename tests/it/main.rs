@@ -8,6 +8,7 @@ mod bench;
 mod binary;
 mod common;
 mod connection;
+mod crash;
 mod differential;
 mod effects;
 mod hashes;
