@@ -190,10 +190,10 @@ pub fn start(config: Config) -> Result<Handle, StartError> {
 /// registered before the server starts and no early signal is missed).
 pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, StartError> {
     check_cpus(&config)?;
-    let ip: std::net::IpAddr = config
-        .bind
+    let bind = config.listen_addr();
+    let ip: std::net::IpAddr = bind
         .parse()
-        .map_err(|_| StartError::Address(format!("'{}' is not an IP address", config.bind)))?;
+        .map_err(|_| StartError::Address(format!("'{bind}' is not an IP address")))?;
     let want = SocketAddr::new(ip, config.port);
     let listener = mio::net::TcpListener::bind(want).map_err(|e| StartError::Bind(want, e))?;
     set_backlog(&listener, config.tcp_backlog).map_err(|e| StartError::Bind(want, e))?;
