@@ -283,7 +283,7 @@ fn parse_special(s: Special, words: &[String], cur: &Val) -> Result<Val, String>
             let Val::Limits(mut next) = cur.clone() else {
                 return Err("wrong value".into());
             };
-            if args.len() % 4 != 0 {
+            if !args.len().is_multiple_of(4) {
                 return Err("Wrong number of arguments in buffer limit configuration.".into());
             }
             for w in args.chunks_exact(4) {

@@ -15,6 +15,7 @@ mod lists;
 mod multi;
 mod protocol;
 mod pubsub;
+mod redis_conf;
 mod server;
 mod sets;
 mod streams;
