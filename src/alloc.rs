@@ -27,3 +27,19 @@ pub const NAME: &str = if cfg!(feature = "jemalloc") {
 } else {
     "libc"
 };
+
+/// Hands memory that has been freed back to the system, now rather than at the allocator's
+/// leisure. A thread calls it for itself when it goes idle after freeing something big (a
+/// client's burst of output, a huge value): mimalloc purges freed pages lazily, on the
+/// owning thread's next allocations, so a thread that then sleeps would hold them forever.
+/// It is forced (every free page, not only those past the purge delay) because it runs
+/// once per idle spell, never on the request path; purging on every free instead
+/// (`purge_delay=0`) halved SET throughput with 20 KB values in our measurement.
+pub fn release_freed() {
+    #[cfg(all(feature = "mimalloc", not(feature = "jemalloc")))]
+    // SAFETY: mi_collect only walks and trims the calling thread's own heap and mimalloc's
+    // caches; it takes no pointers and may be called at any time from any thread.
+    unsafe {
+        libmimalloc_sys::mi_collect(true)
+    };
+}

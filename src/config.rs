@@ -76,8 +76,8 @@ pub struct Config {
     /// The stub engine: replies without touching a keyspace (see `--engine`).
     pub stub_engine: bool,
     /// `client-output-buffer-limit`: (hard, soft bytes, soft seconds) for the normal,
-    /// replica and pubsub classes. Only the pubsub class is enforced: normal clients are
-    /// held back by flow control instead, and there are no replicas.
+    /// replica and pubsub classes. The normal and pubsub classes are enforced by the I/O
+    /// threads; there are no replicas yet.
     pub output_limits: [OutputLimit; 3],
     pub config_file: Option<PathBuf>,
 }
@@ -92,6 +92,8 @@ pub struct OutputLimit {
 
 /// The classes of `client-output-buffer-limit`, in Redis's order and names.
 pub const OUTPUT_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
+/// Index of the normal class in [`Config::output_limits`].
+pub const NORMAL_CLASS: usize = 0;
 /// Index of the pubsub class in [`Config::output_limits`].
 pub const PUBSUB_CLASS: usize = 2;
 
@@ -278,7 +280,7 @@ impl Config {
         let mut next = self.output_limits;
         for w in words.chunks_exact(4) {
             let class = match w[0].to_ascii_lowercase().as_str() {
-                "normal" => 0,
+                "normal" => NORMAL_CLASS,
                 "slave" | "replica" => 1,
                 "pubsub" => PUBSUB_CLASS,
                 _ => return Err(format!("invalid client class '{}'", w[0])),

@@ -70,17 +70,20 @@ pub enum Event {
     Retired,
     /// Replies that reached a retiring thread after it let go of their connection: sent
     /// back so they can follow the connection, in order.
+    /// `span.start` is meaningless here: the bytes are all the span's.
     Bounced {
-        conn: ConnId,
+        span: Span,
         bytes: Vec<u8>,
-        done: u32,
-        close: bool,
-        pubsub: bool,
     },
     /// The retiring thread has seen [`ToIo::Barrier`] for this client: every reply sent to
     /// it before the barrier has been bounced.
     BarrierPassed {
         id: u64,
+    },
+    /// A connection asked about in a [`Span::drain`] has written its output down to the low
+    /// mark: the executor may run its held commands.
+    Drained {
+        conn: ConnId,
     },
     /// A moved connection is registered here, at `conn.slot`.
     Attached {
@@ -134,6 +137,9 @@ pub struct Span {
     pub close: bool,
     /// Pushed pub/sub messages: the connection is subject to the pub/sub output limit.
     pub pubsub: bool,
+    /// The executor holds the connection's further commands until its output drains:
+    /// answer with [`Event::Drained`] once the unsent output is below the low mark.
+    pub drain: bool,
 }
 
 /// Everything the executor owes one I/O thread after one round.

@@ -6,12 +6,11 @@
 //! every connection that got some. Each connection is read once and written once per round
 //! in the common case. Never touches the keyspace.
 
-use super::conn::{Conn, READ_CHUNK};
+use super::conn::Conn;
 use crate::engine::exec::Wake;
-use crate::engine::msg::{Batch, ConnId, ConnInfo, Event, Replies, Resolved, Span, ToIo};
-use crate::engine::table::TABLE;
-use crate::resp::parser::Limits;
+use crate::engine::msg::{Batch, ConnId, ConnInfo, Event, Span, ToIo};
 use crate::shared::Shared;
+use bytes::BytesMut;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
@@ -22,15 +21,22 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::time::{Duration, Instant};
 
+mod input;
 mod migrate;
+mod output;
 
 const LISTENER: Token = Token(usize::MAX - 1);
 const WAKER: Token = Token(usize::MAX - 2);
 
 /// Commands a connection may have at the executor before we stop reading it.
-const MAX_INFLIGHT: u32 = 16 * 1024;
+pub(super) const MAX_INFLIGHT: u32 = 16 * 1024;
 /// Unwritten output a connection may have before we stop reading it.
-const MAX_PENDING_OUT: usize = 16 * 1024 * 1024; // 16 MB
+pub(super) const MAX_PENDING_OUT: usize = 16 * 1024 * 1024; // 16 MB
+
+/// Freeing a buffer at least this big makes the thread give memory back when next idle.
+pub(super) const RELEASE_MIN: usize = 1024 * 1024; // 1 MB
+/// How long a thread must be idle before it gives freed memory back.
+const RELEASE_AFTER: Duration = Duration::from_millis(100);
 
 /// A mio waker seen through the executor's [`Wake`] trait.
 pub struct MioWake(pub Waker);
@@ -69,6 +75,10 @@ pub struct IoThread {
     batch: Batch,
     spare_batches: Vec<Batch>,
     spare_replies: Option<(Vec<u8>, Vec<Span>)>,
+    /// The read buffer lent to whichever connection reads next (see `reactor/input.rs`).
+    rbuf: BytesMut,
+    /// Something big was freed: give memory back at the next idle moment.
+    release_pending: bool,
     /// Connections that got output this round.
     dirty: Vec<usize>,
     /// Paused connections to try reading again after this round's writes.
@@ -88,7 +98,7 @@ enum Inbox {
     Exit,
 }
 
-fn would_block(e: &io::Error) -> bool {
+pub(super) fn would_block(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::WouldBlock
 }
 
@@ -122,6 +132,8 @@ impl IoThread {
             },
             spare_batches: Vec::new(),
             spare_replies: None,
+            rbuf: BytesMut::new(),
+            release_pending: false,
             dirty: Vec::new(),
             resume: Vec::new(),
             reads: 0,
@@ -141,12 +153,20 @@ impl IoThread {
     pub fn run(mut self) {
         let mut events = Events::with_capacity(1024);
         loop {
-            if let Err(e) = self.poll.poll(&mut events, None) {
+            // After freeing something big, sleep only briefly: if nothing comes, the idle
+            // moment is when the freed memory goes back to the system.
+            let timeout = self.release_pending.then_some(RELEASE_AFTER);
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
                 if e.kind() == io::ErrorKind::Interrupted {
                     continue;
                 }
                 tracing::error!("io thread {}: poll failed: {e}", self.index);
                 return;
+            }
+            if events.is_empty() && self.release_pending {
+                self.release_pending = false;
+                crate::alloc::release_freed();
+                continue;
             }
             let start = Instant::now();
             let mut woken = false;
@@ -155,7 +175,14 @@ impl IoThread {
                     LISTENER => self.accept(),
                     WAKER => woken = true,
                     Token(slot) => {
-                        if (event.is_read_closed() || event.is_error())
+                        if event.is_error() {
+                            // Reset or failed: nothing can be written or read any more,
+                            // whatever flow control is holding. The executor hears of it
+                            // in this round's batch.
+                            self.close(slot);
+                            continue;
+                        }
+                        if event.is_read_closed()
                             && let Some(conn) = self.conns.get_mut(slot)
                         {
                             conn.hup = true;
@@ -186,12 +213,12 @@ impl IoThread {
             }
             self.send_batch();
             self.write_dirty();
-            if !self.resume.is_empty() {
-                for slot in std::mem::take(&mut self.resume) {
-                    self.read(slot);
-                }
-                self.send_batch();
+            for slot in std::mem::take(&mut self.resume) {
+                self.read(slot);
             }
+            // Closes found while writing, drain notices and resumed reads go out now, not
+            // whenever something next wakes this thread.
+            self.send_batch();
             self.publish_stats(start);
         }
     }
@@ -282,99 +309,6 @@ impl IoThread {
         });
     }
 
-    /// Reads and parses everything available on `slot`, unless flow control holds it.
-    fn read(&mut self, slot: usize) {
-        let limits = Limits {
-            max_bulk_len: self.shared.limits.max_bulk_len.load(Relaxed),
-            max_query_len: self.shared.limits.max_query_len.load(Relaxed),
-        };
-        loop {
-            let Some(conn) = self.conns.get_mut(slot) else {
-                return;
-            };
-            if conn.lingering {
-                return self.linger(slot);
-            }
-            if conn.closing {
-                return;
-            }
-            if conn.inflight >= MAX_INFLIGHT || conn.pending() >= MAX_PENDING_OUT {
-                conn.paused = true;
-                return;
-            }
-            conn.paused = false;
-            let want = conn
-                .parser
-                .want(&conn.rbuf)
-                .unwrap_or(0)
-                .clamp(READ_CHUNK, limits.max_query_len.max(READ_CHUNK));
-            match conn.read_some(want) {
-                Ok((0, _)) => return self.close(slot),
-                Ok((n, room)) => {
-                    self.reads += 1;
-                    self.read_bytes += n as u64;
-                    self.parse(slot, &limits);
-                    let hup = self.conns.get(slot).is_some_and(|c| c.hup);
-                    if n < room && !hup {
-                        return; // drained: the next data brings a new edge
-                    }
-                }
-                Err(e) if would_block(&e) => return,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return self.close(slot),
-            }
-        }
-    }
-
-    /// Moves every complete command in `slot`'s read buffer into the batch.
-    fn parse(&mut self, slot: usize, limits: &Limits) {
-        let Some(conn) = self.conns.get_mut(slot) else {
-            return;
-        };
-        let id = ConnId {
-            id: conn.id,
-            slot: slot as u32,
-        };
-        loop {
-            let argv = self.batch.args.len();
-            match conn
-                .parser
-                .parse(&mut conn.rbuf, &mut self.batch.args, limits)
-            {
-                Ok(Some(argc)) => {
-                    let name = &self.batch.args[argv];
-                    let cmd = match TABLE.lookup(name) {
-                        Some(i) if TABLE.get(i).arity_ok(argc) => Resolved::Known(i),
-                        Some(i) => Resolved::WrongArity(i),
-                        None => Resolved::Unknown,
-                    };
-                    self.batch.events.push(Event::Command {
-                        conn: id,
-                        cmd,
-                        argv: argv as u32,
-                        argc: argc as u32,
-                    });
-                    conn.inflight += 1;
-                    self.commands += 1;
-                    if conn.inflight >= MAX_INFLIGHT {
-                        return;
-                    }
-                }
-                Ok(None) => return,
-                Err(e) => {
-                    self.batch.args.truncate(argv);
-                    self.batch.events.push(Event::ProtocolError {
-                        conn: id,
-                        message: e.message(),
-                    });
-                    conn.closing = true;
-                    conn.rbuf.clear();
-                    return;
-                }
-            }
-        }
-    }
-
     /// Handles the executor's messages.
     fn drain_inbox(&mut self) -> Inbox {
         loop {
@@ -405,106 +339,6 @@ impl IoThread {
         }
     }
 
-    /// Appends each span of replies to its connection's output.
-    fn deliver(&mut self, mut replies: Replies) {
-        if let Some(batch) = replies.spare.take() {
-            self.spare_batches.push(batch);
-        }
-        for i in 0..replies.spans.len() {
-            let span = replies.spans[i];
-            let range = replies.range(i);
-            let slot = span.conn.slot as usize;
-            let live = self.conns.get(slot).is_some_and(|c| c.id == span.conn.id);
-            if !live {
-                // For a connection that moved to another thread: send it back to follow
-                // the connection; for one that has since closed: drop it.
-                if self.detached.contains(&span.conn.id) {
-                    self.bounce(span, &replies.buf[range]);
-                }
-                continue;
-            }
-            let Some(conn) = self.conns.get_mut(slot) else {
-                continue;
-            };
-            conn.wbuf.extend_from_slice(&replies.buf[range]);
-            conn.inflight = conn.inflight.saturating_sub(span.done);
-            if span.close {
-                conn.closing = true;
-                conn.close_when_flushed = true;
-            }
-            conn.pubsub |= span.pubsub;
-            if conn.pubsub && self.over_output_limit(slot) {
-                tracing::info!(
-                    "closing client id={} for overcoming of output buffer limits",
-                    span.conn.id
-                );
-                self.close(slot);
-                continue;
-            }
-            self.mark_dirty(slot);
-        }
-        replies.clear();
-        self.spare_replies = Some((replies.buf, replies.spans));
-    }
-
-    /// Whether a pub/sub connection's unsent output is past `client-output-buffer-limit
-    /// pubsub`: over the hard limit, or over the soft limit for longer than allowed.
-    fn over_output_limit(&mut self, slot: usize) -> bool {
-        let limits = &self.shared.limits;
-        let (hard, soft) = (
-            limits.pubsub_hard.load(Relaxed),
-            limits.pubsub_soft.load(Relaxed),
-        );
-        let soft_secs = limits.pubsub_soft_secs.load(Relaxed);
-        let Some(conn) = self.conns.get_mut(slot) else {
-            return false;
-        };
-        let pending = conn.pending() as u64;
-        if hard > 0 && pending >= hard {
-            return true;
-        }
-        if soft > 0 && pending >= soft {
-            let since = *conn.over_soft_since.get_or_insert_with(Instant::now);
-            return since.elapsed() >= Duration::from_secs(soft_secs);
-        }
-        conn.over_soft_since = None;
-        false
-    }
-
-    fn mark_dirty(&mut self, slot: usize) {
-        if let Some(conn) = self.conns.get_mut(slot)
-            && !conn.dirty
-        {
-            conn.dirty = true;
-            self.dirty.push(slot);
-        }
-    }
-
-    /// Writes every connection that has output; closes the ones done with.
-    fn write_dirty(&mut self) {
-        for slot in std::mem::take(&mut self.dirty) {
-            let Some(conn) = self.conns.get_mut(slot) else {
-                continue;
-            };
-            conn.dirty = false;
-            let before = conn.pending();
-            if before > 0 {
-                self.writes += 1;
-            }
-            match conn.flush() {
-                Ok(done) => {
-                    self.written_bytes += (before - conn.pending()) as u64;
-                    if done && conn.close_when_flushed {
-                        self.linger(slot);
-                    } else if conn.paused && !conn.closing {
-                        self.resume.push(slot);
-                    }
-                }
-                Err(_) => self.close(slot),
-            }
-        }
-    }
-
     /// Sends this round's batch to the executor, if it has anything.
     fn send_batch(&mut self) {
         if self.batch.is_empty() {
@@ -519,39 +353,6 @@ impl IoThread {
         let _ = self.to_exec.send(batch);
     }
 
-    /// Shuts down our side and drops input until the peer closes (see `Conn::lingering`).
-    /// Gives up after a bounded amount of input and closes anyway.
-    fn linger(&mut self, slot: usize) {
-        /// Input a lingering connection may send before it is simply closed.
-        const LINGER_MAX: usize = 64 * 1024 * 1024; // 64 MB
-        let Some(conn) = self.conns.get_mut(slot) else {
-            return;
-        };
-        if !conn.lingering {
-            conn.lingering = true;
-            conn.rbuf = bytes::BytesMut::new();
-            if conn.stream.shutdown(std::net::Shutdown::Write).is_err() {
-                return self.close(slot);
-            }
-        }
-        let mut dropped = 0;
-        loop {
-            conn.rbuf.clear();
-            match conn.read_some(READ_CHUNK) {
-                Ok((0, _)) => return self.close(slot),
-                Ok((n, _)) => {
-                    dropped += n;
-                    if dropped > LINGER_MAX {
-                        return self.close(slot);
-                    }
-                }
-                Err(e) if would_block(&e) => return,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return self.close(slot),
-            }
-        }
-    }
-
     /// Forgets a connection and tells the executor.
     fn close(&mut self, slot: usize) {
         if !self.conns.contains(slot) {
@@ -559,6 +360,7 @@ impl IoThread {
         }
         let mut conn = self.conns.remove(slot);
         let _ = self.poll.registry().deregister(&mut conn.stream);
+        self.release_pending |= conn.wbuf.capacity() + conn.rbuf.capacity() > RELEASE_MIN;
         self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
         self.batch.events.push(Event::Closed {
             conn: ConnId {
@@ -569,6 +371,9 @@ impl IoThread {
     }
 
     fn publish_stats(&mut self, start: Instant) {
+        // A round that moved megabytes allocated (here or in the executor, which frees our
+        // read buffers) what the next idle moment should give back.
+        self.release_pending |= self.read_bytes + self.written_bytes >= RELEASE_MIN as u64;
         let s = &self.shared.io[self.index];
         s.reads.fetch_add(std::mem::take(&mut self.reads), Relaxed);
         s.writes

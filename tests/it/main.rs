@@ -10,6 +10,7 @@ mod common;
 mod connection;
 mod differential;
 mod hashes;
+mod hostile;
 mod keys;
 mod lists;
 mod multi;
