@@ -66,9 +66,13 @@ impl IoThread {
                     self.reads += 1;
                     self.read_bytes += n as u64;
                     self.parse(slot, &limits);
-                    let hup = self.conns.get(slot).is_some_and(|c| c.hup);
-                    if n < room && !hup {
-                        return; // drained: the next data brings a new edge
+                    let Some(conn) = self.conns.get(slot) else {
+                        return;
+                    };
+                    if conn.paused || (n < room && !conn.hup) {
+                        // Paused: resumed after replies drain. Short read: drained, the
+                        // next data brings a new edge.
+                        return;
                     }
                 }
                 Err(e) if would_block(&e) => {
@@ -117,6 +121,9 @@ impl IoThread {
         };
         loop {
             if conn.inflight >= MAX_INFLIGHT {
+                // Whatever is still buffered waits for replies to drain; the write pass
+                // resumes paused connections, and resuming parses the buffer first.
+                conn.paused = true;
                 return;
             }
             let argv = self.batch.args.len();

@@ -7,22 +7,35 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-/// A huge SET leaves a connection with room for a whole pipeline in one read; more
-/// commands than the in-flight limit then sat parsed-but-unread in its buffer, with no
-/// readiness edge to come, and MULTI + 100k INCR + EXEC never finished.
+/// A huge SET leaves a connection with room for a whole pipeline in one read. Paused by a
+/// big unread reply, it was then resumed with MULTI + 100k INCR + EXEC waiting in its
+/// socket: one read took it all, parsing stopped at the in-flight limit, and the commands
+/// left in the buffer were never looked at again (no new data, no readiness edge).
 #[test]
 fn multi_after_huge_set_finishes() {
     let srv = TestServer::start();
     let mut s = TcpStream::connect(srv.addr).expect("connects");
     s.set_read_timeout(Some(Duration::from_secs(20))).ok();
-    let big = vec![b'z'; 32 << 20];
-    assert_eq!(call(&mut s, &resp(&[b"SET", b"k", &big])), b"+OK\r\n");
-    assert_eq!(call(&mut s, &resp(&[b"DEL", b"k"])), b":1\r\n");
+    let value = vec![b'y'; 20 << 20];
+    assert_eq!(call(&mut s, &resp(&[b"SET", b"v", &value])), b"+OK\r\n");
+    assert_eq!(
+        call(&mut s, &resp(&[b"SET", b"k", &vec![b'z'; 64 << 20]])),
+        b"+OK\r\n"
+    );
+    // 20 MB of reply, unread for now: past the unsent-output mark, reading pauses.
+    s.write_all(&resp(&[b"GET", b"v"])).expect("send");
+    std::thread::sleep(Duration::from_millis(300));
     let n = 100_000;
-    let mut pipeline = resp(&[b"MULTI"]);
-    pipeline.extend_from_slice(&resp(&[b"INCR", b"ctr"]).repeat(n));
-    pipeline.extend_from_slice(&resp(&[b"EXEC"]));
-    s.write_all(&pipeline).expect("send");
+    let mut input = b"MULTI\r\n".to_vec();
+    input.extend_from_slice(&b"INCR c\r\n".repeat(n));
+    input.extend_from_slice(b"EXEC\r\n");
+    let mut writer = s.try_clone().expect("clone");
+    let sender = std::thread::spawn(move || writer.write_all(&input).expect("send"));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        read_reply(&mut s).len(),
+        value.len() + "$20971520\r\n".len() + 2
+    );
     assert_eq!(read_line(&mut s), b"+OK\r\n");
     for i in 0..n {
         assert_eq!(read_line(&mut s), b"+QUEUED\r\n", "reply {i}");
@@ -31,6 +44,7 @@ fn multi_after_huge_set_finishes() {
     for i in 1..=n {
         assert_eq!(read_line(&mut s), format!(":{i}\r\n").as_bytes());
     }
+    sender.join().expect("sender");
 }
 
 /// Pipelined commands past the in-flight limit with replies the client reads only later:
