@@ -35,6 +35,8 @@ pub(super) const MAX_PENDING_OUT: usize = 16 * 1024 * 1024; // 16 MB
 
 /// Freeing a buffer at least this big makes the thread give memory back when next idle.
 pub(super) const RELEASE_MIN: usize = 1024 * 1024; // 1 MB
+/// How long a lingering close waits for the peer to close its side.
+const LINGER_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long a thread must be idle before it gives freed memory back.
 const RELEASE_AFTER: Duration = Duration::from_millis(100);
 
@@ -77,6 +79,8 @@ pub struct IoThread {
     spare_replies: Option<(Vec<u8>, Vec<Span>)>,
     /// The read buffer lent to whichever connection reads next (see `reactor/input.rs`).
     rbuf: BytesMut,
+    /// Connections in a lingering close: (slot, id, since when).
+    lingering: Vec<(usize, u64, Instant)>,
     /// Something big was freed: give memory back at the next idle moment.
     release_pending: bool,
     /// Connections that got output this round.
@@ -134,6 +138,7 @@ impl IoThread {
             spare_replies: None,
             rbuf: BytesMut::new(),
             release_pending: false,
+            lingering: Vec::new(),
             dirty: Vec::new(),
             resume: Vec::new(),
             reads: 0,
@@ -154,14 +159,22 @@ impl IoThread {
         let mut events = Events::with_capacity(1024);
         loop {
             // After freeing something big, sleep only briefly: if nothing comes, the idle
-            // moment is when the freed memory goes back to the system.
-            let timeout = self.release_pending.then_some(RELEASE_AFTER);
+            // moment is when the freed memory goes back to the system. Lingering closes
+            // need a clock too, for peers that never close their side.
+            let timeout = if self.lingering.is_empty() {
+                self.release_pending.then_some(RELEASE_AFTER)
+            } else {
+                Some(RELEASE_AFTER)
+            };
             if let Err(e) = self.poll.poll(&mut events, timeout) {
                 if e.kind() == io::ErrorKind::Interrupted {
                     continue;
                 }
                 tracing::error!("io thread {}: poll failed: {e}", self.index);
                 return;
+            }
+            if !self.lingering.is_empty() {
+                self.close_stale_lingerers();
             }
             if events.is_empty() && self.release_pending {
                 self.release_pending = false;
@@ -368,6 +381,25 @@ impl IoThread {
                 slot: slot as u32,
             },
         });
+    }
+
+    /// Closes lingering connections whose peer has not closed its side in time: the last
+    /// reply has had its chance, and a client that never closes must not hold a slot.
+    fn close_stale_lingerers(&mut self) {
+        let now = Instant::now();
+        let mut i = 0;
+        while i < self.lingering.len() {
+            let (slot, id, since) = self.lingering[i];
+            let same = self.conns.get(slot).is_some_and(|c| c.id == id);
+            if same && now.duration_since(since) < LINGER_TIMEOUT {
+                i += 1;
+                continue;
+            }
+            self.lingering.swap_remove(i);
+            if same {
+                self.close(slot);
+            }
+        }
     }
 
     fn publish_stats(&mut self, start: Instant) {

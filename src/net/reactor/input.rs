@@ -172,6 +172,8 @@ impl IoThread {
         };
         if !conn.lingering {
             conn.lingering = true;
+            self.lingering
+                .push((slot, conn.id, std::time::Instant::now()));
             conn.rbuf = BytesMut::new();
             if conn.stream.shutdown(std::net::Shutdown::Write).is_err() {
                 return self.close(slot);

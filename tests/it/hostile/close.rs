@@ -76,3 +76,18 @@ fn reset_subscriber_with_backed_up_output_is_unsubscribed() {
     );
     assert_eq!(call(&mut b, &resp(&[b"PUBLISH", b"ch", b"x"])), b":0\r\n");
 }
+
+/// After QUIT the server shuts its side and waits for the client's close (so the reply is
+/// not destroyed by a reset), but a client that never closes must not hold its slot.
+#[test]
+fn client_that_never_closes_after_quit_is_let_go() {
+    let srv = TestServer::start();
+    let mut b = connect(&srv);
+    let mut a = connect(&srv);
+    assert_eq!(call(&mut a, b"QUIT\r\n"), b"+OK\r\n");
+    assert!(
+        eventually(10, || info_field(&mut b, "connected_clients") == 1),
+        "a client that never closed after QUIT is still connected"
+    );
+    drop(a);
+}
