@@ -75,6 +75,7 @@ fn main() {
             addr,
             laddr: addr,
             fd: -1,
+            alive: Default::default(),
         }),
     );
     let (get, set) = (resolve("get"), resolve("set"));

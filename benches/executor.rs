@@ -29,6 +29,7 @@ fn engine(keys: usize, size: usize) -> (Engine, u64) {
         addr,
         laddr: addr,
         fd: -1,
+        alive: Default::default(),
     };
     engine.open(conn, 0, Box::new(info));
     let set = resolve("set");

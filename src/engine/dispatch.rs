@@ -305,6 +305,10 @@ impl Engine {
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
         };
+        if !client.info.is_alive() {
+            // Its I/O thread has dropped it and the news is on its way: serve nobody dead.
+            return self.closed(id);
+        }
         let Some(blocked) = client.blocked.take() else {
             return;
         };

@@ -8,6 +8,8 @@
 
 use bytes::Bytes;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A connection, as seen from both sides. `id` is the Redis client id (never reused), `slot`
 /// is the index in the owning I/O thread's slab. A reply addressed to a slot whose current
@@ -35,6 +37,17 @@ pub struct ConnInfo {
     pub addr: SocketAddr,
     pub laddr: SocketAddr,
     pub fd: i32,
+    /// Cleared by the I/O thread the moment it drops the connection, before the executor
+    /// hears of it in a batch: the executor looks at it before handing a blocked client an
+    /// element, so an element is not taken from the data for a client already gone.
+    pub alive: Arc<AtomicBool>,
+}
+
+impl ConnInfo {
+    /// Whether the I/O thread still has the connection.
+    pub fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::Acquire)
+    }
 }
 
 /// One thing that happened on an I/O thread, in the order it happened.

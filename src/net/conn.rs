@@ -6,6 +6,8 @@ use bytes::BytesMut;
 use mio::net::TcpStream;
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// Bytes asked of one `read` (Redis's PROTO_IOBUF_LEN).
 pub const READ_CHUNK: usize = 16 * 1024; // 16 KB
@@ -50,10 +52,12 @@ pub struct Conn {
     /// The executor holds this client's commands until its output drains: tell it
     /// ([`crate::engine::msg::Event::Drained`]) once the output is below the low mark.
     pub drain_wanted: bool,
+    /// Shared with the executor (`ConnInfo::alive`); cleared when the connection is dropped.
+    pub alive: Arc<AtomicBool>,
 }
 
 impl Conn {
-    pub fn new(id: u64, stream: TcpStream) -> Conn {
+    pub fn new(id: u64, stream: TcpStream, alive: Arc<AtomicBool>) -> Conn {
         Conn {
             id,
             stream,
@@ -71,6 +75,7 @@ impl Conn {
             paused: false,
             dirty: false,
             drain_wanted: false,
+            alive,
         }
     }
 

@@ -18,7 +18,8 @@ use slab::Slab;
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
-use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::{Relaxed, Release, SeqCst};
 use std::time::{Duration, Instant};
 
 mod input;
@@ -310,8 +311,9 @@ impl IoThread {
                 .local_addr()
                 .unwrap_or_else(|_| ([0, 0, 0, 0], 0).into()),
             fd: stream.as_raw_fd(),
+            alive: Arc::new(AtomicBool::new(true)),
         };
-        entry.insert(Conn::new(id, stream));
+        entry.insert(Conn::new(id, stream, info.alive.clone()));
         let conn = ConnId {
             id,
             slot: slot as u32,
@@ -372,6 +374,7 @@ impl IoThread {
             return;
         }
         let mut conn = self.conns.remove(slot);
+        conn.alive.store(false, Release);
         let _ = self.poll.registry().deregister(&mut conn.stream);
         self.release_pending |= conn.wbuf.capacity() + conn.rbuf.capacity() > RELEASE_MIN;
         self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
