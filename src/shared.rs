@@ -148,6 +148,8 @@ pub struct Shared {
     pub total_connections: AtomicU64,
     /// Batches waiting in the executor's channel, as the executor last saw it.
     pub exec_queue: AtomicUsize,
+    /// The Unix socket's path, which `CLIENT LIST` shows as its clients' addresses.
+    pub unixsocket: String,
 }
 
 impl Shared {
@@ -167,6 +169,11 @@ impl Shared {
             rejected: AtomicU64::new(0),
             total_connections: AtomicU64::new(0),
             exec_queue: AtomicUsize::new(0),
+            unixsocket: config
+                .unixsocket
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
         })
     }
 

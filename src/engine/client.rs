@@ -158,6 +158,9 @@ impl Client {
         buf.extend_from_slice(self.name.as_deref().unwrap_or_default());
         let _ = write!(buf, " age={age} idle={idle} flags=");
         let start = buf.len();
+        if info.unix {
+            buf.push(b'U');
+        }
         if self.no_evict {
             buf.push(b'e');
         }

@@ -7,7 +7,6 @@
 //! (`engine/`, `cmd/`, `db/`) meet.
 
 use bytes::Bytes;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -34,8 +33,12 @@ pub enum Resolved {
 /// Facts about a new connection that the executor shows in `CLIENT LIST`.
 #[derive(Debug, Clone)]
 pub struct ConnInfo {
-    pub addr: SocketAddr,
-    pub laddr: SocketAddr,
+    /// The peer's and our address as `CLIENT LIST` shows them (`ip:port`, or `path:0` for a
+    /// Unix socket).
+    pub addr: String,
+    pub laddr: String,
+    /// Connected through the Unix socket (`CLIENT LIST` flag `U`).
+    pub unix: bool,
     pub fd: i32,
     /// Cleared by the I/O thread the moment it drops the connection, before the executor
     /// hears of it in a batch: the executor looks at it before handing a blocked client an
@@ -187,7 +190,7 @@ impl Replies {
 pub enum ToIo {
     Replies(Replies),
     /// A connection accepted by another I/O thread, balanced onto this one.
-    Adopt(std::net::TcpStream, u64),
+    Adopt(Accepted, u64),
     /// Stop accepting, flush what is owed, exit.
     Shutdown,
     /// Hand every connection over (`CONFIG SET io-threads` shrank the pool).
@@ -200,4 +203,12 @@ pub enum ToIo {
     Exit,
     /// Pin to these CPUs (empty: every CPU).
     Pin(Vec<usize>),
+}
+
+/// A socket accepted by one I/O thread on its way to another (plain std sockets: the
+/// receiving thread registers it with its own poll).
+#[derive(Debug)]
+pub enum Accepted {
+    Tcp(std::net::TcpStream),
+    Unix(std::os::unix::net::UnixStream),
 }

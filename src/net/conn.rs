@@ -1,9 +1,9 @@
 //! The I/O thread's half of a connection: the socket, the read buffer with its parser, and
 //! the output not yet written. Never sees the keyspace.
 
+use super::stream::Stream;
 use crate::resp::parser::Parser;
 use bytes::BytesMut;
-use mio::net::TcpStream;
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
@@ -20,7 +20,7 @@ const WBUF_KEEP_MAX: usize = 64 * 1024; // 64 KB
 pub struct Conn {
     /// The client id; a reply for another id is for a previous tenant of this slot.
     pub id: u64,
-    pub stream: TcpStream,
+    pub stream: Stream,
     /// Input not yet parsed: empty (and unallocated) unless a command is partly here.
     pub rbuf: BytesMut,
     pub parser: Parser,
@@ -57,7 +57,7 @@ pub struct Conn {
 }
 
 impl Conn {
-    pub fn new(id: u64, stream: TcpStream, alive: Arc<AtomicBool>) -> Conn {
+    pub fn new(id: u64, stream: Stream, alive: Arc<AtomicBool>) -> Conn {
         Conn {
             id,
             stream,

@@ -7,12 +7,13 @@
 //! in the common case. Never touches the keyspace.
 
 use super::conn::Conn;
+use super::listen::{Incoming, Listener};
+use super::stream::Stream;
 use crate::engine::exec::Wake;
 use crate::engine::msg::{Batch, ConnId, ConnInfo, Event, Span, ToIo};
 use crate::shared::Shared;
 use bytes::BytesMut;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
-use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 use slab::Slab;
 use std::io::{self, Write};
@@ -26,8 +27,10 @@ mod input;
 mod migrate;
 mod output;
 
-const LISTENER: Token = Token(usize::MAX - 1);
-const WAKER: Token = Token(usize::MAX - 2);
+const WAKER: Token = Token(usize::MAX - 1);
+/// Listener `i` has token `LISTENER - i`: the tokens below the waker's, far above any slot.
+const LISTENER: usize = usize::MAX - 2;
+const MAX_LISTENERS: usize = 1024;
 
 /// Commands a connection may have at the executor before we stop reading it.
 pub(super) const MAX_INFLIGHT: u32 = 16 * 1024;
@@ -66,7 +69,8 @@ pub struct IoThread {
     index: usize,
     poll: Poll,
     conns: Slab<Conn>,
-    listener: Option<TcpListener>,
+    /// The listening sockets (thread 0 only).
+    listeners: Vec<Listener>,
     rx: Receiver<ToIo>,
     to_exec: Sender<Batch>,
     /// Every I/O thread, this one included, for handing over accepted connections.
@@ -111,21 +115,22 @@ impl IoThread {
     pub fn new(
         index: usize,
         poll: Poll,
-        listener: Option<TcpListener>,
+        listeners: Vec<Listener>,
         rx: Receiver<ToIo>,
         to_exec: Sender<Batch>,
         peers: Peers,
         shared: Arc<Shared>,
     ) -> io::Result<IoThread> {
-        let mut listener = listener;
-        if let Some(l) = listener.as_mut() {
-            poll.registry().register(l, LISTENER, Interest::READABLE)?;
+        let mut listeners = listeners;
+        for (i, l) in listeners.iter_mut().enumerate() {
+            poll.registry()
+                .register(l.source(), Token(LISTENER - i), Interest::READABLE)?;
         }
         Ok(IoThread {
             index,
             poll,
             conns: Slab::new(),
-            listener,
+            listeners,
             rx,
             to_exec,
             peers,
@@ -186,8 +191,10 @@ impl IoThread {
             let mut woken = false;
             for event in events.iter() {
                 match event.token() {
-                    LISTENER => self.accept(),
                     WAKER => woken = true,
+                    Token(t) if t > LISTENER - MAX_LISTENERS && t <= LISTENER => {
+                        self.accept(LISTENER - t)
+                    }
                     Token(slot) => {
                         if event.is_error() {
                             // Reset or failed: nothing can be written or read any more,
@@ -237,14 +244,16 @@ impl IoThread {
         }
     }
 
-    /// Accepts every pending connection and places each on the least loaded I/O thread.
-    fn accept(&mut self) {
+    /// Accepts every pending connection of listener `i` and places each on the least
+    /// loaded I/O thread.
+    fn accept(&mut self, i: usize) {
         loop {
-            let Some(listener) = self.listener.as_ref() else {
+            let Some(listener) = self.listeners.get(i) else {
                 return;
             };
             match listener.accept() {
-                Ok((stream, _)) => self.place(stream),
+                Ok(Incoming::Tcp(s)) => self.place(Stream::Tcp(s)),
+                Ok(Incoming::Unix(s)) => self.place(Stream::Unix(s)),
                 Err(e) if would_block(&e) => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
@@ -257,7 +266,7 @@ impl IoThread {
         }
     }
 
-    fn place(&mut self, mut stream: TcpStream) {
+    fn place(&mut self, mut stream: Stream) {
         let limits = &self.shared.limits;
         if self.shared.clients() >= limits.maxclients.load(Relaxed) {
             // Best effort, as Redis: the socket is fresh, so a short line fits its buffer.
@@ -274,12 +283,15 @@ impl IoThread {
             self.register(stream, id);
             return;
         }
-        let std_stream = std::net::TcpStream::from(std::os::fd::OwnedFd::from(stream));
         let Some(peer) = self.peers.read().get(target).cloned().flatten() else {
             self.shared.io[target].clients.fetch_sub(1, Relaxed);
             return;
         };
-        if peer.tx.send(ToIo::Adopt(std_stream, id)).is_err() {
+        if peer
+            .tx
+            .send(ToIo::Adopt(stream.into_accepted(), id))
+            .is_err()
+        {
             self.shared.io[target].clients.fetch_sub(1, Relaxed);
             return;
         }
@@ -289,7 +301,7 @@ impl IoThread {
     }
 
     /// Takes ownership of a connection: registers it and tells the executor.
-    fn register(&mut self, mut stream: TcpStream, id: u64) {
+    fn register(&mut self, mut stream: Stream, id: u64) {
         let entry = self.conns.vacant_entry();
         let slot = entry.key();
         if let Err(e) = self.poll.registry().register(
@@ -301,15 +313,12 @@ impl IoThread {
             self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
             return;
         }
-        // Small replies must not wait for Nagle's algorithm.
-        let _ = stream.set_nodelay(true);
+        stream.set_nodelay();
+        let (addr, laddr) = stream.addrs(&self.shared.unixsocket);
         let info = ConnInfo {
-            addr: stream
-                .peer_addr()
-                .unwrap_or_else(|_| ([0, 0, 0, 0], 0).into()),
-            laddr: stream
-                .local_addr()
-                .unwrap_or_else(|_| ([0, 0, 0, 0], 0).into()),
+            addr,
+            laddr,
+            unix: stream.is_unix(),
             fd: stream.as_raw_fd(),
             alive: Arc::new(AtomicBool::new(true)),
         };
@@ -341,9 +350,9 @@ impl IoThread {
                     }
                 }
                 Ok(ToIo::Exit) => return Inbox::Exit,
-                Ok(ToIo::Adopt(stream, id)) => {
-                    if stream.set_nonblocking(true).is_ok() {
-                        self.register(TcpStream::from_std(stream), id);
+                Ok(ToIo::Adopt(accepted, id)) => {
+                    if let Ok(stream) = Stream::from_accepted(accepted) {
+                        self.register(stream, id);
                     } else {
                         self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
                     }
@@ -425,8 +434,9 @@ impl IoThread {
 
     /// Stops accepting and writes what is owed, for at most a second, then returns.
     fn shutdown(&mut self) {
-        if let Some(mut l) = self.listener.take() {
-            let _ = self.poll.registry().deregister(&mut l);
+        // Dropping a listener closes it (and removes a Unix socket's file).
+        for mut l in std::mem::take(&mut self.listeners) {
+            let _ = self.poll.registry().deregister(l.source());
         }
         // Replies may still be queued behind the Shutdown message's wake.
         while let Ok(msg) = self.rx.try_recv() {

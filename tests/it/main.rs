@@ -12,6 +12,7 @@ mod differential;
 mod hashes;
 mod hostile;
 mod keys;
+mod listen;
 mod lists;
 mod multi;
 mod protocol;

@@ -175,7 +175,7 @@ impl IoThread {
             self.lingering
                 .push((slot, conn.id, std::time::Instant::now()));
             conn.rbuf = BytesMut::new();
-            if conn.stream.shutdown(std::net::Shutdown::Write).is_err() {
+            if conn.stream.shutdown_write().is_err() {
                 return self.close(slot);
             }
         }
