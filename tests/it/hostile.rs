@@ -5,5 +5,5 @@
 mod bounded;
 mod close;
 mod conns;
-mod proc;
+pub mod proc;
 mod soak;

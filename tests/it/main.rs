@@ -14,6 +14,7 @@ mod hostile;
 mod keys;
 mod listen;
 mod lists;
+mod memory;
 mod multi;
 mod protocol;
 mod pubsub;
