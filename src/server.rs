@@ -1,9 +1,10 @@
-//! Starts a server: binds the listener, spawns the I/O threads and the executor, wires their
+//! Starts a server: binds the listeners, spawns the I/O threads and the executor, wires their
 //! channels and wakers, pins threads when asked.
 
 use crate::config::Config;
 use crate::engine::exec::{Executor, IoLink, Wake};
 use crate::engine::state::Server;
+use crate::net::listen::{self, Listener};
 use crate::net::reactor::{IoThread, MioWake, Peer, Peers};
 use crate::shared::Shared;
 use parking_lot::Mutex;
@@ -16,7 +17,7 @@ use std::thread::JoinHandle;
 /// Why a server could not start.
 #[derive(Debug)]
 pub enum StartError {
-    Bind(SocketAddr, std::io::Error),
+    Bind(String, std::io::Error),
     Address(String),
     Cpu(String),
     Io(std::io::Error),
@@ -101,29 +102,6 @@ fn check_cpus(config: &Config) -> Result<(), StartError> {
     Ok(())
 }
 
-/// Gives the listener `tcp-backlog` as its accept queue (mio listens with 128), warning as
-/// Redis does when the kernel's `somaxconn` caps it lower.
-fn set_backlog(listener: &mio::net::TcpListener, backlog: u32) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
-    if let Some(max) = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
-        && max < backlog
-    {
-        tracing::warn!(
-            "WARNING: The TCP backlog setting of {backlog} cannot be enforced because \
-             /proc/sys/net/core/somaxconn is set to the lower value of {max}."
-        );
-    }
-    let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
-    // SAFETY: the descriptor is the listener's own, open for the borrow's duration; listen(2)
-    // on a listening socket only changes its queue length (Linux), no memory is involved.
-    if unsafe { libc::listen(listener.as_raw_fd(), backlog) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
-}
-
 /// Starts I/O threads, at start-up and when `CONFIG SET io-threads` adds some.
 struct Spawner {
     exec_tx: crossbeam_channel::Sender<crate::engine::msg::Batch>,
@@ -133,12 +111,12 @@ struct Spawner {
 }
 
 impl Spawner {
-    /// Starts I/O thread `i`, pinned to `cpus` if any, owning `listener` if given.
+    /// Starts I/O thread `i`, pinned to `cpus` if any, owning `listeners` (thread 0).
     fn spawn(
         &self,
         i: usize,
         cpus: Vec<usize>,
-        listener: Option<mio::net::TcpListener>,
+        listeners: Vec<Listener>,
     ) -> std::io::Result<IoLink> {
         let poll = mio::Poll::new()?;
         let waker = Arc::new(MioWake(mio::Waker::new(
@@ -159,7 +137,7 @@ impl Spawner {
         let io = IoThread::new(
             i,
             poll,
-            listener,
+            listeners,
             rx,
             self.exec_tx.clone(),
             self.peers.clone(),
@@ -190,14 +168,13 @@ pub fn start(config: Config) -> Result<Handle, StartError> {
 /// registered before the server starts and no early signal is missed).
 pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, StartError> {
     check_cpus(&config)?;
-    let bind = config.listen_addr();
-    let ip: std::net::IpAddr = bind
-        .parse()
-        .map_err(|_| StartError::Address(format!("'{bind}' is not an IP address")))?;
-    let want = SocketAddr::new(ip, config.port);
-    let listener = mio::net::TcpListener::bind(want).map_err(|e| StartError::Bind(want, e))?;
-    set_backlog(&listener, config.tcp_backlog).map_err(|e| StartError::Bind(want, e))?;
-    let addr = listener.local_addr()?;
+    let bind = listen::parse_bind(&config.bind).map_err(StartError::Address)?;
+    let unix = config
+        .unixsocket
+        .as_deref()
+        .map(|p| (p, config.unixsocketperm));
+    let (listeners, addr) = listen::bind_all(&bind, config.port, unix, config.tcp_backlog)
+        .map_err(|e| StartError::Bind(e.what, e.error))?;
     let n = config.io_threads.max(1);
     let shared = Shared::new(n, &config);
 
@@ -208,12 +185,16 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
         shared: shared.clone(),
         threads: Arc::new(Mutex::new(Vec::new())),
     };
-    // Thread 0 owns the listener and starts last, so every thread it may hand a new
+    // Thread 0 owns the listeners and starts last, so every thread it may hand a new
     // connection to is already there.
     let mut links: Vec<Option<IoLink>> = (0..n).map(|_| None).collect();
-    let mut listener = Some(listener);
+    let mut listeners = Some(listeners);
     for i in (0..n).rev() {
-        let l = if i == 0 { listener.take() } else { None };
+        let l = if i == 0 {
+            listeners.take().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         links[i] = Some(spawner.spawn(i, config.io_cpus_for(i), l)?);
     }
     let links: Vec<IoLink> = links.into_iter().flatten().collect();
@@ -238,7 +219,7 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
     );
     let main_cpu: Vec<usize> = config.main_cpu.into_iter().collect();
     let srv = Server::new(config, addr, shared);
-    let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, None));
+    let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, Vec::new()));
     let executor = Executor::new(srv, exec_rx, links, spawn, stop.clone());
     let main = std::thread::Builder::new()
         .name("muxis-main".into())

@@ -20,7 +20,10 @@ pub use values::{OUTPUT_CLASSES, OutputLimit, Val, parse_cpu_list, parse_memory}
 use params::{PARAMS, Slot, flag};
 use std::fmt;
 use std::path::PathBuf;
+use values::{Kind, Special};
 
+/// Index of the normal class in [`Config::output_limits`].
+pub const NORMAL_CLASS: usize = 0;
 /// Index of the pubsub class in [`Config::output_limits`].
 pub const PUBSUB_CLASS: usize = 2;
 
@@ -100,9 +103,12 @@ Examples:
 /// Resolved settings: every value known and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// `bind`: the addresses as given (the first one is listened on).
+    /// Addresses to listen on, Redis 7's syntax (`127.0.0.1 -::1`).
     pub bind: String,
     pub port: u16,
+    /// `unixsocket`: a Unix-domain socket to listen on beside TCP, and its permissions.
+    pub unixsocket: Option<PathBuf>,
+    pub unixsocketperm: u32,
     pub io_threads: usize,
     pub io_cpus: Option<Vec<usize>>,
     pub main_cpu: Option<usize>,
@@ -117,8 +123,8 @@ pub struct Config {
     /// The stub engine: replies without touching a keyspace (see `--engine`).
     pub stub_engine: bool,
     /// `client-output-buffer-limit`: (hard, soft bytes, soft seconds) for the normal,
-    /// replica and pubsub classes. Only the pubsub class is enforced: normal clients are
-    /// held back by flow control instead, and there are no replicas.
+    /// replica and pubsub classes. The normal and pubsub classes are enforced by the I/O
+    /// threads; there are no replicas yet.
     pub output_limits: [OutputLimit; 3],
     /// `daemonize`: fork into the background before starting threads.
     pub daemonize: bool,
@@ -194,6 +200,8 @@ impl Default for Config {
         Config {
             bind: "127.0.0.1".into(),
             port: 6379,
+            unixsocket: None,
+            unixsocketperm: 0,
             io_threads: default_io_threads(),
             io_cpus: None,
             main_cpu: None,
@@ -280,6 +288,10 @@ impl Config {
                 words.join(" ")
             ));
         }
+        // muxis checks the addresses when read, not only when binding.
+        if let (Kind::Special(Special::Words), Val::Text(t)) = (p.kind, &v) {
+            crate::net::listen::parse_bind(t)?;
+        }
         // Redis cannot defragment without its own jemalloc; neither can muxis.
         if p.name == "activedefrag" && v == Val::Bool(true) {
             return Err("Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution".into());
@@ -316,13 +328,6 @@ impl Config {
             Some(list) if !list.is_empty() => vec![list[i % list.len()]],
             _ => Vec::new(),
         }
-    }
-
-    /// The address to listen on: the first of `bind`, without Redis's "may be missing"
-    /// `-` prefix.
-    pub fn listen_addr(&self) -> &str {
-        let first = self.bind.split_whitespace().next().unwrap_or("127.0.0.1");
-        first.strip_prefix('-').unwrap_or(first)
     }
 
     /// The tracing filter for `loglevel`.
@@ -417,9 +422,10 @@ mod tests {
     }
 
     #[test]
-    fn listen_addr_is_the_first_bind_address() {
+    fn bind_takes_several_addresses_and_checks_them() {
         let mut c = Config::default();
         c.set("bind", "-::1 127.0.0.1").unwrap();
-        assert_eq!(c.listen_addr(), "::1");
+        assert_eq!(c.bind, "-::1 127.0.0.1");
+        assert!(c.set("bind", "nonsense").is_err());
     }
 }

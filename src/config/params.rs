@@ -161,6 +161,11 @@ pub static PARAMS: &[Param] = &[
     p!("bind", None, MULTI | STARTUP, special(Special::Words), "127.0.0.1", text!(bind)),
     p!("port", None, STARTUP, int(0, 65535), "6379", num!(port: u16)),
     p!("tcp-backlog", None, IMMUTABLE, int(0, INT_MAX), "511", num!(tcp_backlog: u32)),
+    p!("unixsocket", None, IMMUTABLE, STR, "", Slot::Field(
+        |c| Val::Text(c.unixsocket.as_ref().map(|p| p.display().to_string()).unwrap_or_default()),
+        |c, v| if let Val::Text(t) = v { c.unixsocket = (!t.is_empty()).then(|| t.into()); },
+    )),
+    p!("unixsocketperm", None, IMMUTABLE, Kind::Num { min: 0, max: 0o777, fmt: Fmt::Octal }, "0", num!(unixsocketperm: u32)),
     p!("io-threads", None, 0, int(1, crate::shared::MAX_IO_THREADS as i128), "1", num!(io_threads: usize)),
     p!("maxclients", None, 0, int(1, UINT_MAX), "10000", num!(maxclients: usize)),
     p!("databases", None, IMMUTABLE, int(1, INT_MAX), "16", num!(databases: usize)),
@@ -220,7 +225,6 @@ pub static PARAMS: &[Param] = &[
     p!("aclfile", None, IMMUTABLE | UNSUPPORTED, STR, ""),
     p!("maxmemory", None, UNSUPPORTED, mem(0, ULLONG_MAX), "0"),
     p!("tls-port", None, UNSUPPORTED, int(0, 65535), "0"),
-    p!("unixsocket", None, IMMUTABLE | UNSUPPORTED, STR, ""),
 
     // Accepted and reported, without effect (see README).
     p!("rdbchecksum", None, IMMUTABLE, BOOL, "yes"),
@@ -329,7 +333,6 @@ pub static PARAMS: &[Param] = &[
     p!("shutdown-timeout", None, 0, int(0, INT_MAX), "10"),
     p!("repl-diskless-sync-max-replicas", None, 0, int(0, INT_MAX), "0"),
     p!("socket-mark-id", None, IMMUTABLE, int(0, UINT_MAX), "0"),
-    p!("unixsocketperm", None, IMMUTABLE, Kind::Num { min: 0, max: 0o777, fmt: Fmt::Octal }, "0"),
     p!("active-defrag-max-scan-fields", None, 0, int(1, LONG_MAX), "1000"),
     p!("slowlog-max-len", None, 0, int(0, LONG_MAX), "128"),
     p!("acllog-max-len", None, 0, int(0, LONG_MAX), "128"),
