@@ -59,6 +59,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let stop = Arc::new(AtomicBool::new(false));
     signal_hook::flag::register(signal_hook::consts::SIGINT, stop.clone())?;
     signal_hook::flag::register(signal_hook::consts::SIGTERM, stop.clone())?;
+    let unix = config.unixsocket.is_some();
     let handle = match muxis::server::start_with_stop(config, stop) {
         Ok(h) => h,
         Err(e) => {
@@ -68,8 +69,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     tracing::warn!("Server initialized");
     tracing::info!("Ready to accept connections tcp");
+    if unix {
+        tracing::info!("Ready to accept connections unix");
+    }
     handle.wait();
-    tracing::warn!("User requested shutdown...");
     remove_pidfile(pidfile.as_deref());
     tracing::warn!("muxis is now ready to exit, bye bye...");
     Ok(())

@@ -134,7 +134,7 @@ impl Executor {
                 next_tick = now + self.tick();
             }
             if self.signal.load(Ordering::Relaxed) {
-                tracing::info!("received a signal, shutting down");
+                tracing::warn!("Received a termination signal, scheduling shutdown...");
                 self.engine.srv.shutdown = true;
             }
             if self.engine.srv.shutdown {
