@@ -9,7 +9,7 @@
 use super::conn::{Conn, READ_CHUNK};
 use crate::engine::exec::Wake;
 use crate::engine::msg::{Batch, ConnId, ConnInfo, Event, Replies, Resolved, Span, ToIo};
-use crate::engine::table::TABLE;
+use crate::engine::table::Table;
 use crate::resp::parser::Limits;
 use crate::shared::Shared;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
@@ -63,6 +63,8 @@ pub struct IoThread {
     /// Every I/O thread, this one included, for handing over accepted connections.
     peers: Peers,
     shared: Arc<Shared>,
+    /// The command table: names and arities are checked here, before the executor.
+    table: &'static Table,
     /// Ids of connections handed to another thread: replies still arriving for them are
     /// bounced back to the executor, which forwards them in order.
     detached: std::collections::HashSet<u64>,
@@ -93,6 +95,7 @@ fn would_block(e: &io::Error) -> bool {
 }
 
 impl IoThread {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         index: usize,
         poll: Poll,
@@ -101,6 +104,7 @@ impl IoThread {
         to_exec: Sender<Batch>,
         peers: Peers,
         shared: Arc<Shared>,
+        table: &'static Table,
     ) -> io::Result<IoThread> {
         let mut listener = listener;
         if let Some(l) = listener.as_mut() {
@@ -115,6 +119,7 @@ impl IoThread {
             to_exec,
             peers,
             shared,
+            table,
             detached: std::collections::HashSet::new(),
             batch: Batch {
                 thread: index,
@@ -343,8 +348,8 @@ impl IoThread {
             {
                 Ok(Some(argc)) => {
                     let name = &self.batch.args[argv];
-                    let cmd = match TABLE.lookup(name) {
-                        Some(i) if TABLE.get(i).arity_ok(argc) => Resolved::Known(i),
+                    let cmd = match self.table.lookup(name) {
+                        Some(i) if self.table.get(i).arity_ok(argc) => Resolved::Known(i),
                         Some(i) => Resolved::WrongArity(i),
                         None => Resolved::Unknown,
                     };
