@@ -17,6 +17,7 @@
 //! Without redis-server the test is skipped, loudly; with `CI` set it fails instead.
 
 mod command_data;
+mod commands;
 mod gen_basic;
 mod gen_stream;
 mod gen_types;
