@@ -129,7 +129,7 @@ impl Engine {
             }
         };
         // A container's subcommand is what runs: its arity, flags and keys apply.
-        let Some(spec) = self.table.resolve(args) else {
+        let Some(spec) = command.target(args) else {
             let msg = error::unknown_subcommand(command.name, &args[1]);
             return self.reject(id, target, &msg);
         };
@@ -176,7 +176,7 @@ impl Engine {
     fn spec_of(&self, i: u16, args: &[Bytes]) -> (&'static Spec, Handler) {
         let command = self.table.get(i);
         (
-            self.table.resolve(args).unwrap_or(command.spec),
+            command.target(args).unwrap_or(command.spec),
             command.handler,
         )
     }

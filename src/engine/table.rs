@@ -95,6 +95,20 @@ pub struct Command {
     pub handler: Handler,
 }
 
+impl Command {
+    /// What `argv` (this command's invocation) runs: the command itself, or for a
+    /// container with arguments its subcommand (`None` when there is no such one, or
+    /// muxis does not implement it). No lookup unless the command has subcommands.
+    pub fn target<A: AsRef<[u8]>>(&self, argv: &[A]) -> Option<&'static Spec> {
+        match argv.get(1) {
+            Some(sub) if !self.spec.subcommands.is_empty() => {
+                implemented(self.spec.sub(sub.as_ref()))
+            }
+            _ => Some(self.spec),
+        }
+    }
+}
+
 impl std::ops::Deref for Command {
     type Target = Spec;
 
@@ -178,11 +192,7 @@ impl Table {
     /// container with arguments its subcommand (`None` when there is no such one, or
     /// muxis does not implement it).
     pub fn resolve<A: AsRef<[u8]>>(&self, argv: &[A]) -> Option<&'static Spec> {
-        let cmd = self.find(argv.first()?.as_ref())?;
-        match argv.get(1) {
-            Some(sub) if !cmd.subcommands.is_empty() => implemented(cmd.spec.sub(sub.as_ref())),
-            _ => Some(cmd.spec),
-        }
+        self.find(argv.first()?.as_ref())?.target(argv)
     }
 
     /// A command or subcommand by its full name (`config|get`), as COMMAND INFO and DOCS

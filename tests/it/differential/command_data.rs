@@ -10,7 +10,8 @@
 //! own words, present for the commands muxis implements), `getkeys_proc` (which of Redis's
 //! hard-coded key finders backs a command's key specs) and `muxis_flags` (dispatch rules
 //! Redis hard-codes by command). Entries Redis does not have (subcommands from later Redis
-//! versions muxis implements) are kept as they are.
+//! versions muxis implements), and entries marked `newer` (taken from a later Redis whose
+//! additions muxis implements, such as ZRANK's WITHSCORE), are kept as they are.
 
 use super::redis_proc::RedisProc;
 use super::resp::{Conn, V};
@@ -49,6 +50,9 @@ pub fn to_json(v: &V) -> Json<'static> {
 fn entry(info: &V, docs: &V, old: Option<&Json>) -> (String, Json<'static>) {
     let info = info.items().expect("COMMAND INFO entry");
     let name = text(&info[0]);
+    if let Some(old) = old.filter(|o| o.get("newer").is_some()) {
+        return (name, owned(old));
+    }
     let V::Map(doc) = docs else {
         panic!("docs of {name} must be a map")
     };
