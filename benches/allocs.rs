@@ -72,9 +72,11 @@ fn main() {
         ConnId { id: 1, slot: 0 },
         0,
         Box::new(ConnInfo {
-            addr,
-            laddr: addr,
+            addr: addr.to_string(),
+            laddr: addr.to_string(),
+            unix: false,
             fd: -1,
+            alive: Default::default(),
         }),
     );
     let (get, set) = (resolve("get"), resolve("set"));

@@ -26,9 +26,11 @@ fn engine(keys: usize, size: usize) -> (Engine, u64) {
     let mut engine = Engine::new(Server::new(config, addr, shared), &TABLE, 1);
     let conn = ConnId { id: 1, slot: 0 };
     let info = ConnInfo {
-        addr,
-        laddr: addr,
+        addr: addr.to_string(),
+        laddr: addr.to_string(),
+        unix: false,
         fd: -1,
+        alive: Default::default(),
     };
     engine.open(conn, 0, Box::new(info));
     let set = resolve("set");

@@ -18,9 +18,15 @@ pub struct Args {
     /// Read settings from a redis.conf-style file ("directive value..." lines).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Address to listen on.
+    /// Addresses to listen on, e.g. "127.0.0.1 -::1" ('-': may be missing).
     #[arg(long)]
     pub bind: Option<String>,
+    /// A Unix-domain socket to listen on as well.
+    #[arg(long, value_name = "PATH")]
+    pub unixsocket: Option<String>,
+    /// Permissions of the Unix socket, in octal (e.g. 700).
+    #[arg(long, value_name = "MODE")]
+    pub unixsocketperm: Option<String>,
     /// TCP port (0 picks a free one).
     #[arg(long)]
     pub port: Option<u16>,
@@ -60,8 +66,12 @@ pub struct Args {
 /// Resolved settings: every value known and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    /// Addresses to listen on, Redis 7's syntax (`127.0.0.1 -::1`).
     pub bind: String,
     pub port: u16,
+    /// `unixsocket`: a Unix-domain socket to listen on beside TCP, and its permissions.
+    pub unixsocket: Option<PathBuf>,
+    pub unixsocketperm: u32,
     pub io_threads: usize,
     pub io_cpus: Option<Vec<usize>>,
     pub main_cpu: Option<usize>,
@@ -76,8 +86,8 @@ pub struct Config {
     /// The stub engine: replies without touching a keyspace (see `--engine`).
     pub stub_engine: bool,
     /// `client-output-buffer-limit`: (hard, soft bytes, soft seconds) for the normal,
-    /// replica and pubsub classes. Only the pubsub class is enforced: normal clients are
-    /// held back by flow control instead, and there are no replicas.
+    /// replica and pubsub classes. The normal and pubsub classes are enforced by the I/O
+    /// threads; there are no replicas yet.
     pub output_limits: [OutputLimit; 3],
     pub config_file: Option<PathBuf>,
 }
@@ -92,6 +102,8 @@ pub struct OutputLimit {
 
 /// The classes of `client-output-buffer-limit`, in Redis's order and names.
 pub const OUTPUT_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
+/// Index of the normal class in [`Config::output_limits`].
+pub const NORMAL_CLASS: usize = 0;
 /// Index of the pubsub class in [`Config::output_limits`].
 pub const PUBSUB_CLASS: usize = 2;
 
@@ -128,6 +140,8 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             bind: "127.0.0.1".into(),
+            unixsocket: None,
+            unixsocketperm: 0,
             port: 6379,
             io_threads: default_io_threads(),
             io_cpus: None,
@@ -180,6 +194,8 @@ impl Config {
             None => Ok(()),
         };
         set("bind", args.bind.clone())?;
+        set("unixsocket", args.unixsocket.clone())?;
+        set("unixsocketperm", args.unixsocketperm.clone())?;
         set("port", args.port.map(|v| v.to_string()))?;
         set("io-threads", args.io_threads.map(|v| v.to_string()))?;
         set("io-cpus", args.io_cpus.clone())?;
@@ -223,13 +239,17 @@ impl Config {
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
         match name {
             "bind" => {
-                if value.split_whitespace().count() != 1 {
-                    return Err("exactly one address is supported".into());
-                }
-                value
-                    .parse::<std::net::IpAddr>()
-                    .map_err(|_| format!("'{value}' is not an IP address"))?;
-                self.bind = value.to_string();
+                crate::net::listen::parse_bind(value)?;
+                self.bind = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+            "unixsocket" => {
+                self.unixsocket = (!value.trim().is_empty()).then(|| PathBuf::from(value.trim()))
+            }
+            "unixsocketperm" => {
+                self.unixsocketperm = u32::from_str_radix(value.trim(), 8)
+                    .ok()
+                    .filter(|&p| p <= 0o777)
+                    .ok_or_else(|| format!("'{value}' is not an octal permission mode"))?
             }
             "port" => self.port = parse_num(value, 0, 65535)? as u16,
             "io-threads" => self.io_threads = parse_num(value, 1, 128)? as usize,
@@ -278,7 +298,7 @@ impl Config {
         let mut next = self.output_limits;
         for w in words.chunks_exact(4) {
             let class = match w[0].to_ascii_lowercase().as_str() {
-                "normal" => 0,
+                "normal" => NORMAL_CLASS,
                 "slave" | "replica" => 1,
                 "pubsub" => PUBSUB_CLASS,
                 _ => return Err(format!("invalid client class '{}'", w[0])),

@@ -268,12 +268,8 @@ impl Filter<'_> {
     fn matches(&self, c: &Client, me: u64) -> bool {
         self.id.is_none_or(|id| c.id() == id)
             && self.kind.is_none_or(|k| c.kind() == k)
-            && self
-                .addr
-                .is_none_or(|a| a == c.info.addr.to_string().as_bytes())
-            && self
-                .laddr
-                .is_none_or(|a| a == c.info.laddr.to_string().as_bytes())
+            && self.addr.is_none_or(|a| a == c.info.addr.as_bytes())
+            && self.laddr.is_none_or(|a| a == c.info.laddr.as_bytes())
             && !(self.skipme && c.id() == me)
     }
 }

@@ -77,6 +77,8 @@ const POLICIES: &[&str] = &[
 #[rustfmt::skip]
 const PARAMS: &[Param] = &[
     Param { name: "bind", access: Access::Immutable, kind: Kind::Text, get: |s| s.config.bind.clone() },
+    Param { name: "unixsocket", access: Access::Immutable, kind: Kind::Text, get: |s| s.config.unixsocket.as_ref().map(|p| p.display().to_string()).unwrap_or_default() },
+    Param { name: "unixsocketperm", access: Access::Immutable, kind: Kind::Text, get: |s| format!("{:o}", s.config.unixsocketperm) },
     Param { name: "port", access: Access::Immutable, kind: Kind::Int(0, 65535), get: |s| s.addr.port().to_string() },
     Param { name: "io-threads", access: Access::Mutable, kind: Kind::Int(1, crate::shared::MAX_IO_THREADS as i64), get: |s| s.shared.active().to_string() },
     Param { name: "io-cpus", access: Access::Mutable, kind: Kind::Text, get: |s| cpu_list(s.config.io_cpus.as_deref()) },

@@ -33,6 +33,10 @@ pub struct Engine {
 
 const NO_MULTI: &str = "ERR Command not allowed inside a transaction";
 
+/// Reply bytes a client may be given in one go (within a round, with no other client's
+/// replies between) before its further commands wait for it to read them.
+const REPLY_ROUND_MAX: usize = 1024 * 1024; // 1 MB
+
 impl Engine {
     pub fn new(srv: Server, table: &'static Table, io_threads: usize) -> Engine {
         Engine {
@@ -85,8 +89,9 @@ impl Engine {
             let target = client.target();
             return self.stub(target, cmd);
         }
-        // A blocked client's later commands wait their turn.
-        if client.blocked.is_some() || !client.pending.is_empty() {
+        // A blocked client's later commands wait their turn, and so do those of a client
+        // whose replies are waiting for it to read them.
+        if client.blocked.is_some() || client.held || !client.pending.is_empty() {
             client.pending.push_back((cmd, owned(args)));
             return;
         }
@@ -226,11 +231,33 @@ impl Engine {
     /// to close (QUIT, CLIENT KILL): after this reply, so the caller's own close follows it.
     /// No client lookup per command: closes are queued in `pending_closes`.
     fn finish(&mut self, target: Target) {
-        self.outs.complete(&target);
+        if self.outs.complete(&target) >= REPLY_ROUND_MAX {
+            self.hold(target);
+        }
         if !self.srv.pending_closes.is_empty() {
             for victim in std::mem::take(&mut self.srv.pending_closes) {
                 self.outs.close(&victim);
             }
+        }
+    }
+
+    /// Stops running `target`'s commands until its I/O thread says its output has drained:
+    /// the bytes a client's replies can hold in memory are bounded by what it reads, and
+    /// one client's big replies cannot take a whole round from the others.
+    fn hold(&mut self, target: Target) {
+        if let Some(c) = self.srv.clients.get_mut(&target.conn.id) {
+            c.held = true;
+            self.outs.want_drain(&target);
+        }
+    }
+
+    /// A held client's output has drained: its waiting commands run again.
+    pub fn drained(&mut self, id: u64) {
+        if let Some(c) = self.srv.clients.get_mut(&id)
+            && std::mem::take(&mut c.held)
+        {
+            self.unblocked.push_back(id);
+            self.settle();
         }
     }
 
@@ -301,6 +328,10 @@ impl Engine {
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
         };
+        if !client.info.is_alive() {
+            // Its I/O thread has dropped it and the news is on its way: serve nobody dead.
+            return self.closed(id);
+        }
         let Some(blocked) = client.blocked.take() else {
             return;
         };
@@ -352,7 +383,7 @@ impl Engine {
             let Some(client) = self.srv.clients.get_mut(&id) else {
                 return;
             };
-            if client.blocked.is_some() || client.closing {
+            if client.blocked.is_some() || client.held || client.closing {
                 return;
             }
             let Some((cmd, args)) = client.pending.pop_front() else {

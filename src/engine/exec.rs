@@ -35,6 +35,9 @@ mod resize;
 const MAX_BATCHES_PER_ROUND: usize = 64;
 /// Spare containers kept per I/O thread; more would only hold memory.
 const POOL: usize = 4;
+/// A reply buffer bigger than this (grown by a burst of big replies) is freed rather than
+/// pooled, so the memory goes back once the burst is over.
+const POOL_BUF_MAX: usize = 512 * 1024; // 512 KB
 
 pub struct Executor {
     engine: Engine,
@@ -50,6 +53,8 @@ pub struct Executor {
     spawn: Spawn,
     /// Set by SIGINT/SIGTERM.
     signal: Arc<AtomicBool>,
+    /// Timer ticks since the last batch.
+    idle_ticks: u32,
 }
 
 impl Executor {
@@ -72,6 +77,7 @@ impl Executor {
             moves: resize::Moves::default(),
             spawn,
             signal,
+            idle_ticks: 0,
         }
     }
 
@@ -103,6 +109,7 @@ impl Executor {
                         .exec_queue
                         .store(queued, Ordering::Relaxed);
                     self.engine.srv.stats.busy_ns += start.elapsed().as_nanos() as u64;
+                    self.idle_ticks = 0;
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     if self.engine.srv.blocking.next_deadline().is_some() {
@@ -116,6 +123,12 @@ impl Executor {
             let now = Instant::now();
             if now >= next_tick {
                 self.cron(now);
+                // Idle for a whole tick after work: give freed memory (deleted values,
+                // big reply buffers) back to the system, once per idle spell.
+                self.idle_ticks = self.idle_ticks.saturating_add(1);
+                if self.idle_ticks == 2 {
+                    crate::alloc::release_freed();
+                }
                 self.engine.srv.stats.busy_ns += now.elapsed().as_nanos() as u64;
                 // Read each time: CONFIG SET hz takes effect at the next tick.
                 next_tick = now + self.tick();
@@ -154,6 +167,7 @@ impl Executor {
         let thread = batch.thread;
         if let Some((buf, spans)) = batch.spare.take()
             && self.reply_pool[thread].len() < POOL
+            && buf.capacity() <= POOL_BUF_MAX
         {
             self.reply_pool[thread].push(Replies {
                 buf,
@@ -171,13 +185,8 @@ impl Executor {
                 }
                 Event::Detached { conn, handoff } => self.detached(thread, conn, handoff),
                 Event::Retired => self.retired(thread),
-                Event::Bounced {
-                    conn,
-                    bytes,
-                    done,
-                    close,
-                    pubsub,
-                } => self.moves.bounced(conn, bytes, done, close, pubsub),
+                Event::Bounced { span, bytes } => self.moves.bounced(span, bytes),
+                Event::Drained { conn } => self.engine.drained(conn.id),
                 Event::BarrierPassed { id } => self.barrier_passed(thread, id),
                 Event::Attached { conn } => self.attached(conn),
                 Event::ProtocolError { conn, message } => {
