@@ -198,13 +198,14 @@ fn hvals(ctx: &mut Ctx) {
 fn hdel(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
+    let limits = ctx.srv.config.enc;
     let db = &mut ctx.srv.dbs[ctx.db];
     let Some(entry) = db.get_mut(&argv[1], now) else {
         return ctx.out.int(0);
     };
     // Decided once, before the removals: Redis does not convert back mid-command either.
-    let keep_order = entry.value.encoding() == "listpack";
-    let Value::Hash(h) = &mut entry.value else {
+    let keep_order = entry.value.encoding(&limits) == "listpack";
+    let Value::Hash(h, _) = &mut entry.value else {
         return ctx.out.error(error::WRONGTYPE);
     };
     let mut removed = 0;

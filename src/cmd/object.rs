@@ -48,12 +48,13 @@ fn object(ctx: &mut Ctx) {
     }
     let now = ctx.now();
     let argv = ctx.argv;
+    let limits = ctx.srv.config.enc;
     let Some(entry) = ctx.db().get(&argv[2], now) else {
         return ctx.out.null();
     };
     match sub.as_slice() {
         b"encoding" => {
-            let enc = entry.value.encoding();
+            let enc = entry.value.encoding(&limits);
             ctx.out.bulk(enc.as_bytes());
         }
         b"refcount" => ctx.out.int(1),

@@ -226,11 +226,12 @@ fn sscan(ctx: &mut Ctx) {
     let Some(cursor) = parse_cursor(&argv[2]) else {
         return ctx.error(INVALID_CURSOR);
     };
+    let limits = ctx.srv.config.enc;
     let Some(value) = crate::cmd::read_value(ctx.srv, ctx.db, &argv[1]) else {
         return scan_reply(&mut ctx.out, 0, &[]);
     };
-    let whole = value.encoding() == "intset";
-    let Value::Set(s) = value else {
+    let whole = value.encoding(&limits) == "intset";
+    let Value::Set(s, _) = value else {
         return ctx.out.error(error::WRONGTYPE);
     };
     let opts = match ScanOpts::parse(&argv[3..]) {

@@ -18,6 +18,7 @@
 
 mod command_data;
 mod commands;
+mod config;
 mod gen_basic;
 mod gen_stream;
 mod gen_types;

@@ -18,6 +18,7 @@ mod memory;
 mod multi;
 mod protocol;
 mod pubsub;
+mod redis_conf;
 mod server;
 mod sets;
 mod streams;

@@ -20,7 +20,7 @@ fn zset(t: &mut T, key: &str, pairs: &[(&str, &str)]) {
 
 fn set(t: &mut T, key: &str, members: &[&str]) {
     let s: Set = members.iter().map(|m| Bytes::from(m.to_string())).collect();
-    t.srv.dbs[t.db].set(key.as_bytes(), Value::Set(Box::new(s)), None);
+    t.srv.dbs[t.db].set(key.as_bytes(), Value::Set(Box::new(s), false), None);
 }
 
 /// Bulk strings, RESP2, for `*n` replies of short items.
