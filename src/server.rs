@@ -2,8 +2,10 @@
 //! channels and wakers, pins threads when asked.
 
 use crate::config::Config;
+use crate::engine::dispatch::Engine;
 use crate::engine::exec::{Executor, IoLink, Wake};
 use crate::engine::state::Server;
+use crate::engine::table::Table;
 use crate::net::listen::{self, Listener};
 use crate::net::reactor::{IoThread, MioWake, Peer, Peers};
 use crate::shared::Shared;
@@ -108,6 +110,7 @@ struct Spawner {
     peers: Peers,
     shared: Arc<Shared>,
     threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    table: &'static Table,
 }
 
 impl Spawner {
@@ -142,6 +145,7 @@ impl Spawner {
             self.exec_tx.clone(),
             self.peers.clone(),
             self.shared.clone(),
+            self.table,
         )?;
         let handle = std::thread::Builder::new()
             .name(format!("muxis-io-{i}"))
@@ -184,6 +188,7 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
         peers: Arc::new(parking_lot::RwLock::new(Vec::new())),
         shared: shared.clone(),
         threads: Arc::new(Mutex::new(Vec::new())),
+        table: &crate::cmd::TABLE,
     };
     // Thread 0 owns the listeners and starts last, so every thread it may hand a new
     // connection to is already there.
@@ -220,7 +225,8 @@ pub fn start_with_stop(config: Config, stop: Arc<AtomicBool>) -> Result<Handle, 
     let main_cpu: Vec<usize> = config.main_cpu.into_iter().collect();
     let srv = Server::new(config, addr, shared);
     let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, Vec::new()));
-    let executor = Executor::new(srv, exec_rx, links, spawn, stop.clone());
+    let engine = Engine::new(srv, &crate::cmd::TABLE, links.len());
+    let executor = Executor::new(engine, exec_rx, links, spawn, stop.clone());
     let main = std::thread::Builder::new()
         .name("muxis-main".into())
         .spawn(move || {

@@ -8,25 +8,12 @@ use crate::config::params::{self, Found, PARAMS, flag};
 use crate::config::values;
 use crate::engine::ctx::Ctx;
 use crate::engine::state::Server;
-use crate::engine::table::{Command, Sub, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use crate::util::glob::glob_match;
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("config", -2, 0, config, "server", "2.0.0", "A container for server configuration commands", "").subs(SUBS),
-];
-
-const ADMIN_SUB: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
-
-#[rustfmt::skip]
-const SUBS: &[Sub] = &[
-    Sub { name: "get", arity: -3, flags: ADMIN_SUB, summary: "Get the values of configuration parameters", syntax: "parameter [parameter ...]" },
-    Sub { name: "set", arity: -4, flags: ADMIN_SUB, summary: "Set configuration parameters to the given values", syntax: "parameter value [parameter value ...]" },
-    Sub { name: "resetstat", arity: 2, flags: ADMIN_SUB, summary: "Reset the stats returned by INFO", syntax: "" },
-    Sub { name: "rewrite", arity: 2, flags: ADMIN_SUB, summary: "Rewrite the configuration file with the in memory configuration", syntax: "" },
-    Sub { name: "help", arity: 2, flags: LOADING | STALE, summary: "Show helpful text about the different subcommands", syntax: "" },
-];
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[("config", config)];
 
 const HELP: &[&str] = &[
     "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -54,7 +41,7 @@ fn protected_allowed(srv: &Server) -> bool {
 /// CONFIG <GET | SET | RESETSTAT | REWRITE | HELP> ...
 /// ```
 fn config(ctx: &mut Ctx) {
-    let Some(sub) = sub_arity(ctx, "config", SUBS) else {
+    let Some(sub) = sub_arity(ctx, "config") else {
         return;
     };
     match sub {

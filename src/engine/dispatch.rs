@@ -1,7 +1,9 @@
 //! Running commands: the executor's state plus the rules every command goes through, in
-//! order: a blocked client's commands wait; RESP2 subscribers may run only pub/sub commands;
-//! inside MULTI commands are queued; otherwise the handler runs, and then whatever it set
-//! off: a client parked, a transaction run, watched keys touched, blocked clients served.
+//! order: a blocked client's commands wait; a container's subcommand must exist and fit its
+//! arity; RESP2 subscribers may run only what the table flags `subscribed_context`;
+//! `no_multi` commands are refused inside MULTI, and the rest are queued there unless
+//! flagged `runs_in_multi`; otherwise the handler runs, and then whatever it set off: a
+//! client parked, a transaction run, watched keys touched, blocked clients served.
 //!
 //! No channels or sockets here, so the same [`Engine`] runs in the executor thread and in
 //! in-process tests.
@@ -12,7 +14,7 @@ use super::ctx::Ctx;
 use super::msg::{ConnId, ConnInfo, Resolved};
 use super::out::{Outs, Target};
 use super::state::Server;
-use super::table::{Command, TABLE, flag};
+use super::table::{Handler, Table, flag, spec::Spec};
 use crate::error;
 use bytes::Bytes;
 use std::collections::VecDeque;
@@ -21,33 +23,27 @@ use std::collections::VecDeque;
 pub struct Engine {
     pub srv: Server,
     pub outs: Outs,
+    /// The commands this engine runs, as the I/O threads resolved them.
+    pub table: &'static Table,
+    /// GET's index, for the stub engine's canned reply.
+    stub_get: Option<u16>,
     /// Clients just unblocked whose queued commands are still to run.
     unblocked: VecDeque<u64>,
 }
 
-/// Commands a RESP2 client with subscriptions may still run.
-const PUBSUB_ALLOWED: &[&str] = &[
-    "subscribe",
-    "unsubscribe",
-    "psubscribe",
-    "punsubscribe",
-    "ping",
-    "quit",
-    "reset",
-];
+const NO_MULTI: &str = "ERR Command not allowed inside a transaction";
 
 /// Reply bytes a client may be given in one go (within a round, with no other client's
 /// replies between) before its further commands wait for it to read them.
 const REPLY_ROUND_MAX: usize = 1024 * 1024; // 1 MB
 
-/// Commands that run at once inside MULTI instead of being queued.
-const MULTI_IMMEDIATE: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
-
 impl Engine {
-    pub fn new(srv: Server, io_threads: usize) -> Engine {
+    pub fn new(srv: Server, table: &'static Table, io_threads: usize) -> Engine {
         Engine {
             srv,
             outs: Outs::new(io_threads),
+            table,
+            stub_get: table.lookup(b"get"),
             unblocked: VecDeque::new(),
         }
     }
@@ -88,7 +84,7 @@ impl Engine {
         }
         if self.srv.config.stub_engine
             && let Resolved::Known(i) = cmd
-            && TABLE.get(i).flags & (flag::READONLY | flag::WRITE) != 0
+            && self.table.get(i).flags & (flag::READONLY | flag::WRITE) != 0
         {
             let target = client.target();
             return self.stub(target, cmd);
@@ -107,7 +103,7 @@ impl Engine {
     /// GET, so that a benchmark measures the network path and nothing else. Other commands
     /// (PING, CONFIG, INFO, CLIENT...) run for real, so tools work unchanged.
     fn stub(&mut self, target: Target, cmd: Resolved) {
-        let is_get = matches!(cmd, Resolved::Known(i) if TABLE.get(i).name == "get");
+        let is_get = matches!(cmd, Resolved::Known(i) if Some(i) == self.stub_get);
         let mut out = self.outs.to(target);
         if is_get {
             out.raw(b"$3\r\nbar\r\n");
@@ -126,27 +122,43 @@ impl Engine {
         let target = client.target();
         client.last_active = self.srv.clock;
         let command = match cmd {
-            Resolved::Known(i) => TABLE.get(i),
+            Resolved::Known(i) => *self.table.get(i),
             Resolved::Unknown => {
                 let name = args.first().map_or(&b""[..], |a| &a[..]);
                 let msg = error::unknown_command(name, args.get(1..).unwrap_or(&[]));
                 return self.reject(id, target, &msg);
             }
             Resolved::WrongArity(i) => {
-                return self.reject(id, target, &error::wrong_arity(TABLE.get(i).name));
+                let name = self.table.get(i).name;
+                return self.reject(id, target, &error::wrong_arity(name));
             }
         };
-        client.last_cmd = command.name;
-        if !client.resp3 && client.subscriptions() > 0 && !PUBSUB_ALLOWED.contains(&command.name) {
+        // A container's subcommand is what runs: its arity, flags and keys apply.
+        let Some(spec) = command.target(args) else {
+            let msg = error::unknown_subcommand(command.name, &args[1]);
+            return self.reject(id, target, &msg);
+        };
+        if !spec.arity_ok(args.len()) {
+            return self.reject(id, target, &error::wrong_arity(spec.name));
+        }
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return;
+        };
+        client.last_cmd = spec.name;
+        if !client.resp3 && client.subscriptions() > 0 && spec.flags & flag::SUBSCRIBED_CONTEXT == 0
+        {
             let msg = format!(
                 "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
-                command.name
+                spec.name
             );
             self.outs.to(target).error(&msg);
             return self.finish(target);
         }
+        if client.multi.is_some() && spec.flags & flag::NO_MULTI != 0 {
+            return self.reject(id, target, NO_MULTI);
+        }
         if let Some(multi) = client.multi.as_mut()
-            && !MULTI_IMMEDIATE.contains(&command.name)
+            && spec.flags & flag::RUNS_IN_MULTI == 0
         {
             let Resolved::Known(i) = cmd else { return };
             multi.queue.push((i, owned(args)));
@@ -154,10 +166,10 @@ impl Engine {
             return self.finish(target);
         }
         let db = client.db;
-        self.call(command, id, target, db, args, false);
-        if let Some(spec) = self.srv.block_request.take() {
+        self.call(spec, command.handler, id, target, db, args, false);
+        if let Some(block) = self.srv.block_request.take() {
             let Resolved::Known(i) = cmd else { return };
-            return self.park(id, i, db, args, spec);
+            return self.park(id, i, db, args, block);
         }
         if let Some(queue) = self.srv.exec_request.take() {
             self.exec(id, target, queue);
@@ -165,10 +177,21 @@ impl Engine {
         self.finish(target);
     }
 
+    /// What `args` runs under command `i`: its subcommand's spec for a container.
+    fn spec_of(&self, i: u16, args: &[Bytes]) -> (&'static Spec, Handler) {
+        let command = self.table.get(i);
+        (
+            command.target(args).unwrap_or(command.spec),
+            command.handler,
+        )
+    }
+
     /// Calls a handler and touches watched keys after a write.
+    #[allow(clippy::too_many_arguments)]
     fn call(
         &mut self,
-        command: &Command,
+        spec: &'static Spec,
+        handler: Handler,
         id: u64,
         target: Target,
         db: usize,
@@ -183,11 +206,11 @@ impl Engine {
             db,
             no_block,
         };
-        (command.handler)(&mut ctx);
+        handler(&mut ctx);
         self.srv.stats.commands += 1;
         if !self.srv.watches.is_empty() {
-            if command.flags & flag::WRITE != 0 {
-                self.touch_written(command, db, args);
+            if spec.flags & flag::WRITE != 0 {
+                self.touch_written(spec, db, args);
             }
             self.touch_expired();
         }
@@ -243,10 +266,10 @@ impl Engine {
     fn exec(&mut self, id: u64, target: Target, queue: Vec<(u16, Vec<Bytes>)>) {
         self.outs.to(target).array(queue.len());
         for (i, args) in queue {
-            let command = TABLE.get(i);
+            let (spec, handler) = self.spec_of(i, &args);
             // SELECT inside the transaction changes the database for what follows.
             let db = self.srv.clients.get(&id).map_or(0, |c| c.db);
-            self.call(command, id, target, db, &args, true);
+            self.call(spec, handler, id, target, db, &args, true);
             // A blocking command inside MULTI answers at once (no_block), never parks.
             self.srv.block_request = None;
         }
@@ -313,8 +336,8 @@ impl Engine {
             return;
         };
         let target = client.target();
-        let command = TABLE.get(blocked.cmd);
-        self.call(command, id, target, blocked.db, &blocked.argv, false);
+        let (spec, handler) = self.spec_of(blocked.cmd, &blocked.argv);
+        self.call(spec, handler, id, target, blocked.db, &blocked.argv, false);
         if self.srv.block_request.take().is_some() {
             // Still nothing for it: same place in line, same deadline.
             if let Some(c) = self.srv.clients.get_mut(&id) {
@@ -376,10 +399,9 @@ impl Engine {
     }
 
     /// Marks the watchers of the keys a write command names as dirty.
-    fn touch_written(&mut self, command: &Command, db: usize, args: &[Bytes]) {
-        let name = command.name;
-        if name == "flushdb" || name == "flushall" {
-            let scope = (name == "flushdb").then_some(db);
+    fn touch_written(&mut self, command: &Spec, db: usize, args: &[Bytes]) {
+        if command.flags & (flag::TOUCHES_DB | flag::TOUCHES_ALL) != 0 {
+            let scope = (command.flags & flag::TOUCHES_DB != 0).then_some(db);
             for id in self.srv.watches.watchers_of_db(scope) {
                 if let Some(c) = self.srv.clients.get_mut(&id) {
                     c.dirty_cas = true;
@@ -387,22 +409,11 @@ impl Engine {
             }
             return;
         }
-        let (first, last, step) = command.keys;
-        if first <= 0 || step <= 0 {
-            return;
-        }
-        let argc = args.len() as i32;
-        let last = if last < 0 {
-            argc + last
-        } else {
-            last.min(argc - 1)
-        };
-        let mut i = first;
-        while i <= last {
+        // The key specs find movable keys too (LMPOP's numkeys, XREADGROUP's STREAMS).
+        for key in command.keys(args) {
             // COPY ... DB n and MOVE write into another database: be conservative and
             // touch the key in the current one; the destination db's watchers see it below.
-            self.touch(db, &args[i as usize]);
-            i += step;
+            self.touch(db, &args[key.pos]);
         }
     }
 

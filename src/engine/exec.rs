@@ -8,7 +8,6 @@
 
 use super::dispatch::Engine;
 use super::msg::{Batch, Event, Replies, ToIo};
-use super::state::Server;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -59,8 +58,9 @@ pub struct Executor {
 }
 
 impl Executor {
+    /// Runs `engine` (its state and command table) for the I/O threads behind `io`.
     pub fn new(
-        srv: Server,
+        engine: Engine,
         rx: Receiver<Batch>,
         io: Vec<IoLink>,
         spawn: Spawn,
@@ -68,7 +68,7 @@ impl Executor {
     ) -> Executor {
         let n = io.len();
         Executor {
-            engine: Engine::new(srv, n),
+            engine,
             rx,
             io,
             batch_pool: (0..n).map(|_| Vec::new()).collect(),
@@ -248,7 +248,7 @@ impl Executor {
         srv.stats.sample(now, srv.shared.threads());
         let deadline = now + crate::db::expire_budget(self.engine.srv.config.hz);
         let now_ms = self.engine.srv.now_ms;
-        let Server { dbs, rng, .. } = &mut self.engine.srv;
+        let super::state::Server { dbs, rng, .. } = &mut self.engine.srv;
         for db in dbs.iter_mut() {
             if db.volatile_len() == 0 {
                 continue;

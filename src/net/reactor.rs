@@ -11,6 +11,7 @@ use super::listen::{Incoming, Listener};
 use super::stream::Stream;
 use crate::engine::exec::Wake;
 use crate::engine::msg::{Batch, ConnId, ConnInfo, Event, Span, ToIo};
+use crate::engine::table::Table;
 use crate::shared::Shared;
 use bytes::BytesMut;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
@@ -76,6 +77,8 @@ pub struct IoThread {
     /// Every I/O thread, this one included, for handing over accepted connections.
     peers: Peers,
     shared: Arc<Shared>,
+    /// The command table: names and arities are checked here, before the executor.
+    table: &'static Table,
     /// Ids of connections handed to another thread: replies still arriving for them are
     /// bounced back to the executor, which forwards them in order.
     detached: std::collections::HashSet<u64>,
@@ -112,6 +115,7 @@ pub(super) fn would_block(e: &io::Error) -> bool {
 }
 
 impl IoThread {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         index: usize,
         poll: Poll,
@@ -120,6 +124,7 @@ impl IoThread {
         to_exec: Sender<Batch>,
         peers: Peers,
         shared: Arc<Shared>,
+        table: &'static Table,
     ) -> io::Result<IoThread> {
         let mut listeners = listeners;
         for (i, l) in listeners.iter_mut().enumerate() {
@@ -135,6 +140,7 @@ impl IoThread {
             to_exec,
             peers,
             shared,
+            table,
             detached: std::collections::HashSet::new(),
             batch: Batch {
                 thread: index,

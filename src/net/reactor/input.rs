@@ -9,7 +9,6 @@
 
 use super::{IoThread, MAX_INFLIGHT, MAX_PENDING_OUT, RELEASE_MIN, would_block};
 use crate::engine::msg::{ConnId, Event, Resolved};
-use crate::engine::table::TABLE;
 use crate::net::conn::{READ_CHUNK, READ_MIN_ROOM};
 use crate::resp::parser::Limits;
 use bytes::BytesMut;
@@ -133,8 +132,8 @@ impl IoThread {
             {
                 Ok(Some(argc)) => {
                     let name = &self.batch.args[argv];
-                    let cmd = match TABLE.lookup(name) {
-                        Some(i) if TABLE.get(i).arity_ok(argc) => Resolved::Known(i),
+                    let cmd = match self.table.lookup(name) {
+                        Some(i) if self.table.get(i).arity_ok(argc) => Resolved::Known(i),
                         Some(i) => Resolved::WrongArity(i),
                         None => Resolved::Unknown,
                     };
