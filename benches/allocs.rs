@@ -8,11 +8,11 @@
 //! `cargo bench --bench allocs`
 
 use bytes::{Bytes, BytesMut};
+use muxis::cmd::TABLE;
 use muxis::config::Config;
 use muxis::engine::dispatch::Engine;
 use muxis::engine::msg::{ConnId, ConnInfo, Resolved};
 use muxis::engine::state::Server;
-use muxis::engine::table::TABLE;
 use muxis::resp::parser::{Limits, Parser};
 use muxis::shared::Shared;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -67,14 +67,16 @@ fn main() {
     let config = Config::default();
     let shared = Shared::new(1, &config);
     let addr = "127.0.0.1:0".parse().expect("address");
-    let mut engine = Engine::new(Server::new(config, addr, shared), 1);
+    let mut engine = Engine::new(Server::new(config, addr, shared), &TABLE, 1);
     engine.open(
         ConnId { id: 1, slot: 0 },
         0,
         Box::new(ConnInfo {
-            addr,
-            laddr: addr,
+            addr: addr.to_string(),
+            laddr: addr.to_string(),
+            unix: false,
             fd: -1,
+            alive: Default::default(),
         }),
     );
     let (get, set) = (resolve("get"), resolve("set"));

@@ -6,11 +6,11 @@
 
 use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use muxis::cmd::TABLE;
 use muxis::config::Config;
 use muxis::engine::dispatch::Engine;
 use muxis::engine::msg::{ConnId, ConnInfo, Resolved};
 use muxis::engine::state::Server;
-use muxis::engine::table::TABLE;
 use muxis::shared::Shared;
 
 muxis::use_allocator!();
@@ -23,12 +23,14 @@ fn engine(keys: usize, size: usize) -> (Engine, u64) {
     let config = Config::default();
     let shared = Shared::new(1, &config);
     let addr = "127.0.0.1:0".parse().expect("address");
-    let mut engine = Engine::new(Server::new(config, addr, shared), 1);
+    let mut engine = Engine::new(Server::new(config, addr, shared), &TABLE, 1);
     let conn = ConnId { id: 1, slot: 0 };
     let info = ConnInfo {
-        addr,
-        laddr: addr,
+        addr: addr.to_string(),
+        laddr: addr.to_string(),
+        unix: false,
         fd: -1,
+        alive: Default::default(),
     };
     engine.open(conn, 0, Box::new(info));
     let set = resolve("set");

@@ -12,8 +12,8 @@
 //! - supervisors (systemd, Kubernetes, redis-sentinel setups) restart a process that
 //!   exits; they cannot see a server that is up but broken.
 //!
-//! So the binary installs [`install`] before starting: the report goes to stderr (the log),
-//! then `abort()` ends the process with SIGABRT (non-zero). An embedding program (the
+//! So the binary installs [`install`] before starting: the report goes where the log goes
+//! (`logfile`, or standard output), then `abort()` ends the process with SIGABRT. An embedding program (the
 //! in-process tests) that does not install it still never hangs: the executor's unwinding
 //! tells every I/O thread to close its connections (see `engine/exec.rs`).
 
@@ -24,9 +24,11 @@ pub const REPORT_START: &str = "=== MUXIS BUG REPORT START: Cut & paste starting
 pub const REPORT_END: &str =
     "=== MUXIS BUG REPORT END. Make sure to include from START to END. ===";
 
-/// Makes every panic print a bug report and abort the process.
-pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+/// Makes every panic write a bug report to `logfile` ("" for standard output, as the log)
+/// and abort the process.
+pub fn install(logfile: &str) {
+    let logfile = logfile.to_string();
+    std::panic::set_hook(Box::new(move |info| {
         let thread = std::thread::current();
         let name = thread.name().unwrap_or("unnamed");
         let message = info
@@ -46,7 +48,18 @@ pub fn install() {
              {backtrace}\n{REPORT_END}\n\n",
             env!("CARGO_PKG_VERSION"),
         );
-        let _ = std::io::stderr().lock().write_all(report.as_bytes());
+        let written = if logfile.is_empty() {
+            std::io::stdout().lock().write_all(report.as_bytes())
+        } else {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&logfile)
+                .and_then(|mut f| f.write_all(report.as_bytes()))
+        };
+        if written.is_err() {
+            let _ = std::io::stderr().lock().write_all(report.as_bytes());
+        }
         std::process::abort();
     }));
 }

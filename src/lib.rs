@@ -5,7 +5,9 @@
 //!
 //! # Layout
 //!
-//! - [`config`]: clap flags and redis.conf files resolved into a [`config::Config`].
+//! - [`config`]: the parameter table; command lines and redis.conf files resolved into a
+//!   [`config::Config`]; CONFIG REWRITE.
+//! - [`log`]: logging to `logfile` at `loglevel`.
 //! - [`crash`]: a panic prints a bug report and aborts, as Redis does on a bug.
 //! - [`server`]: starts the I/O threads and the executor, wires channels and wakers.
 //! - [`net`]: the reactor loop of each I/O thread and its connections. Never sees data.
@@ -26,6 +28,7 @@ pub mod crash;
 pub mod db;
 pub mod engine;
 pub mod error;
+pub mod log;
 pub mod net;
 pub mod pin;
 pub mod resp;

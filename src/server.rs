@@ -1,10 +1,13 @@
-//! Starts a server: binds the listener, spawns the I/O threads and the executor, wires their
+//! Starts a server: binds the listeners, spawns the I/O threads and the executor, wires their
 //! channels and wakers, pins threads when asked.
 
 use crate::config::Config;
+use crate::engine::dispatch::Engine;
 use crate::engine::effects::Sink;
 use crate::engine::exec::{Executor, IoLink, Wake};
 use crate::engine::state::Server;
+use crate::engine::table::Table;
+use crate::net::listen::{self, Listener};
 use crate::net::reactor::{IoThread, MioWake, Peer, Peers};
 use crate::shared::Shared;
 use parking_lot::Mutex;
@@ -17,7 +20,7 @@ use std::thread::JoinHandle;
 /// Why a server could not start.
 #[derive(Debug)]
 pub enum StartError {
-    Bind(SocketAddr, std::io::Error),
+    Bind(String, std::io::Error),
     Address(String),
     Cpu(String),
     Io(std::io::Error),
@@ -102,44 +105,22 @@ fn check_cpus(config: &Config) -> Result<(), StartError> {
     Ok(())
 }
 
-/// Gives the listener `tcp-backlog` as its accept queue (mio listens with 128), warning as
-/// Redis does when the kernel's `somaxconn` caps it lower.
-fn set_backlog(listener: &mio::net::TcpListener, backlog: u32) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
-    if let Some(max) = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
-        && max < backlog
-    {
-        tracing::warn!(
-            "WARNING: The TCP backlog setting of {backlog} cannot be enforced because \
-             /proc/sys/net/core/somaxconn is set to the lower value of {max}."
-        );
-    }
-    let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
-    // SAFETY: the descriptor is the listener's own, open for the borrow's duration; listen(2)
-    // on a listening socket only changes its queue length (Linux), no memory is involved.
-    if unsafe { libc::listen(listener.as_raw_fd(), backlog) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
-}
-
 /// Starts I/O threads, at start-up and when `CONFIG SET io-threads` adds some.
 struct Spawner {
     exec_tx: crossbeam_channel::Sender<crate::engine::msg::Batch>,
     peers: Peers,
     shared: Arc<Shared>,
     threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    table: &'static Table,
 }
 
 impl Spawner {
-    /// Starts I/O thread `i`, pinned to `cpus` if any, owning `listener` if given.
+    /// Starts I/O thread `i`, pinned to `cpus` if any, owning `listeners` (thread 0).
     fn spawn(
         &self,
         i: usize,
         cpus: Vec<usize>,
-        listener: Option<mio::net::TcpListener>,
+        listeners: Vec<Listener>,
     ) -> std::io::Result<IoLink> {
         let poll = mio::Poll::new()?;
         let waker = Arc::new(MioWake(mio::Waker::new(
@@ -160,11 +141,12 @@ impl Spawner {
         let io = IoThread::new(
             i,
             poll,
-            listener,
+            listeners,
             rx,
             self.exec_tx.clone(),
             self.peers.clone(),
             self.shared.clone(),
+            self.table,
         )?;
         let handle = std::thread::Builder::new()
             .name(format!("muxis-io-{i}"))
@@ -202,14 +184,13 @@ pub fn start_observed(
     sinks: Vec<Sink>,
 ) -> Result<Handle, StartError> {
     check_cpus(&config)?;
-    let ip: std::net::IpAddr = config
-        .bind
-        .parse()
-        .map_err(|_| StartError::Address(format!("'{}' is not an IP address", config.bind)))?;
-    let want = SocketAddr::new(ip, config.port);
-    let listener = mio::net::TcpListener::bind(want).map_err(|e| StartError::Bind(want, e))?;
-    set_backlog(&listener, config.tcp_backlog).map_err(|e| StartError::Bind(want, e))?;
-    let addr = listener.local_addr()?;
+    let bind = listen::parse_bind(&config.bind).map_err(StartError::Address)?;
+    let unix = config
+        .unixsocket
+        .as_deref()
+        .map(|p| (p, config.unixsocketperm));
+    let (listeners, addr) = listen::bind_all(&bind, config.port, unix, config.tcp_backlog)
+        .map_err(|e| StartError::Bind(e.what, e.error))?;
     let n = config.io_threads.max(1);
     let shared = Shared::new(n, &config);
 
@@ -219,13 +200,18 @@ pub fn start_observed(
         peers: Arc::new(parking_lot::RwLock::new(Vec::new())),
         shared: shared.clone(),
         threads: Arc::new(Mutex::new(Vec::new())),
+        table: &crate::cmd::TABLE,
     };
-    // Thread 0 owns the listener and starts last, so every thread it may hand a new
+    // Thread 0 owns the listeners and starts last, so every thread it may hand a new
     // connection to is already there.
     let mut links: Vec<Option<IoLink>> = (0..n).map(|_| None).collect();
-    let mut listener = Some(listener);
+    let mut listeners = Some(listeners);
     for i in (0..n).rev() {
-        let l = if i == 0 { listener.take() } else { None };
+        let l = if i == 0 {
+            listeners.take().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         links[i] = Some(spawner.spawn(i, config.io_cpus_for(i), l)?);
     }
     let links: Vec<IoLink> = links.into_iter().flatten().collect();
@@ -254,8 +240,9 @@ pub fn start_observed(
         srv.effects.add_sink(sink);
     }
     srv.update_expired_tracking();
-    let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, None));
-    let executor = Executor::new(srv, exec_rx, links, spawn, stop.clone());
+    let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, Vec::new()));
+    let engine = Engine::new(srv, &crate::cmd::TABLE, links.len());
+    let executor = Executor::new(engine, exec_rx, links, spawn, stop.clone());
     let main = std::thread::Builder::new()
         .name("muxis-main".into())
         .spawn(move || {

@@ -100,10 +100,17 @@ pub struct Limits {
     pub max_bulk_len: AtomicU64,
     pub max_query_len: AtomicUsize,
     pub maxclients: AtomicUsize,
-    /// The pub/sub class of `client-output-buffer-limit`: bytes, bytes, seconds (0 = off).
-    pub pubsub_hard: AtomicU64,
-    pub pubsub_soft: AtomicU64,
-    pub pubsub_soft_secs: AtomicU64,
+    /// `client-output-buffer-limit`, by class (normal, replica, pubsub; see
+    /// [`crate::config::OUTPUT_CLASSES`]).
+    pub output: [OutputLimit; 3],
+}
+
+/// One class of `client-output-buffer-limit`: bytes, bytes, seconds (0 = off).
+#[derive(Debug, Default)]
+pub struct OutputLimit {
+    pub hard: AtomicU64,
+    pub soft: AtomicU64,
+    pub soft_secs: AtomicU64,
 }
 
 impl Limits {
@@ -115,10 +122,11 @@ impl Limits {
             usize::try_from(config.client_query_buffer_limit).unwrap_or(usize::MAX),
             Relaxed,
         );
-        let p = config.output_limits[crate::config::PUBSUB_CLASS];
-        self.pubsub_hard.store(p.hard, Relaxed);
-        self.pubsub_soft.store(p.soft, Relaxed);
-        self.pubsub_soft_secs.store(p.soft_secs, Relaxed);
+        for (to, from) in self.output.iter().zip(config.output_limits) {
+            to.hard.store(from.hard, Relaxed);
+            to.soft.store(from.soft, Relaxed);
+            to.soft_secs.store(from.soft_secs, Relaxed);
+        }
     }
 }
 
@@ -140,6 +148,8 @@ pub struct Shared {
     pub total_connections: AtomicU64,
     /// Batches waiting in the executor's channel, as the executor last saw it.
     pub exec_queue: AtomicUsize,
+    /// The Unix socket's path, which `CLIENT LIST` shows as its clients' addresses.
+    pub unixsocket: String,
 }
 
 impl Shared {
@@ -148,9 +158,7 @@ impl Shared {
             max_bulk_len: AtomicU64::new(0),
             max_query_len: AtomicUsize::new(0),
             maxclients: AtomicUsize::new(0),
-            pubsub_hard: AtomicU64::new(0),
-            pubsub_soft: AtomicU64::new(0),
-            pubsub_soft_secs: AtomicU64::new(0),
+            output: Default::default(),
         };
         limits.store(config);
         Arc::new(Shared {
@@ -161,6 +169,11 @@ impl Shared {
             rejected: AtomicU64::new(0),
             total_connections: AtomicU64::new(0),
             exec_queue: AtomicUsize::new(0),
+            unixsocket: config
+                .unixsocket
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
         })
     }
 

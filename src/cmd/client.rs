@@ -4,48 +4,22 @@
 //! Everything here reads or changes the executor's half of clients (`engine::client`);
 //! closing another client is asked of the executor through `Server::pending_closes`.
 
+use super::command::sub_arity;
 use crate::engine::client::{Client, Kind};
 use crate::engine::ctx::Ctx;
 use crate::engine::state::Server;
-use crate::engine::table::{Command, Handler, Sub, arity_ok, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use crate::util::number::parse_i64;
 use bytes::Bytes;
 use std::time::Instant;
 
-pub const COMMANDS: &[Command] = &[Command::new(
-    "client",
-    -2,
-    0,
-    client,
-    "connection",
-    "2.4.0",
-    "A container for client connection commands",
-    "",
-)
-.subs(SUBS)];
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[("client", client)];
 
-/// Flags shared by the subcommands (Redis's `client|*` entries).
-const SUBFLAGS: u32 = NOSCRIPT | LOADING | STALE;
-
-#[rustfmt::skip]
-const SUBS: &[Sub] = &[
-    Sub { name: "id", arity: 2, flags: SUBFLAGS, summary: "Returns the client ID for the current connection", syntax: "" },
-    Sub { name: "setname", arity: 3, flags: SUBFLAGS, summary: "Set the current connection name", syntax: "connection-name" },
-    Sub { name: "getname", arity: 2, flags: SUBFLAGS, summary: "Get the current connection name", syntax: "" },
-    Sub { name: "list", arity: -2, flags: ADMIN | SUBFLAGS, summary: "Get the list of client connections", syntax: "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]" },
-    Sub { name: "info", arity: 2, flags: SUBFLAGS, summary: "Returns information about the current client connection.", syntax: "" },
-    Sub { name: "kill", arity: -3, flags: ADMIN | SUBFLAGS, summary: "Kill the connection of a client", syntax: "<ip:port | <[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | [USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME <YES | NO>]> [...]>" },
-    Sub { name: "setinfo", arity: 4, flags: SUBFLAGS, summary: "Set client or connection specific info", syntax: "<LIB-NAME libname | LIB-VER libver>" },
-    Sub { name: "no-evict", arity: 3, flags: ADMIN | SUBFLAGS, summary: "Set client eviction mode for the current connection", syntax: "<ON | OFF>" },
-    Sub { name: "no-touch", arity: 3, flags: SUBFLAGS, summary: "Controls whether commands sent by the client will alter the LRU/LFU of the keys they access.", syntax: "<ON | OFF>" },
-    Sub { name: "reply", arity: 3, flags: SUBFLAGS, summary: "Instruct the server whether to reply to commands", syntax: "<ON | OFF | SKIP>" },
-    Sub { name: "help", arity: 2, flags: LOADING | STALE, summary: "Show helpful text about the different subcommands", syntax: "" },
-];
-
-/// Each subcommand's handler, in [`SUBS`] order, with the name `CLIENT LIST` shows in its
-/// `cmd=` field (Redis 7 names subcommands `container|sub`).
-const HANDLERS: &[(&str, Handler)] = &[
+/// Each subcommand's handler, with the name `CLIENT LIST` shows in its `cmd=` field
+/// (Redis 7 names subcommands `container|sub`).
+const SUB_HANDLERS: &[(&str, Handler)] = &[
     ("client|id", id),
     ("client|setname", setname),
     ("client|getname", getname),
@@ -71,17 +45,16 @@ const REPLY_OFF: &str = "ERR CLIENT REPLY OFF and SKIP are not supported";
 /// Finds the subcommand, checks its arity (the I/O thread checked only CLIENT's own), and
 /// records it as the client's last command before running it.
 fn client(ctx: &mut Ctx) {
-    let sub = ctx.arg(1);
-    let Some(i) = SUBS
-        .iter()
-        .position(|s| s.name.as_bytes().eq_ignore_ascii_case(sub))
-    else {
-        return ctx.error(&error::unknown_subcommand("client", sub));
+    let Some(sub) = sub_arity(ctx, "client") else {
+        return;
     };
-    let (name, handler) = HANDLERS[i];
-    if !arity_ok(SUBS[i].arity, ctx.argv.len()) {
-        return ctx.error(&error::wrong_arity(name));
-    }
+    let Some(&(name, handler)) = SUB_HANDLERS
+        .iter()
+        .find(|(n, _)| n.strip_prefix("client|") == Some(sub))
+    else {
+        let asked = ctx.arg(1);
+        return ctx.error(&error::unknown_subcommand("client", asked));
+    };
     if let Some(c) = ctx.client() {
         c.last_cmd = name;
     }
@@ -295,12 +268,8 @@ impl Filter<'_> {
     fn matches(&self, c: &Client, me: u64) -> bool {
         self.id.is_none_or(|id| c.id() == id)
             && self.kind.is_none_or(|k| c.kind() == k)
-            && self
-                .addr
-                .is_none_or(|a| a == c.info.addr.to_string().as_bytes())
-            && self
-                .laddr
-                .is_none_or(|a| a == c.info.laddr.to_string().as_bytes())
+            && self.addr.is_none_or(|a| a == c.info.addr.as_bytes())
+            && self.laddr.is_none_or(|a| a == c.info.laddr.as_bytes())
             && !(self.skipme && c.id() == me)
     }
 }
@@ -441,10 +410,16 @@ mod tests {
 
     #[test]
     fn every_subcommand_has_its_handler() {
-        assert_eq!(SUBS.len(), HANDLERS.len());
-        for (sub, (name, _)) in SUBS.iter().zip(HANDLERS) {
-            assert_eq!(format!("client|{}", sub.name), *name);
-        }
+        let client = crate::cmd::TABLE.find(b"client").expect("client");
+        let implemented: Vec<&str> = client
+            .subcommands
+            .iter()
+            .filter(|s| s.implemented())
+            .map(|s| s.name)
+            .collect();
+        let mut handled: Vec<&str> = SUB_HANDLERS.iter().map(|(n, _)| *n).collect();
+        handled.sort_unstable();
+        assert_eq!(implemented, handled);
     }
 
     #[test]

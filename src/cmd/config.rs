@@ -1,35 +1,19 @@
-//! CONFIG GET / SET / RESETSTAT / REWRITE / HELP over the settings in `config.rs`.
-//!
-//! Each parameter has Redis's name, type and bounds here, so errors read as Redis 7.0's;
-//! the value is then stored through `Config::set`, the one place that knows the fields.
-//! A few parameters that clients read at start (redis-benchmark asks for `save` and
-//! `appendonly`) are reported with fixed values: setting one to its current value is
-//! accepted, any other value is refused as immutable.
+//! CONFIG GET / SET / RESETSTAT / REWRITE / HELP over the parameter table in
+//! `config/params.rs`, which knows every name, type, bound and flag; values are parsed by
+//! the same code that reads config files, so errors read as Redis 7.0's.
 
 use super::command::sub_arity;
-use crate::config::{Config, parse_memory};
+use crate::config::Config;
+use crate::config::params::{self, Found, PARAMS, flag};
+use crate::config::values;
 use crate::engine::ctx::Ctx;
 use crate::engine::state::Server;
-use crate::engine::table::{Command, Sub, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use crate::util::glob::glob_match;
-use crate::util::number::parse_i64;
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("config", -2, 0, config, "server", "2.0.0", "A container for server configuration commands", "").subs(SUBS),
-];
-
-const ADMIN_SUB: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
-
-#[rustfmt::skip]
-const SUBS: &[Sub] = &[
-    Sub { name: "get", arity: -3, flags: ADMIN_SUB, summary: "Get the values of configuration parameters", syntax: "parameter [parameter ...]" },
-    Sub { name: "set", arity: -4, flags: ADMIN_SUB, summary: "Set configuration parameters to the given values", syntax: "parameter value [parameter value ...]" },
-    Sub { name: "resetstat", arity: 2, flags: ADMIN_SUB, summary: "Reset the stats returned by INFO", syntax: "" },
-    Sub { name: "rewrite", arity: 2, flags: ADMIN_SUB, summary: "Rewrite the configuration file with the in memory configuration", syntax: "" },
-    Sub { name: "help", arity: 2, flags: LOADING | STALE, summary: "Show helpful text about the different subcommands", syntax: "" },
-];
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[("config", config)];
 
 const HELP: &[&str] = &[
     "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -45,94 +29,19 @@ const HELP: &[&str] = &[
     "    Prints this help.",
 ];
 
-/// How a value is checked before `Config::set` stores it, with Redis's bounds.
-enum Kind {
-    Int(i64, i64),
-    Memory(u64, u64),
-    Enum(&'static [&'static str]),
-    Bool,
-    Text,
-}
-
-/// Whether CONFIG SET may change a parameter.
-#[derive(PartialEq)]
-enum Access {
-    Mutable,
-    /// Fixed at start (port, threads...).
-    Immutable,
-    /// Not ours to change (no persistence, no eviction): only its current value is accepted.
-    Fixed,
-}
-
-struct Param {
-    name: &'static str,
-    access: Access,
-    kind: Kind,
-    /// The value CONFIG GET shows.
-    get: fn(&Server) -> String,
-}
-
-const INT_MAX: i64 = i32::MAX as i64;
-const LONG_MAX: u64 = i64::MAX as u64;
-const MB: u64 = 1024 * 1024;
-const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning"];
-const POLICIES: &[&str] = &[
-    "volatile-lru",
-    "volatile-lfu",
-    "volatile-random",
-    "volatile-ttl",
-    "allkeys-lru",
-    "allkeys-lfu",
-    "allkeys-random",
-    "noeviction",
-];
-
-#[rustfmt::skip]
-const PARAMS: &[Param] = &[
-    Param { name: "bind", access: Access::Immutable, kind: Kind::Text, get: |s| s.config.bind.clone() },
-    Param { name: "port", access: Access::Immutable, kind: Kind::Int(0, 65535), get: |s| s.addr.port().to_string() },
-    Param { name: "io-threads", access: Access::Mutable, kind: Kind::Int(1, crate::shared::MAX_IO_THREADS as i64), get: |s| s.shared.active().to_string() },
-    Param { name: "io-cpus", access: Access::Mutable, kind: Kind::Text, get: |s| cpu_list(s.config.io_cpus.as_deref()) },
-    Param { name: "main-cpu", access: Access::Mutable, kind: Kind::Text, get: |s| s.config.main_cpu.map(|n| n.to_string()).unwrap_or_default() },
-    Param { name: "maxclients", access: Access::Mutable, kind: Kind::Int(1, u32::MAX as i64), get: |s| s.config.maxclients.to_string() },
-    Param { name: "databases", access: Access::Immutable, kind: Kind::Int(1, INT_MAX), get: |s| s.config.databases.to_string() },
-    Param { name: "loglevel", access: Access::Mutable, kind: Kind::Enum(LOGLEVELS), get: |s| s.config.loglevel.clone() },
-    Param { name: "proto-max-bulk-len", access: Access::Mutable, kind: Kind::Memory(MB, LONG_MAX), get: |s| s.config.proto_max_bulk_len.to_string() },
-    Param { name: "client-query-buffer-limit", access: Access::Mutable, kind: Kind::Memory(MB, LONG_MAX), get: |s| s.config.client_query_buffer_limit.to_string() },
-    Param { name: "client-output-buffer-limit", access: Access::Mutable, kind: Kind::Text, get: |s| s.config.output_limits_text() },
-    Param { name: "tcp-backlog", access: Access::Immutable, kind: Kind::Int(0, INT_MAX), get: |s| s.config.tcp_backlog.to_string() },
-    Param { name: "hz", access: Access::Mutable, kind: Kind::Int(0, INT_MAX), get: |s| s.config.hz.to_string() },
-    Param { name: "engine", access: Access::Immutable, kind: Kind::Text, get: |s| if s.config.stub_engine { "stub".into() } else { "full".into() } },
-    Param { name: "enable-debug-command", access: Access::Immutable, kind: Kind::Enum(&["no", "yes", "local"]), get: |s| s.config.enable_debug_command.into() },
-    Param { name: "save", access: Access::Fixed, kind: Kind::Text, get: |_| String::new() },
-    Param { name: "appendonly", access: Access::Fixed, kind: Kind::Bool, get: |_| "no".into() },
-    Param { name: "maxmemory", access: Access::Fixed, kind: Kind::Memory(0, LONG_MAX), get: |_| "0".into() },
-    Param { name: "maxmemory-policy", access: Access::Fixed, kind: Kind::Enum(POLICIES), get: |_| "noeviction".into() },
-    Param { name: "timeout", access: Access::Fixed, kind: Kind::Int(0, INT_MAX), get: |_| "0".into() },
-    Param { name: "tcp-keepalive", access: Access::Fixed, kind: Kind::Int(0, INT_MAX), get: |_| "300".into() },
-    Param { name: "io-threads-do-reads", access: Access::Fixed, kind: Kind::Bool, get: |_| "yes".into() },
-];
-
-/// `0-3,8` style back from a CPU list (kept simple: one number per CPU).
-fn cpu_list(cpus: Option<&[usize]>) -> String {
-    cpus.unwrap_or_default()
-        .iter()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn lookup(name: &[u8]) -> Option<usize> {
-    PARAMS
-        .iter()
-        .position(|p| name.eq_ignore_ascii_case(p.name.as_bytes()))
+/// Whether protected parameters (`dir`, `dbfilename`) may be set: Redis's
+/// `enable-protected-configs` (`local` is taken as yes: muxis serves local clients).
+fn protected_allowed(srv: &Server) -> bool {
+    srv.config
+        .get("enable-protected-configs")
+        .is_some_and(|v| v != "no")
 }
 
 /// ```text
 /// CONFIG <GET | SET | RESETSTAT | REWRITE | HELP> ...
 /// ```
 fn config(ctx: &mut Ctx) {
-    let Some(sub) = sub_arity(ctx, "config", SUBS) else {
+    let Some(sub) = sub_arity(ctx, "config") else {
         return;
     };
     match sub {
@@ -144,33 +53,52 @@ fn config(ctx: &mut Ctx) {
     }
 }
 
+/// The value CONFIG GET shows for a parameter: the live port and I/O thread count where
+/// they differ from the settings (port 0 asks for a free one; io-threads moves gradually).
+fn shown(srv: &Server, i: usize) -> String {
+    match PARAMS[i].name {
+        "port" => srv.addr.port().to_string(),
+        "io-threads" => srv.shared.active().to_string(),
+        _ => values::show(PARAMS[i].kind, &srv.config.val(i)),
+    }
+}
+
 /// ```text
 /// CONFIG GET parameter [parameter ...]
 /// ```
 ///
-/// A plain name is echoed as given (Redis does so); a glob matches names case-insensitively.
-/// Each parameter appears once however many patterns match it.
+/// A plain name is echoed as given (Redis does so); a glob matches names and aliases
+/// case-insensitively, hidden parameters excepted. Each name appears once however many
+/// patterns match it.
 fn get(ctx: &mut Ctx) {
     let mut found: Vec<(String, usize)> = Vec::new();
+    let seen = |found: &mut Vec<(String, usize)>, name: &str, i: usize| {
+        if !found.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            found.push((name.to_string(), i));
+        }
+    };
     for pattern in &ctx.argv[2..] {
         if !pattern.iter().any(|b| matches!(b, b'[' | b'*' | b'?')) {
-            if let Some(i) = lookup(pattern)
-                && !found.iter().any(|&(_, j)| j == i)
-            {
-                found.push((String::from_utf8_lossy(pattern).into_owned(), i));
+            if let Some(f) = params::lookup(pattern) {
+                seen(&mut found, &String::from_utf8_lossy(pattern), f.index);
             }
             continue;
         }
         for (i, p) in PARAMS.iter().enumerate() {
-            if !found.iter().any(|&(_, j)| j == i) && glob_match(pattern, p.name.as_bytes(), true) {
-                found.push((p.name.to_string(), i));
+            if p.has(flag::HIDDEN) {
+                continue;
+            }
+            for name in std::iter::once(p.name).chain(p.alias) {
+                if glob_match(pattern, name.as_bytes(), true) {
+                    seen(&mut found, name, i);
+                }
             }
         }
     }
     ctx.out.map(found.len());
     for (name, i) in found {
         ctx.out.bulk(name.as_bytes());
-        ctx.out.bulk((PARAMS[i].get)(ctx.srv).as_bytes());
+        ctx.out.bulk(shown(ctx.srv, i).as_bytes());
     }
 }
 
@@ -178,21 +106,19 @@ fn get(ctx: &mut Ctx) {
 /// CONFIG SET parameter value [parameter value ...]
 /// ```
 ///
-/// All or nothing: every name is checked first, then every value is applied to a copy of
-/// the settings, which replaces the live ones only if all succeeded.
+/// All or nothing, as in Redis: every name is checked first (unknown, immutable,
+/// protected, duplicate), then every value is parsed into a copy of the settings, which
+/// replaces the live ones only if all succeeded.
 fn set(ctx: &mut Ctx) {
     if ctx.argv.len() % 2 == 1 {
         return ctx.error(error::SYNTAX);
     }
-    let pairs: Vec<(&[u8], &[u8])> = ctx.argv[2..]
-        .chunks_exact(2)
-        .map(|p| (&p[0][..], &p[1][..]))
-        .collect();
     let mut unknown: Option<&[u8]> = None;
     let mut refused: Option<(&[u8], &str)> = None;
-    let mut chosen: Vec<(usize, &[u8])> = Vec::with_capacity(pairs.len());
-    for &(name, value) in &pairs {
-        let Some(i) = lookup(name) else {
+    let mut chosen: Vec<(Found, &[u8], &[u8])> = Vec::new();
+    for pair in ctx.argv[2..].chunks_exact(2) {
+        let (name, value) = (&pair[0][..], &pair[1][..]);
+        let Some(f) = params::lookup(name) else {
             if refused.is_none() && unknown.is_none() {
                 unknown = Some(name);
             }
@@ -201,14 +127,16 @@ fn set(ctx: &mut Ctx) {
         if unknown.is_some() || refused.is_some() {
             continue;
         }
-        let p = &PARAMS[i];
-        let fixed_changed = p.access == Access::Fixed && !same_value(p, value, ctx.srv);
-        if p.access == Access::Immutable || fixed_changed {
+        let p = &PARAMS[f.index];
+        if p.has(flag::IMMUTABLE) {
             refused = Some((name, "can't set immutable config"));
-        } else if chosen.iter().any(|&(j, _)| j == i) {
+        } else if p.has(flag::PROTECTED) && !protected_allowed(ctx.srv) {
+            refused = Some((name, "can't set protected config"));
+        } else if chosen.iter().any(|(g, _, _)| *g == f) {
+            // Like Redis, a name and its alias are two entries: no duplicate.
             refused = Some((name, "duplicate parameter"));
         } else {
-            chosen.push((i, value));
+            chosen.push((f, name, value));
         }
     }
     if let Some(name) = unknown {
@@ -222,19 +150,39 @@ fn set(ctx: &mut Ctx) {
         return ctx.error(&set_failed(&String::from_utf8_lossy(name), why));
     }
     let mut next = ctx.srv.config.clone();
-    for (i, value) in chosen {
-        let p = &PARAMS[i];
-        if p.access == Access::Fixed {
-            continue; // same value as now: nothing to store
-        }
-        if let Err(why) = apply(&mut next, p, value) {
-            return ctx.error(&set_failed(p.name, &why));
+    for (f, name, value) in chosen {
+        let p = &PARAMS[f.index];
+        let value = String::from_utf8_lossy(value);
+        let parsed = next
+            .parse_val(f.index, &params::words(p, &value))
+            .map_err(|why| (f.name().to_string(), why))
+            .and_then(|v| {
+                // Set at start only in muxis: the current value is accepted, as a no-op.
+                // Refused like an immutable one, named as given.
+                if p.has(flag::STARTUP) && v != next.val(f.index) {
+                    let name = String::from_utf8_lossy(name).into_owned();
+                    Err((name, "can't set immutable config".to_string()))
+                } else {
+                    Ok(v)
+                }
+            });
+        match parsed {
+            Ok(v) => next.set_val(f.index, v),
+            Err((name, why)) => return ctx.error(&set_failed(&name, &why)),
         }
     }
     if let Err((name, why)) = threads_change(ctx.srv, &next) {
         return ctx.error(&set_failed(name, &why));
     }
     ctx.srv.shared.limits.store(&next);
+    if next.enc != ctx.srv.config.enc {
+        for db in ctx.srv.dbs.iter_mut() {
+            db.enc = next.enc;
+        }
+    }
+    if next.loglevel != ctx.srv.config.loglevel {
+        crate::log::set_level(&next);
+    }
     ctx.srv.config = next;
     ctx.out.ok();
 }
@@ -277,63 +225,6 @@ fn set_failed(name: &str, why: &str) -> String {
     )
 }
 
-/// Checks `value` as Redis would for `p`, then stores it through `Config::set`.
-fn apply(cfg: &mut Config, p: &Param, value: &[u8]) -> Result<(), String> {
-    let text =
-        std::str::from_utf8(value).map_err(|_| "argument must be valid UTF-8".to_string())?;
-    let text = match p.kind {
-        Kind::Int(min, max) => {
-            let n = parse_i64(value).ok_or("argument couldn't be parsed into an integer")?;
-            if n < min || n > max {
-                return Err(format!(
-                    "argument must be between {min} and {max} inclusive"
-                ));
-            }
-            // Redis accepts any hz and clamps it to what the timer can do.
-            if p.name == "hz" {
-                n.clamp(1, 500).to_string()
-            } else {
-                n.to_string()
-            }
-        }
-        Kind::Memory(min, max) => {
-            let n = parse_memory(text, 0).map_err(|_| "argument must be a memory value")?;
-            if n < min || n > max {
-                return Err(format!(
-                    "argument must be between {min} and {max} inclusive"
-                ));
-            }
-            n.to_string()
-        }
-        Kind::Enum(names) => {
-            let v = text.to_ascii_lowercase();
-            if !names.contains(&v.as_str()) {
-                return Err(format!(
-                    "argument(s) must be one of the following: {}",
-                    names.join(", ")
-                ));
-            }
-            v
-        }
-        Kind::Bool | Kind::Text => text.to_string(),
-    };
-    cfg.set(p.name, &text)
-}
-
-/// Whether `value` says the same as a fixed parameter's current value.
-fn same_value(p: &Param, value: &[u8], srv: &Server) -> bool {
-    let current = (p.get)(srv);
-    match p.kind {
-        Kind::Int(..) => parse_i64(value).is_some_and(|n| n.to_string() == current),
-        Kind::Memory(..) => std::str::from_utf8(value)
-            .ok()
-            .and_then(|v| parse_memory(v, 0).ok())
-            .is_some_and(|n| n.to_string() == current),
-        Kind::Enum(_) | Kind::Bool => value.eq_ignore_ascii_case(current.as_bytes()),
-        Kind::Text => value == current.as_bytes(),
-    }
-}
-
 /// ```text
 /// CONFIG RESETSTAT
 /// ```
@@ -349,13 +240,23 @@ fn resetstat(ctx: &mut Ctx) {
 /// ```text
 /// CONFIG REWRITE
 /// ```
+///
+/// Rewrites the config file the server was started with, keeping its comments and order
+/// (see `config/file.rs`).
 fn rewrite(ctx: &mut Ctx) {
-    if ctx.srv.config.config_file.is_none() {
+    let Some(path) = ctx.srv.config.config_file.clone() else {
         return ctx.error("ERR The server is running without a config file");
+    };
+    match crate::config::file::rewrite(&path, &ctx.srv.config) {
+        Ok(()) => {
+            tracing::info!("CONFIG REWRITE executed with success.");
+            ctx.out.ok();
+        }
+        Err(e) => {
+            tracing::warn!("CONFIG REWRITE failed: {e}");
+            ctx.error(&format!("ERR Rewriting config file: {e}"));
+        }
     }
-    // Rewriting would have to keep the user's comments and layout, as Redis does; until
-    // then, say so rather than lose them.
-    ctx.error("ERR Rewriting config file: not supported by this server");
 }
 
 /// ```text
@@ -367,44 +268,24 @@ fn help(ctx: &mut Ctx) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::cmd::keys::tests::T;
 
     #[test]
-    fn values_are_checked_with_redis_words() {
-        let mut c = Config::default();
-        let p = &PARAMS[lookup(b"maxclients").unwrap_or(0)];
+    fn set_checks_values_in_redis_words_and_applies_them() {
+        let mut t = T::new();
         assert_eq!(
-            apply(&mut c, p, b"abc"),
-            Err("argument couldn't be parsed into an integer".into())
+            t.run(&["CONFIG", "SET", "maxclients", "abc"]),
+            "-ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer\r\n"
         );
         assert_eq!(
-            apply(&mut c, p, b"0"),
-            Err("argument must be between 1 and 4294967295 inclusive".into())
+            t.run(&["CONFIG", "SET", "hz", "100000", "maxclients", "77"]),
+            "+OK\r\n"
         );
-        assert_eq!(apply(&mut c, p, b"77"), Ok(()));
-        assert_eq!(c.maxclients, 77);
-        let p = &PARAMS[lookup(b"HZ").unwrap_or(0)];
-        assert_eq!(apply(&mut c, p, b"100000"), Ok(()));
-        assert_eq!(c.hz, 500);
-        let p = &PARAMS[lookup(b"proto-max-bulk-len").unwrap_or(0)];
+        assert_eq!((t.srv.config.hz, t.srv.config.maxclients), (500, 77));
         assert_eq!(
-            apply(&mut c, p, b"-1"),
-            Err("argument must be a memory value".into())
+            t.run(&["CONFIG", "SET", "set-max-intset-entries", "3"]),
+            "+OK\r\n"
         );
-        assert_eq!(apply(&mut c, p, b"2mb"), Ok(()));
-        assert_eq!(c.proto_max_bulk_len, 2 * MB);
-    }
-
-    #[test]
-    fn fixed_values_compare_by_meaning() {
-        let shared = crate::shared::Shared::new(1, &Config::default());
-        let c = Server::new(Config::default(), ([127, 0, 0, 1], 6379).into(), shared);
-        let p = &PARAMS[lookup(b"maxmemory").unwrap_or(0)];
-        assert!(same_value(p, b"0", &c));
-        assert!(same_value(p, b"0mb", &c));
-        assert!(!same_value(p, b"1gb", &c));
-        let p = &PARAMS[lookup(b"appendonly").unwrap_or(0)];
-        assert!(same_value(p, b"NO", &c));
-        assert!(!same_value(p, b"yes", &c));
+        assert_eq!(t.srv.dbs[0].enc.set_intset_entries, 3);
     }
 }

@@ -4,22 +4,19 @@
 //! closing a connection is the executor's job, asked for with `closing`.
 
 use crate::engine::ctx::Ctx;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use crate::util::number::parse_i64;
 
-/// The flags Redis gives the commands a client may send before authenticating.
-const HANDSHAKE: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
-
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("ping", -1, FAST, ping, "connection", "1.0.0", "Ping the server", "[message]"),
-    Command::new("echo", 2, LOADING | STALE | FAST, echo, "connection", "1.0.0", "Echo the given string", "message"),
-    Command::new("quit", -1, HANDSHAKE, quit, "connection", "1.0.0", "Close the connection", ""),
-    Command::new("hello", -1, HANDSHAKE, hello, "connection", "6.0.0", "Handshake with Redis", "[protover [AUTH username password] [SETNAME clientname]]"),
-    Command::new("select", 2, LOADING | STALE | FAST, select, "connection", "1.0.0", "Change the selected database for the current connection", "index"),
-    Command::new("reset", 1, HANDSHAKE, reset, "connection", "6.2.0", "Reset the connection", ""),
-    Command::new("auth", -2, HANDSHAKE, auth, "connection", "1.0.0", "Authenticate to the server", "[username] password"),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("ping", ping),
+    ("echo", echo),
+    ("quit", quit),
+    ("hello", hello),
+    ("select", select),
+    ("reset", reset),
+    ("auth", auth),
 ];
 
 /// The version HELLO and INFO report: clients pick features by it, and we answer as 7.0 does.

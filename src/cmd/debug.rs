@@ -2,12 +2,10 @@
 //! HELP, behind Redis 7.0's `enable-debug-command` gate.
 
 use crate::engine::ctx::Ctx;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, debug, "server", "1.0.0", "A container for debugging commands", "subcommand [argument ...]"),
-];
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[("debug", debug)];
 
 /// Redis 7.0's refusal when `enable-debug-command` does not allow the caller.
 const NOT_ALLOWED: &str = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
@@ -25,10 +23,12 @@ const HELP: &[&str] = &[
 /// DEBUG HELP
 /// ```
 fn debug(ctx: &mut Ctx) {
-    let allowed = match ctx.srv.config.enable_debug_command {
-        "yes" => true,
-        // "local": loopback connections (Unix sockets will count too).
-        "local" => ctx.client().is_some_and(|c| c.info.addr.ip().is_loopback()),
+    let allowed = match ctx.srv.config.get("enable-debug-command").as_deref() {
+        Some("yes") => true,
+        // "local": Unix-socket and loopback connections, as Redis's `islocalClient`.
+        Some("local") => ctx
+            .client()
+            .is_some_and(|c| c.info.unix || is_loopback(&c.info.addr)),
         _ => false,
     };
     if !allowed {
@@ -52,4 +52,27 @@ fn debug(ctx: &mut Ctx) {
         crate::error::sanitize(sub)
     );
     ctx.error(&msg);
+}
+
+/// Whether an `ip:port` (or `[ip]:port`, or `ip6:port`) names a loopback address.
+fn is_loopback(addr: &str) -> bool {
+    if let Ok(a) = addr.parse::<std::net::SocketAddr>() {
+        return a.ip().is_loopback();
+    }
+    addr.rsplit_once(':')
+        .and_then(|(ip, _)| ip.parse::<std::net::IpAddr>().ok())
+        .is_some_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn loopback_addresses() {
+        assert!(super::is_loopback("127.0.0.1:6379"));
+        assert!(super::is_loopback("127.3.2.1:1"));
+        assert!(super::is_loopback("[::1]:6379"));
+        assert!(super::is_loopback("::1:6379"));
+        assert!(!super::is_loopback("10.0.0.1:6379"));
+        assert!(!super::is_loopback("/tmp/muxis.sock:0"));
+    }
 }

@@ -8,21 +8,21 @@
 
 use super::keys::count_lookup;
 use crate::engine::ctx::Ctx;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use crate::util::number::parse_i64;
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("expire", -3, WRITE | FAST, expire, "generic", "1.0.0", "Sets the expiration time of a key in seconds.", "key seconds [NX | XX | GT | LT]").keys(1, 1, 1),
-    Command::new("pexpire", -3, WRITE | FAST, pexpire, "generic", "2.6.0", "Sets the expiration time of a key in milliseconds.", "key milliseconds [NX | XX | GT | LT]").keys(1, 1, 1),
-    Command::new("expireat", -3, WRITE | FAST, expireat, "generic", "1.2.0", "Sets the expiration time of a key to a Unix timestamp.", "key unix-time-seconds [NX | XX | GT | LT]").keys(1, 1, 1),
-    Command::new("pexpireat", -3, WRITE | FAST, pexpireat, "generic", "2.6.0", "Sets the expiration time of a key to a Unix milliseconds timestamp.", "key unix-time-milliseconds [NX | XX | GT | LT]").keys(1, 1, 1),
-    Command::new("ttl", 2, READONLY | FAST, ttl, "generic", "1.0.0", "Returns the expiration time in seconds of a key.", "key").keys(1, 1, 1),
-    Command::new("pttl", 2, READONLY | FAST, pttl, "generic", "2.6.0", "Returns the expiration time in milliseconds of a key.", "key").keys(1, 1, 1),
-    Command::new("expiretime", 2, READONLY | FAST, expiretime, "generic", "7.0.0", "Returns the expiration time of a key as a Unix timestamp.", "key").keys(1, 1, 1),
-    Command::new("pexpiretime", 2, READONLY | FAST, pexpiretime, "generic", "7.0.0", "Returns the expiration time of a key as a Unix milliseconds timestamp.", "key").keys(1, 1, 1),
-    Command::new("persist", 2, WRITE | FAST, persist, "generic", "2.2.0", "Removes the expiration time of a key.", "key").keys(1, 1, 1),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("expire", expire),
+    ("pexpire", pexpire),
+    ("expireat", expireat),
+    ("pexpireat", pexpireat),
+    ("ttl", ttl),
+    ("pttl", pttl),
+    ("expiretime", expiretime),
+    ("pexpiretime", pexpiretime),
+    ("persist", persist),
 ];
 
 /// The condition EXPIRE's NX/XX/GT/LT options put on the change.

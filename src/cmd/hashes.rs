@@ -22,28 +22,28 @@ mod tests;
 
 use crate::db::{Hash, Value, WrongType};
 use crate::engine::ctx::Ctx;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use bytes::Bytes;
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("hset", -4, WRITE | DENYOOM | FAST, hset, "hash", "2.0.0", "Creates or modifies the value of a field in a hash.", "key field value [field value ...]").keys(1, 1, 1),
-    Command::new("hsetnx", 4, WRITE | DENYOOM | FAST, hsetnx, "hash", "2.0.0", "Sets the value of a field in a hash only when the field doesn't exist.", "key field value").keys(1, 1, 1),
-    Command::new("hget", 3, READONLY | FAST, hget, "hash", "2.0.0", "Returns the value of a field in a hash.", "key field").keys(1, 1, 1),
-    Command::new("hmset", -4, WRITE | DENYOOM | FAST, hmset, "hash", "2.0.0", "Sets the values of multiple fields.", "key field value [field value ...]").keys(1, 1, 1),
-    Command::new("hmget", -3, READONLY | FAST, hmget, "hash", "2.0.0", "Returns the values of all fields in a hash.", "key field [field ...]").keys(1, 1, 1),
-    Command::new("hgetall", 2, READONLY, hgetall, "hash", "2.0.0", "Returns all fields and values in a hash.", "key").keys(1, 1, 1),
-    Command::new("hdel", -3, WRITE | FAST, hdel, "hash", "2.0.0", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", "key field [field ...]").keys(1, 1, 1),
-    Command::new("hexists", 3, READONLY | FAST, hexists, "hash", "2.0.0", "Determines whether a field exists in a hash.", "key field").keys(1, 1, 1),
-    Command::new("hlen", 2, READONLY | FAST, hlen, "hash", "2.0.0", "Returns the number of fields in a hash.", "key").keys(1, 1, 1),
-    Command::new("hkeys", 2, READONLY, hkeys, "hash", "2.0.0", "Returns all fields in a hash.", "key").keys(1, 1, 1),
-    Command::new("hvals", 2, READONLY, hvals, "hash", "2.0.0", "Returns all values in a hash.", "key").keys(1, 1, 1),
-    Command::new("hincrby", 4, WRITE | DENYOOM | FAST, incr::hincrby, "hash", "2.0.0", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", "key field increment").keys(1, 1, 1),
-    Command::new("hincrbyfloat", 4, WRITE | DENYOOM | FAST, incr::hincrbyfloat, "hash", "2.6.0", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", "key field increment").keys(1, 1, 1),
-    Command::new("hstrlen", 3, READONLY | FAST, hstrlen, "hash", "3.2.0", "Returns the length of the value of a field.", "key field").keys(1, 1, 1),
-    Command::new("hrandfield", -2, READONLY, random::hrandfield, "hash", "6.2.0", "Returns one or more random fields from a hash.", "key [count [WITHVALUES]]").keys(1, 1, 1),
-    Command::new("hscan", -3, READONLY, scan::hscan, "hash", "2.8.0", "Iterates over fields and values of a hash.", "key cursor [MATCH pattern] [COUNT count]").keys(1, 1, 1),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("hset", hset),
+    ("hsetnx", hsetnx),
+    ("hget", hget),
+    ("hmset", hmset),
+    ("hmget", hmget),
+    ("hgetall", hgetall),
+    ("hdel", hdel),
+    ("hexists", hexists),
+    ("hlen", hlen),
+    ("hkeys", hkeys),
+    ("hvals", hvals),
+    ("hincrby", incr::hincrby),
+    ("hincrbyfloat", incr::hincrbyfloat),
+    ("hstrlen", hstrlen),
+    ("hrandfield", random::hrandfield),
+    ("hscan", scan::hscan),
 ];
 
 /// Sets `field` to `value`, copying both out of the argument buffer. Returns whether the
@@ -200,13 +200,14 @@ fn hvals(ctx: &mut Ctx) {
 fn hdel(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
+    let limits = ctx.srv.config.enc;
     let db = &mut ctx.srv.dbs[ctx.db];
     let Some(entry) = db.get_mut(&argv[1], now) else {
         return ctx.out.int(0);
     };
     // Decided once, before the removals: Redis does not convert back mid-command either.
-    let keep_order = entry.value.encoding() == "listpack";
-    let Value::Hash(h) = &mut entry.value else {
+    let keep_order = entry.value.encoding(&limits) == "listpack";
+    let Value::Hash(h, _) = &mut entry.value else {
         return ctx.out.error(error::WRONGTYPE);
     };
     let mut removed = 0;

@@ -171,16 +171,16 @@ fn clients(out: &mut String, srv: &mut Server) {
 }
 
 fn memory(out: &mut String, srv: &mut Server) {
-    // The whole process's resident memory stands in for Redis's allocator count: we have no
-    // counting allocator, and RSS is what the operator pays for.
-    let used = rss_bytes();
+    // The counting allocator's figure, as Redis's zmalloc; RSS where it is not installed.
+    let rss = rss_bytes();
+    let used = crate::alloc::used_memory().unwrap_or(rss);
     srv.stats.peak_memory = srv.stats.peak_memory.max(used);
     let peak = srv.stats.peak_memory;
     let system = total_system_memory();
     field!(out, "used_memory", "{used}");
     field!(out, "used_memory_human", "{}", human(used));
-    field!(out, "used_memory_rss", "{used}");
-    field!(out, "used_memory_rss_human", "{}", human(used));
+    field!(out, "used_memory_rss", "{rss}");
+    field!(out, "used_memory_rss_human", "{}", human(rss));
     field!(out, "used_memory_peak", "{peak}");
     field!(out, "used_memory_peak_human", "{}", human(peak));
     field!(
@@ -194,7 +194,7 @@ fn memory(out: &mut String, srv: &mut Server) {
     field!(out, "maxmemory", "0");
     field!(out, "maxmemory_human", "0B");
     field!(out, "maxmemory_policy", "noeviction");
-    field!(out, "mem_fragmentation_ratio", "1.00");
+    field!(out, "mem_fragmentation_ratio", "{:.2}", ratio(rss, used));
     field!(out, "mem_allocator", "{}", crate::alloc::NAME);
     field!(out, "lazyfree_pending_objects", "0");
 }

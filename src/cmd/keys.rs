@@ -6,7 +6,7 @@
 //! lookups (DEL, RENAME...) and whole-keyspace walks (KEYS, SCAN) do not.
 
 use crate::engine::ctx::Ctx;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use crate::util::glob::glob_match;
 use bytes::Bytes;
@@ -17,19 +17,19 @@ const INT_RANGE: &str = "ERR value is out of range, value must between -21474836
 /// SCAN's default COUNT.
 const SCAN_COUNT: usize = 10;
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("del", -2, WRITE, del, "generic", "1.0.0", "Deletes one or more keys.", "key [key ...]").keys(1, -1, 1),
-    Command::new("unlink", -2, WRITE | FAST, unlink, "generic", "4.0.0", "Asynchronously deletes one or more keys.", "key [key ...]").keys(1, -1, 1),
-    Command::new("exists", -2, READONLY | FAST, exists, "generic", "1.0.0", "Determines whether one or more keys exist.", "key [key ...]").keys(1, -1, 1),
-    Command::new("type", 2, READONLY | FAST, type_, "generic", "1.0.0", "Determines the type of value stored at a key.", "key").keys(1, 1, 1),
-    Command::new("keys", 2, READONLY, keys, "generic", "1.0.0", "Returns all key names that match a pattern.", "pattern"),
-    Command::new("scan", -2, READONLY, scan, "generic", "2.8.0", "Iterates over the key names in the database.", "cursor [MATCH pattern] [COUNT count] [TYPE type]"),
-    Command::new("rename", 3, WRITE, rename, "generic", "1.0.0", "Renames a key and overwrites the destination.", "key newkey").keys(1, 2, 1),
-    Command::new("renamenx", 3, WRITE | FAST, renamenx, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist.", "key newkey").keys(1, 2, 1),
-    Command::new("randomkey", 1, READONLY, randomkey, "generic", "1.0.0", "Returns a random key name from the database.", ""),
-    Command::new("copy", -3, WRITE | DENYOOM, copy, "generic", "6.2.0", "Copies the value of a key to a new key.", "source destination [DB destination-db] [REPLACE]").keys(1, 2, 1),
-    Command::new("touch", -2, READONLY | FAST, touch, "generic", "3.2.1", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", "key [key ...]").keys(1, -1, 1),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("del", del),
+    ("unlink", unlink),
+    ("exists", exists),
+    ("type", type_),
+    ("keys", keys),
+    ("scan", scan),
+    ("rename", rename),
+    ("renamenx", renamenx),
+    ("randomkey", randomkey),
+    ("copy", copy),
+    ("touch", touch),
 ];
 
 /// Counts a read lookup in the keyspace hit/miss statistics, as Redis's `lookupKeyRead`.

@@ -3,13 +3,13 @@
 //! clock the test sets, and the reply bytes are compared exactly. Keys are stored through
 //! `Db` directly, so these tests need no other command family.
 
+use crate::cmd::TABLE;
 use crate::config::Config;
 use crate::db::Value;
 use crate::engine::ctx::Ctx;
 use crate::engine::msg::ConnId;
 use crate::engine::out::{Outs, Target};
 use crate::engine::state::Server;
-use crate::engine::table::TABLE;
 use crate::util::number::parse_cursor;
 use bytes::Bytes;
 
@@ -122,7 +122,7 @@ fn table_entries_match_redis() {
     for (name, arity, keys) in expect {
         let c = TABLE.get(TABLE.lookup(name.as_bytes()).expect(name));
         assert_eq!((c.arity, c.keys), (arity, keys), "{name}");
-        assert_eq!(c.group, "generic", "{name}");
+        assert_eq!(c.doc.group, "generic", "{name}");
     }
 }
 

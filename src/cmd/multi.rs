@@ -5,63 +5,18 @@
 //! queue back to the executor, which runs it without letting any other command in.
 
 use crate::engine::ctx::Ctx;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 
 const NO_MULTI: &str = "ERR EXEC without MULTI";
 const EXECABORT: &str = "EXECABORT Transaction discarded because of previous errors.";
 
-pub const COMMANDS: &[Command] = &[
-    Command::new(
-        "multi",
-        1,
-        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
-        multi,
-        "transactions",
-        "1.2.0",
-        "Starts a transaction.",
-        "",
-    ),
-    Command::new(
-        "exec",
-        1,
-        NOSCRIPT | LOADING | STALE,
-        exec,
-        "transactions",
-        "1.2.0",
-        "Executes all commands in a transaction.",
-        "",
-    ),
-    Command::new(
-        "discard",
-        1,
-        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
-        discard,
-        "transactions",
-        "2.0.0",
-        "Discards a transaction.",
-        "",
-    ),
-    Command::new(
-        "watch",
-        -2,
-        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
-        watch,
-        "transactions",
-        "2.2.0",
-        "Monitors changes to keys to determine the execution of a transaction.",
-        "key [key ...]",
-    )
-    .keys(1, -1, 1),
-    Command::new(
-        "unwatch",
-        1,
-        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
-        unwatch,
-        "transactions",
-        "2.2.0",
-        "Forgets about watched keys of a transaction.",
-        "",
-    ),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("multi", multi),
+    ("exec", exec),
+    ("discard", discard),
+    ("watch", watch),
+    ("unwatch", unwatch),
 ];
 
 /// ```text

@@ -1,57 +1,10 @@
 //! OBJECT: how a value is stored.
 
 use crate::engine::ctx::Ctx;
-use crate::engine::table::{Command, Sub, flag::*};
+use crate::engine::table::Handler;
 
-pub const COMMANDS: &[Command] = &[Command::new(
-    "object",
-    -2,
-    0,
-    object,
-    "generic",
-    "2.2.3",
-    "A container for object introspection commands.",
-    "",
-)
-.subs(SUBS)];
-
-const SUBS: &[Sub] = &[
-    Sub {
-        name: "encoding",
-        arity: 3,
-        flags: READONLY,
-        summary: "Returns the internal encoding of a Redis object.",
-        syntax: "key",
-    },
-    Sub {
-        name: "refcount",
-        arity: 3,
-        flags: READONLY,
-        summary: "Returns the reference count of a value of a key.",
-        syntax: "key",
-    },
-    Sub {
-        name: "idletime",
-        arity: 3,
-        flags: READONLY,
-        summary: "Returns the time since the last access to a Redis object.",
-        syntax: "key",
-    },
-    Sub {
-        name: "freq",
-        arity: 3,
-        flags: READONLY,
-        summary: "Returns the logarithmic access frequency counter of a Redis object.",
-        syntax: "key",
-    },
-    Sub {
-        name: "help",
-        arity: 2,
-        flags: LOADING | STALE,
-        summary: "Returns helpful text about the different subcommands.",
-        syntax: "",
-    },
-];
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[("object", object)];
 
 const NO_LFU: &str = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
@@ -95,12 +48,13 @@ fn object(ctx: &mut Ctx) {
     }
     let now = ctx.now();
     let argv = ctx.argv;
+    let limits = ctx.srv.config.enc;
     let Some(entry) = ctx.db().get(&argv[2], now) else {
         return ctx.out.null();
     };
     match sub.as_slice() {
         b"encoding" => {
-            let enc = entry.value.encoding();
+            let enc = entry.value.encoding(&limits);
             ctx.out.bulk(enc.as_bytes());
         }
         b"refcount" => ctx.out.int(1),

@@ -7,116 +7,17 @@
 
 use crate::engine::ctx::Ctx;
 use crate::engine::pubsub::Recipient;
-use crate::engine::table::{Command, Sub, flag::*};
+use crate::engine::table::Handler;
 use bytes::Bytes;
 
-pub const COMMANDS: &[Command] = &[
-    Command::new(
-        "subscribe",
-        -2,
-        PUBSUB | NOSCRIPT | LOADING | STALE,
-        subscribe,
-        "pubsub",
-        "2.0.0",
-        "Listens for messages published to channels.",
-        "channel [channel ...]",
-    ),
-    Command::new(
-        "unsubscribe",
-        -1,
-        PUBSUB | NOSCRIPT | LOADING | STALE,
-        unsubscribe,
-        "pubsub",
-        "2.0.0",
-        "Stops listening to messages posted to channels.",
-        "[channel [channel ...]]",
-    ),
-    Command::new(
-        "psubscribe",
-        -2,
-        PUBSUB | NOSCRIPT | LOADING | STALE,
-        psubscribe,
-        "pubsub",
-        "2.0.0",
-        "Listens for messages published to channels that match one or more patterns.",
-        "pattern [pattern ...]",
-    ),
-    Command::new(
-        "punsubscribe",
-        -1,
-        PUBSUB | NOSCRIPT | LOADING | STALE,
-        punsubscribe,
-        "pubsub",
-        "2.0.0",
-        "Stops listening to messages published to channels that match one or more patterns.",
-        "[pattern [pattern ...]]",
-    ),
-    Command::new(
-        "publish",
-        3,
-        PUBSUB | LOADING | STALE | FAST,
-        publish,
-        "pubsub",
-        "2.0.0",
-        "Posts a message to a channel.",
-        "channel message",
-    ),
-    Command::new(
-        "pubsub",
-        -2,
-        0,
-        pubsub,
-        "pubsub",
-        "2.8.0",
-        "A container for Pub/Sub commands.",
-        "",
-    )
-    .subs(PUBSUB_SUBS),
-];
-
-const PUBSUB_SUBS: &[Sub] = &[
-    Sub {
-        name: "channels",
-        arity: -2,
-        flags: PUBSUB | LOADING | STALE,
-        summary: "Returns the active channels.",
-        syntax: "[pattern]",
-    },
-    Sub {
-        name: "numsub",
-        arity: -2,
-        flags: PUBSUB | LOADING | STALE,
-        summary: "Returns a count of subscribers to channels.",
-        syntax: "[channel [channel ...]]",
-    },
-    Sub {
-        name: "numpat",
-        arity: 2,
-        flags: PUBSUB | LOADING | STALE,
-        summary: "Returns a count of unique pattern subscriptions.",
-        syntax: "",
-    },
-    Sub {
-        name: "shardchannels",
-        arity: -2,
-        flags: PUBSUB | LOADING | STALE,
-        summary: "Returns the active shard channels.",
-        syntax: "[pattern]",
-    },
-    Sub {
-        name: "shardnumsub",
-        arity: -2,
-        flags: PUBSUB | LOADING | STALE,
-        summary: "Returns the count of subscribers of shard channels.",
-        syntax: "[shardchannel [shardchannel ...]]",
-    },
-    Sub {
-        name: "help",
-        arity: 2,
-        flags: LOADING | STALE,
-        summary: "Returns helpful text about the different subcommands.",
-        syntax: "",
-    },
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("subscribe", subscribe),
+    ("unsubscribe", unsubscribe),
+    ("psubscribe", psubscribe),
+    ("punsubscribe", punsubscribe),
+    ("publish", publish),
+    ("pubsub", pubsub),
 ];
 
 /// Which subscription list a command works on.

@@ -5,18 +5,18 @@
 use super::info;
 use crate::db::Db;
 use crate::engine::ctx::Ctx;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("info", -1, LOADING | STALE, info, "server", "1.0.0", "Get information and statistics about the server", "[section [section ...]]"),
-    Command::new("dbsize", 1, READONLY | FAST, dbsize, "server", "1.0.0", "Return the number of keys in the selected database", ""),
-    Command::new("flushdb", -1, WRITE, flushdb, "server", "1.0.0", "Remove all keys from the current database", "[ASYNC | SYNC]"),
-    Command::new("flushall", -1, WRITE, flushall, "server", "1.0.0", "Remove all keys from all databases", "[ASYNC | SYNC]"),
-    Command::new("time", 1, LOADING | STALE | FAST, time, "server", "2.6.0", "Return the current server time", ""),
-    Command::new("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, shutdown, "server", "1.0.0", "Synchronously save the dataset to disk and then shut down the server", "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("info", info),
+    ("dbsize", dbsize),
+    ("flushdb", flushdb),
+    ("flushall", flushall),
+    ("time", time),
+    ("shutdown", shutdown),
 ];
 
 const NO_SHUTDOWN: &str = "ERR No shutdown in progress.";

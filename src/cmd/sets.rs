@@ -24,32 +24,31 @@ use crate::cmd::hashes::scan::{INVALID_CURSOR, ScanOpts, reply as scan_reply};
 use crate::db::{Db, Set, Value, WrongType, collection_scan};
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use crate::util::number::parse_cursor;
 use crate::util::number::parse_i64;
 use bytes::Bytes;
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("sadd", -3, WRITE | DENYOOM | FAST, sadd, "set", "1.0.0", "Adds one or more members to a set. Creates the key if it doesn't exist.", "key member [member ...]").keys(1, 1, 1),
-    Command::new("srem", -3, WRITE | FAST, srem, "set", "1.0.0", "Removes one or more members from a set. Deletes the set if the last member was removed.", "key member [member ...]").keys(1, 1, 1),
-    Command::new("smembers", 2, READONLY, smembers, "set", "1.0.0", "Returns all members of a set.", "key").keys(1, 1, 1),
-    Command::new("sismember", 3, READONLY | FAST, sismember, "set", "1.0.0", "Determines whether a member belongs to a set.", "key member").keys(1, 1, 1),
-    Command::new("smismember", -3, READONLY | FAST, smismember, "set", "6.2.0", "Determines whether multiple members belong to a set.", "key member [member ...]").keys(1, 1, 1),
-    Command::new("scard", 2, READONLY | FAST, scard, "set", "1.0.0", "Returns the number of members in a set.", "key").keys(1, 1, 1),
-    Command::new("spop", -2, WRITE | FAST, random::spop, "set", "1.0.0", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", "key [count]").keys(1, 1, 1),
-    Command::new("srandmember", -2, READONLY, random::srandmember, "set", "1.0.0", "Get one or multiple random members from a set", "key [count]").keys(1, 1, 1),
-    Command::new("smove", 4, WRITE | FAST, smove, "set", "1.0.0", "Moves a member from one set to another.", "source destination member").keys(1, 2, 1),
-    Command::new("sinter", -2, READONLY, algebra::sinter, "set", "1.0.0", "Returns the intersect of multiple sets.", "key [key ...]").keys(1, -1, 1),
-    Command::new("sunion", -2, READONLY, algebra::sunion, "set", "1.0.0", "Returns the union of multiple sets.", "key [key ...]").keys(1, -1, 1),
-    Command::new("sdiff", -2, READONLY, algebra::sdiff, "set", "1.0.0", "Returns the difference of multiple sets.", "key [key ...]").keys(1, -1, 1),
-    Command::new("sinterstore", -3, WRITE | DENYOOM, algebra::sinterstore, "set", "1.0.0", "Stores the intersect of multiple sets in a key.", "destination key [key ...]").keys(1, -1, 1),
-    Command::new("sunionstore", -3, WRITE | DENYOOM, algebra::sunionstore, "set", "1.0.0", "Stores the union of multiple sets in a key.", "destination key [key ...]").keys(1, -1, 1),
-    Command::new("sdiffstore", -3, WRITE | DENYOOM, algebra::sdiffstore, "set", "1.0.0", "Stores the difference of multiple sets in a key.", "destination key [key ...]").keys(1, -1, 1),
-    // Redis reports no key range for SINTERCARD (its keys follow numkeys: "movablekeys").
-    Command::new("sintercard", -3, READONLY | MOVABLEKEYS, algebra::sintercard, "set", "7.0.0", "Returns the number of members of the intersect of multiple sets.", "numkeys key [key ...] [LIMIT limit]"),
-    Command::new("sscan", -3, READONLY, sscan, "set", "2.8.0", "Iterates over members of a set.", "key cursor [MATCH pattern] [COUNT count]").keys(1, 1, 1),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("sadd", sadd),
+    ("srem", srem),
+    ("smembers", smembers),
+    ("sismember", sismember),
+    ("smismember", smismember),
+    ("scard", scard),
+    ("spop", random::spop),
+    ("srandmember", random::srandmember),
+    ("smove", smove),
+    ("sinter", algebra::sinter),
+    ("sunion", algebra::sunion),
+    ("sdiff", algebra::sdiff),
+    ("sinterstore", algebra::sinterstore),
+    ("sunionstore", algebra::sunionstore),
+    ("sdiffstore", algebra::sdiffstore),
+    ("sintercard", algebra::sintercard),
+    ("sscan", sscan),
 ];
 
 /// Redis 7.0's `set-max-intset-entries`: up to this many integer members, a set is an intset
@@ -235,11 +234,12 @@ fn sscan(ctx: &mut Ctx) {
     let Some(cursor) = parse_cursor(&argv[2]) else {
         return ctx.error(INVALID_CURSOR);
     };
+    let limits = ctx.srv.config.enc;
     let Some(value) = crate::cmd::read_value(ctx.srv, ctx.db, &argv[1]) else {
         return scan_reply(&mut ctx.out, 0, &[]);
     };
-    let whole = value.encoding() == "intset";
-    let Value::Set(s) = value else {
+    let whole = value.encoding(&limits) == "intset";
+    let Value::Set(s, _) = value else {
         return ctx.out.error(error::WRONGTYPE);
     };
     let opts = match ScanOpts::parse(&argv[3..]) {

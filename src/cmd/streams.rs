@@ -23,28 +23,27 @@ use crate::db::stream::{Fields, Stream, StreamId, id};
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;
 use crate::engine::state::Server;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use crate::util::number::parse_i64;
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("xadd", -5, WRITE | DENYOOM | FAST, add::xadd, "stream", "5.0.0", "Appends a new entry to a stream", "key [NOMKSTREAM] [<MAXLEN | MINID> [= | ~] threshold [LIMIT count]] <* | id> field value [field value ...]").keys(1, 1, 1),
-    Command::new("xlen", 2, READONLY | FAST, xlen, "stream", "5.0.0", "Return the number of entries in a stream", "key").keys(1, 1, 1),
-    Command::new("xrange", -4, READONLY, xrange, "stream", "5.0.0", "Return a range of elements in a stream, with IDs matching the specified IDs interval", "key start end [COUNT count]").keys(1, 1, 1),
-    Command::new("xrevrange", -4, READONLY, xrevrange, "stream", "5.0.0", "Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE", "key end start [COUNT count]").keys(1, 1, 1),
-    Command::new("xdel", -3, WRITE | FAST, xdel, "stream", "5.0.0", "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.", "key id [id ...]").keys(1, 1, 1),
-    Command::new("xtrim", -4, WRITE, add::xtrim, "stream", "5.0.0", "Trims the stream to (approximately if '~' is passed) a certain size", "key <MAXLEN | MINID> [= | ~] threshold [LIMIT count]").keys(1, 1, 1),
-    Command::new("xsetid", -3, WRITE | DENYOOM | FAST, add::xsetid, "stream", "5.0.0", "An internal command for replicating stream values", "key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]").keys(1, 1, 1),
-    // Redis declares the read commands' keys as movable (after STREAMS), hence no key range.
-    Command::new("xread", -4, READONLY, read::xread, "stream", "5.0.0", "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.", "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]"),
-    Command::new("xreadgroup", -7, WRITE, read::xreadgroup, "stream", "5.0.0", "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.", "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]"),
-    Command::new("xgroup", -2, 0, groups::xgroup, "stream", "5.0.0", "A container for consumer groups commands", "").subs(groups::SUBS),
-    Command::new("xack", -4, WRITE | FAST, groups::xack, "stream", "5.0.0", "Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.", "key group id [id ...]").keys(1, 1, 1),
-    Command::new("xpending", -3, READONLY, groups::xpending, "stream", "5.0.0", "Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.", "key group [[IDLE min-idle-time] start end count [consumer]]").keys(1, 1, 1),
-    Command::new("xclaim", -6, WRITE | FAST, claim::xclaim, "stream", "5.0.0", "Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.", "key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]").keys(1, 1, 1),
-    Command::new("xautoclaim", -6, WRITE | FAST, claim::xautoclaim, "stream", "6.2.0", "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.", "key group consumer min-idle-time start [COUNT count] [JUSTID]").keys(1, 1, 1),
-    Command::new("xinfo", -2, 0, info::xinfo, "stream", "5.0.0", "A container for stream introspection commands", "").subs(info::SUBS),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("xadd", add::xadd),
+    ("xlen", xlen),
+    ("xrange", xrange),
+    ("xrevrange", xrevrange),
+    ("xdel", xdel),
+    ("xtrim", add::xtrim),
+    ("xsetid", add::xsetid),
+    ("xread", read::xread),
+    ("xreadgroup", read::xreadgroup),
+    ("xgroup", groups::xgroup),
+    ("xack", groups::xack),
+    ("xpending", groups::xpending),
+    ("xclaim", claim::xclaim),
+    ("xautoclaim", claim::xautoclaim),
+    ("xinfo", info::xinfo),
 ];
 
 const INVALID_ID: &str = "ERR Invalid stream ID specified as stream command argument";

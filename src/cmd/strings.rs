@@ -19,33 +19,33 @@ mod tests;
 use crate::db::Value;
 use crate::engine::ctx::Ctx;
 use crate::engine::state::Server;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 use crate::error;
 use bytes::{Bytes, BytesMut};
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("get", 2, READONLY | FAST, get, "string", "1.0.0", "Returns the string value of a key.", "key").keys(1, 1, 1),
-    Command::new("set", -3, WRITE | DENYOOM, set::set, "string", "1.0.0", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]").keys(1, 1, 1),
-    Command::new("setnx", 3, WRITE | DENYOOM | FAST, set::setnx, "string", "1.0.0", "Set the string value of a key only when the key doesn't exist.", "key value").keys(1, 1, 1),
-    Command::new("setex", 4, WRITE | DENYOOM, set::setex, "string", "2.0.0", "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "key seconds value").keys(1, 1, 1),
-    Command::new("psetex", 4, WRITE | DENYOOM, set::psetex, "string", "2.6.0", "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "key milliseconds value").keys(1, 1, 1),
-    Command::new("getex", -2, WRITE | FAST, set::getex, "string", "6.2.0", "Returns the string value of a key after setting its expiration time.", "key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]").keys(1, 1, 1),
-    Command::new("mget", -2, READONLY | FAST, mget, "string", "1.0.0", "Atomically returns the string values of one or more keys.", "key [key ...]").keys(1, -1, 1),
-    Command::new("mset", -3, WRITE | DENYOOM, mset, "string", "1.0.1", "Atomically creates or modifies the string values of one or more keys.", "key value [key value ...]").keys(1, -1, 2),
-    Command::new("msetnx", -3, WRITE | DENYOOM, msetnx, "string", "1.0.1", "Atomically modifies the string values of one or more keys only when all keys don't exist.", "key value [key value ...]").keys(1, -1, 2),
-    Command::new("getset", 3, WRITE | DENYOOM | FAST, getset, "string", "1.0.0", "Returns the previous string value of a key after setting it to a new value.", "key value").keys(1, 1, 1),
-    Command::new("getdel", 2, WRITE | FAST, getdel, "string", "6.2.0", "Returns the string value of a key after deleting the key.", "key").keys(1, 1, 1),
-    Command::new("strlen", 2, READONLY | FAST, strlen, "string", "2.2.0", "Returns the length of a string value.", "key").keys(1, 1, 1),
-    Command::new("append", 3, WRITE | DENYOOM | FAST, range::append, "string", "2.0.0", "Appends a string to the value of a key. Creates the key if it doesn't exist.", "key value").keys(1, 1, 1),
-    Command::new("getrange", 4, READONLY, range::getrange, "string", "2.4.0", "Returns a substring of the string stored at a key.", "key start end").keys(1, 1, 1),
-    Command::new("substr", 4, READONLY, range::getrange, "string", "1.0.0", "Returns a substring from string value.", "key start end").keys(1, 1, 1),
-    Command::new("setrange", 4, WRITE | DENYOOM, range::setrange, "string", "2.2.0", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "key offset value").keys(1, 1, 1),
-    Command::new("incr", 2, WRITE | DENYOOM | FAST, incr::incr, "string", "1.0.0", "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "key").keys(1, 1, 1),
-    Command::new("decr", 2, WRITE | DENYOOM | FAST, incr::decr, "string", "1.0.0", "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "key").keys(1, 1, 1),
-    Command::new("incrby", 3, WRITE | DENYOOM | FAST, incr::incrby, "string", "1.0.0", "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "key increment").keys(1, 1, 1),
-    Command::new("decrby", 3, WRITE | DENYOOM | FAST, incr::decrby, "string", "1.0.0", "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "key decrement").keys(1, 1, 1),
-    Command::new("incrbyfloat", 3, WRITE | DENYOOM | FAST, incr::incrbyfloat, "string", "2.6.0", "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "key increment").keys(1, 1, 1),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("get", get),
+    ("set", set::set),
+    ("setnx", set::setnx),
+    ("setex", set::setex),
+    ("psetex", set::psetex),
+    ("getex", set::getex),
+    ("mget", mget),
+    ("mset", mset),
+    ("msetnx", msetnx),
+    ("getset", getset),
+    ("getdel", getdel),
+    ("strlen", strlen),
+    ("append", range::append),
+    ("getrange", range::getrange),
+    ("substr", range::getrange),
+    ("setrange", range::setrange),
+    ("incr", incr::incr),
+    ("decr", incr::decr),
+    ("incrby", incr::incrby),
+    ("decrby", incr::decrby),
+    ("incrbyfloat", incr::incrbyfloat),
 ];
 
 /// What a key holds, as a string command sees it.

@@ -22,7 +22,7 @@ mod tests;
 use crate::db::zset::ZSet;
 use crate::engine::out::Out;
 use crate::engine::state::Server;
-use crate::engine::table::{Command, flag::*};
+use crate::engine::table::Handler;
 
 use basic::*;
 use pop::*;
@@ -30,44 +30,43 @@ use random::*;
 use range::*;
 use setops::*;
 
-#[rustfmt::skip]
-pub const COMMANDS: &[Command] = &[
-    Command::new("zadd", -4, WRITE | DENYOOM | FAST, zadd, "sorted_set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", "key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]").keys(1, 1, 1),
-    Command::new("zincrby", 4, WRITE | DENYOOM | FAST, zincrby, "sorted_set", "1.2.0", "Increment the score of a member in a sorted set", "key increment member").keys(1, 1, 1),
-    Command::new("zrem", -3, WRITE | FAST, zrem, "sorted_set", "1.2.0", "Remove one or more members from a sorted set", "key member [member ...]").keys(1, 1, 1),
-    Command::new("zscore", 3, READONLY | FAST, zscore, "sorted_set", "1.2.0", "Get the score associated with the given member in a sorted set", "key member").keys(1, 1, 1),
-    Command::new("zmscore", -3, READONLY | FAST, zmscore, "sorted_set", "6.2.0", "Get the score associated with the given members in a sorted set", "key member [member ...]").keys(1, 1, 1),
-    Command::new("zcard", 2, READONLY | FAST, zcard, "sorted_set", "1.2.0", "Get the number of members in a sorted set", "key").keys(1, 1, 1),
-    Command::new("zcount", 4, READONLY | FAST, zcount, "sorted_set", "2.0.0", "Count the members in a sorted set with scores within the given values", "key min max").keys(1, 1, 1),
-    Command::new("zlexcount", 4, READONLY | FAST, zlexcount, "sorted_set", "2.8.9", "Count the number of members in a sorted set between a given lexicographical range", "key min max").keys(1, 1, 1),
-    // Arity -3 and WITHSCORE as in Redis 7.2; 7.0 has arity 3.
-    Command::new("zrank", -3, READONLY | FAST, zrank, "sorted_set", "2.0.0", "Determine the index of a member in a sorted set", "key member [WITHSCORE]").keys(1, 1, 1),
-    Command::new("zrevrank", -3, READONLY | FAST, zrevrank, "sorted_set", "2.0.0", "Determine the index of a member in a sorted set, with scores ordered from high to low", "key member [WITHSCORE]").keys(1, 1, 1),
-    Command::new("zrange", -4, READONLY, zrange, "sorted_set", "1.2.0", "Return a range of members in a sorted set", "key start stop [BYSCORE | BYLEX] [REV] [LIMIT offset count] [WITHSCORES]").keys(1, 1, 1),
-    Command::new("zrangebyscore", -4, READONLY, zrangebyscore, "sorted_set", "1.0.5", "Return a range of members in a sorted set, by score", "key min max [WITHSCORES] [LIMIT offset count]").keys(1, 1, 1),
-    Command::new("zrevrangebyscore", -4, READONLY, zrevrangebyscore, "sorted_set", "2.2.0", "Return a range of members in a sorted set, by score, with scores ordered from high to low", "key max min [WITHSCORES] [LIMIT offset count]").keys(1, 1, 1),
-    Command::new("zrangebylex", -4, READONLY, zrangebylex, "sorted_set", "2.8.9", "Return a range of members in a sorted set, by lexicographical range", "key min max [LIMIT offset count]").keys(1, 1, 1),
-    Command::new("zrevrangebylex", -4, READONLY, zrevrangebylex, "sorted_set", "2.8.9", "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", "key max min [LIMIT offset count]").keys(1, 1, 1),
-    Command::new("zrevrange", -4, READONLY, zrevrange, "sorted_set", "1.2.0", "Return a range of members in a sorted set, by index, with scores ordered from high to low", "key start stop [WITHSCORES]").keys(1, 1, 1),
-    Command::new("zrangestore", -5, WRITE | DENYOOM, zrangestore, "sorted_set", "6.2.0", "Store a range of members from sorted set into another key", "dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]").keys(1, 2, 1),
-    Command::new("zpopmin", -2, WRITE | FAST, zpopmin, "sorted_set", "5.0.0", "Remove and return members with the lowest scores in a sorted set", "key [count]").keys(1, 1, 1),
-    Command::new("zpopmax", -2, WRITE | FAST, zpopmax, "sorted_set", "5.0.0", "Remove and return members with the highest scores in a sorted set", "key [count]").keys(1, 1, 1),
-    Command::new("bzpopmin", -3, WRITE | NOSCRIPT | FAST | BLOCKING, bzpopmin, "sorted_set", "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", "key [key ...] timeout").keys(1, -2, 1),
-    Command::new("bzpopmax", -3, WRITE | NOSCRIPT | FAST | BLOCKING, bzpopmax, "sorted_set", "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", "key [key ...] timeout").keys(1, -2, 1),
-    Command::new("zmpop", -4, WRITE | MOVABLEKEYS, zmpop, "sorted_set", "7.0.0", "Remove and return members with scores in a sorted set", "numkeys key [key ...] <MIN | MAX> [COUNT count]"),
-    Command::new("bzmpop", -5, WRITE | BLOCKING | MOVABLEKEYS, bzmpop, "sorted_set", "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", "timeout numkeys key [key ...] <MIN | MAX> [COUNT count]"),
-    Command::new("zunionstore", -4, WRITE | DENYOOM | MOVABLEKEYS, zunionstore, "sorted_set", "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key", "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>]").keys(1, 1, 1),
-    Command::new("zinterstore", -4, WRITE | DENYOOM | MOVABLEKEYS, zinterstore, "sorted_set", "2.0.0", "Intersect multiple sorted sets and store the resulting sorted set in a new key", "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>]").keys(1, 1, 1),
-    Command::new("zdiffstore", -4, WRITE | DENYOOM | MOVABLEKEYS, zdiffstore, "sorted_set", "6.2.0", "Subtract multiple sorted sets and store the resulting sorted set in a new key", "destination numkeys key [key ...]").keys(1, 1, 1),
-    Command::new("zunion", -3, READONLY | MOVABLEKEYS, zunion, "sorted_set", "6.2.0", "Add multiple sorted sets", "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>] [WITHSCORES]"),
-    Command::new("zinter", -3, READONLY | MOVABLEKEYS, zinter, "sorted_set", "6.2.0", "Intersect multiple sorted sets", "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>] [WITHSCORES]"),
-    Command::new("zdiff", -3, READONLY | MOVABLEKEYS, zdiff, "sorted_set", "6.2.0", "Subtract multiple sorted sets", "numkeys key [key ...] [WITHSCORES]"),
-    Command::new("zintercard", -3, READONLY | MOVABLEKEYS, zintercard, "sorted_set", "7.0.0", "Intersect multiple sorted sets and return the cardinality of the result", "numkeys key [key ...] [LIMIT limit]"),
-    Command::new("zremrangebyrank", 4, WRITE, zremrangebyrank, "sorted_set", "2.0.0", "Remove all members in a sorted set within the given indexes", "key start stop").keys(1, 1, 1),
-    Command::new("zremrangebyscore", 4, WRITE, zremrangebyscore, "sorted_set", "1.2.0", "Remove all members in a sorted set within the given scores", "key min max").keys(1, 1, 1),
-    Command::new("zremrangebylex", 4, WRITE, zremrangebylex, "sorted_set", "2.8.9", "Remove all members in a sorted set between the given lexicographical range", "key min max").keys(1, 1, 1),
-    Command::new("zrandmember", -2, READONLY, zrandmember, "sorted_set", "6.2.0", "Get one or multiple random elements from a sorted set", "key [count [WITHSCORES]]").keys(1, 1, 1),
-    Command::new("zscan", -3, READONLY, zscan, "sorted_set", "2.8.0", "Incrementally iterate sorted sets elements and associated scores", "key cursor [MATCH pattern] [COUNT count]").keys(1, 1, 1),
+/// The commands this family implements; their metadata is in `engine/commands.json`.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("zadd", zadd),
+    ("zincrby", zincrby),
+    ("zrem", zrem),
+    ("zscore", zscore),
+    ("zmscore", zmscore),
+    ("zcard", zcard),
+    ("zcount", zcount),
+    ("zlexcount", zlexcount),
+    ("zrank", zrank),
+    ("zrevrank", zrevrank),
+    ("zrange", zrange),
+    ("zrangebyscore", zrangebyscore),
+    ("zrevrangebyscore", zrevrangebyscore),
+    ("zrangebylex", zrangebylex),
+    ("zrevrangebylex", zrevrangebylex),
+    ("zrevrange", zrevrange),
+    ("zrangestore", zrangestore),
+    ("zpopmin", zpopmin),
+    ("zpopmax", zpopmax),
+    ("bzpopmin", bzpopmin),
+    ("bzpopmax", bzpopmax),
+    ("zmpop", zmpop),
+    ("bzmpop", bzmpop),
+    ("zunionstore", zunionstore),
+    ("zinterstore", zinterstore),
+    ("zdiffstore", zdiffstore),
+    ("zunion", zunion),
+    ("zinter", zinter),
+    ("zdiff", zdiff),
+    ("zintercard", zintercard),
+    ("zremrangebyrank", zremrangebyrank),
+    ("zremrangebyscore", zremrangebyscore),
+    ("zremrangebylex", zremrangebylex),
+    ("zrandmember", zrandmember),
+    ("zscan", zscan),
 ];
 
 const NOT_FLOAT_RANGE: &str = "ERR min or max is not a float";

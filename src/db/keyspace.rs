@@ -36,6 +36,8 @@ pub struct Db {
     /// While someone WATCHes keys, the keys removed by expiry, for the executor to mark
     /// their watchers (an expired key counts as modified, as in Redis).
     expired_log: Option<Vec<Bytes>>,
+    /// The encoding thresholds (CONFIG), which OBJECT ENCODING follows.
+    pub enc: super::EncLimits,
 }
 
 impl Db {
@@ -83,9 +85,13 @@ impl Db {
         self.map.get(key).filter(|e| !e.expired(now))
     }
 
+    /// The entry at `key` for a write. Before handing it out, records whether earlier
+    /// writes made the value outgrow its small encoding (see `encoding.rs`).
     pub fn get_mut(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
         if self.expire_if_needed(key, now) {
-            self.map.get_mut(key)
+            let e = self.map.get_mut(key)?;
+            super::encoding::refresh(&mut e.value, &self.enc);
+            Some(e)
         } else {
             None
         }

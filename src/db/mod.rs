@@ -3,6 +3,7 @@
 //! Owned by the executor thread alone; nothing here knows about sockets, threads or RESP.
 
 pub mod collection_scan;
+pub mod encoding;
 mod expire;
 mod keyspace;
 pub mod list;
@@ -12,6 +13,7 @@ mod typed;
 mod value;
 pub mod zset;
 
+pub use encoding::EncLimits;
 pub use expire::{ExpireStats, budget as expire_budget};
 pub use keyspace::{Db, Entry};
 pub use typed::{Typed, WrongType};

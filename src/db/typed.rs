@@ -20,16 +20,19 @@ pub trait Typed: Sized {
 
 macro_rules! typed {
     ($t:ty, $variant:ident, $empty:expr) => {
+        typed!($t, $variant, $empty, x => x);
+    };
+    ($t:ty, $variant:ident, $empty:expr, $x:ident => $($pat:tt)*) => {
         impl Typed for $t {
             fn of(v: &Value) -> Option<&Self> {
                 match v {
-                    Value::$variant(x) => Some(x),
+                    Value::$variant($($pat)*) => Some($x),
                     _ => None,
                 }
             }
             fn of_mut(v: &mut Value) -> Option<&mut Self> {
                 match v {
-                    Value::$variant(x) => Some(x),
+                    Value::$variant($($pat)*) => Some($x),
                     _ => None,
                 }
             }
@@ -41,8 +44,8 @@ macro_rules! typed {
 }
 
 typed!(VecDeque<Bytes>, List, Value::List(VecDeque::new()));
-typed!(Hash, Hash, Value::Hash(Box::default()));
-typed!(Set, Set, Value::Set(Box::default()));
+typed!(Hash, Hash, Value::Hash(Box::default(), false), x => x, _);
+typed!(Set, Set, Value::Set(Box::default(), false), x => x, _);
 typed!(ZSet, ZSet, Value::ZSet(Box::default()));
 typed!(Stream, Stream, Value::Stream(Box::default()));
 

@@ -5,6 +5,7 @@ use bytes::Bytes;
 use indexmap::{IndexMap, IndexSet};
 use std::collections::VecDeque;
 
+use super::encoding::{EncLimits, hash_fits, set_fits};
 pub use super::stream::Stream;
 pub use super::zset::ZSet;
 
@@ -20,17 +21,14 @@ pub type Set = IndexSet<Bytes, RandomState>;
 pub enum Value {
     Str(Bytes),
     List(VecDeque<Bytes>),
-    Hash(Box<Hash>),
-    Set(Box<Set>),
+    /// A hash, and whether a write made it outgrow Redis's listpack (see `encoding.rs`).
+    Hash(Box<Hash>, bool),
+    /// A set, and whether a write made it outgrow Redis's intset (see `encoding.rs`).
+    Set(Box<Set>, bool),
     ZSet(Box<ZSet>),
     Stream(Box<Stream>),
 }
 
-/// Redis 7.0's conversion thresholds, used to report OBJECT ENCODING the way Redis would
-/// for the same contents (our representation does not change with size).
-const HASH_MAX_LISTPACK_ENTRIES: usize = 128;
-const HASH_MAX_LISTPACK_VALUE: usize = 64;
-const SET_MAX_INTSET_ENTRIES: usize = 512;
 /// Strings up to this length are "embstr" in Redis.
 const EMBSTR_MAX: usize = 44;
 
@@ -40,8 +38,8 @@ impl Value {
         match self {
             Value::Str(_) => "string",
             Value::List(_) => "list",
-            Value::Hash(_) => "hash",
-            Value::Set(_) => "set",
+            Value::Hash(..) => "hash",
+            Value::Set(..) => "set",
             Value::ZSet(_) => "zset",
             Value::Stream(_) => "stream",
         }
@@ -52,8 +50,9 @@ impl Value {
         Value::Str(Bytes::copy_from_slice(data))
     }
 
-    /// The encoding Redis 7.0 would report for this content (OBJECT ENCODING).
-    pub fn encoding(&self) -> &'static str {
+    /// The encoding Redis 7.0 would report for this content (OBJECT ENCODING), under the
+    /// thresholds `l`. Lists are always a quicklist in 7.0.
+    pub fn encoding(&self, l: &EncLimits) -> &'static str {
         match self {
             Value::Str(s) => {
                 if s.len() <= 20 && crate::util::number::parse_i64(s).is_some() {
@@ -65,18 +64,19 @@ impl Value {
                 }
             }
             Value::List(_) => "quicklist",
-            Value::Hash(h) => {
-                let small = h.len() <= HASH_MAX_LISTPACK_ENTRIES
-                    && h.iter().all(|(k, v)| {
-                        k.len() <= HASH_MAX_LISTPACK_VALUE && v.len() <= HASH_MAX_LISTPACK_VALUE
-                    });
-                if small { "listpack" } else { "hashtable" }
+            Value::Hash(h, big) => {
+                if !big && hash_fits(h, l) {
+                    "listpack"
+                } else {
+                    "hashtable"
+                }
             }
-            Value::Set(s) => {
-                let ints = s.len() <= SET_MAX_INTSET_ENTRIES
-                    && s.iter()
-                        .all(|m| crate::util::number::parse_i64(m).is_some());
-                if ints { "intset" } else { "hashtable" }
+            Value::Set(s, big) => {
+                if !big && set_fits(s, l) {
+                    "intset"
+                } else {
+                    "hashtable"
+                }
             }
             // The set tracks the conversion itself: like Redis, it stays a skiplist once
             // grown, even if it shrinks again.

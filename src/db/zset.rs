@@ -40,6 +40,9 @@ pub struct ZSet {
     /// past the limits, then false for good (Redis never converts back), except where a
     /// computed result is converted by [`ZSet::fit_encoding`].
     listpack: bool,
+    /// `zset-max-listpack-entries` and `-value`, as the keyspace last handed them in.
+    max_entries: usize,
+    max_value: usize,
 }
 
 impl Default for ZSet {
@@ -99,7 +102,23 @@ impl ZSet {
             dict: IndexMap::default(),
             list: SkipList::new(),
             listpack: true,
+            max_entries: LISTPACK_ENTRIES,
+            max_value: LISTPACK_VALUE,
         }
+    }
+
+    /// An empty set under the given limits (`zset-max-listpack-entries`, `-value`).
+    pub fn with_limits(max_entries: usize, max_value: usize) -> ZSet {
+        let mut z = ZSet::new();
+        z.set_limits(max_entries, max_value);
+        z
+    }
+
+    /// Sets the limits later insertions follow. Like Redis, lowering them converts
+    /// nothing until the set next grows.
+    pub fn set_limits(&mut self, max_entries: usize, max_value: usize) {
+        self.max_entries = max_entries;
+        self.max_value = max_value;
     }
 
     /// An empty set already in Redis's large encoding (a skiplist), as Redis creates the
@@ -119,7 +138,7 @@ impl ZSet {
     /// Converts a computed result to the small encoding if it fits, as Redis's
     /// `zsetConvertToListpackIfNeeded` does before storing it; -0 scores become 0.
     pub fn fit_encoding(&mut self) {
-        if self.listpack || self.len() > LISTPACK_ENTRIES || self.max_member_len() > LISTPACK_VALUE
+        if self.listpack || self.len() > self.max_entries || self.max_member_len() > self.max_value
         {
             return;
         }
@@ -145,7 +164,7 @@ impl ZSet {
 
     /// Leaves the small encoding before adding `member` if the set would outgrow it.
     fn grow_for(&mut self, member: &[u8]) {
-        if self.listpack && (self.len() + 1 > LISTPACK_ENTRIES || member.len() > LISTPACK_VALUE) {
+        if self.listpack && (self.len() + 1 > self.max_entries || member.len() > self.max_value) {
             self.listpack = false;
         }
     }

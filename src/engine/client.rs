@@ -60,7 +60,10 @@ pub struct Client {
     pub no_touch: bool,
     /// Parked by a blocking command (see `engine/blocking.rs`).
     pub blocked: Option<Box<Blocked>>,
-    /// Commands that arrived while blocked, run in order once it is unblocked.
+    /// Its replies passed the round's bound: its commands wait (in `pending`) until its I/O
+    /// thread says the output has drained (`Event::Drained`).
+    pub held: bool,
+    /// Commands that arrived while blocked or held, run in order once it is free.
     pub pending: VecDeque<(Resolved, Vec<Bytes>)>,
     /// Inside MULTI: the queued commands.
     pub multi: Option<Multi>,
@@ -99,6 +102,7 @@ impl Client {
             no_evict: false,
             no_touch: false,
             blocked: None,
+            held: false,
             pending: VecDeque::new(),
             multi: None,
             watched: Vec::new(),
@@ -154,6 +158,9 @@ impl Client {
         buf.extend_from_slice(self.name.as_deref().unwrap_or_default());
         let _ = write!(buf, " age={age} idle={idle} flags=");
         let start = buf.len();
+        if info.unix {
+            buf.push(b'U');
+        }
         if self.no_evict {
             buf.push(b'e');
         }

@@ -1,7 +1,11 @@
 //! Running commands: the executor's state plus the rules every command goes through, in
-//! order: a blocked client's commands wait; RESP2 subscribers may run only pub/sub commands;
-//! inside MULTI commands are queued; otherwise the handler runs, and then whatever it set
-//! off: a client parked, a transaction run, watched keys touched, blocked clients served.
+//! order: a blocked client's commands wait; a container's subcommand must exist and fit its
+//! arity; RESP2 subscribers may run only what the table flags `subscribed_context`;
+//! `no_multi` commands are refused inside MULTI, and the rest are queued there unless
+//! flagged `runs_in_multi`; otherwise the handler runs, and then whatever it set off: a
+//! client parked, a transaction run, blocked clients served. What the command really did
+//! (dirty count, watched keys, the propagated stream) is recorded on the way through
+//! [`Engine::call`], the one call path (see `effects.rs`).
 //!
 //! No channels or sockets here, so the same [`Engine`] runs in the executor thread and in
 //! in-process tests.
@@ -12,7 +16,7 @@ use super::ctx::Ctx;
 use super::msg::{ConnId, ConnInfo, Resolved};
 use super::out::{CAPTURE, Outs, Target};
 use super::state::Server;
-use super::table::{Command, TABLE, flag};
+use super::table::{Handler, Table, flag, spec::Spec};
 use crate::error;
 use bytes::Bytes;
 use std::collections::VecDeque;
@@ -21,33 +25,31 @@ use std::collections::VecDeque;
 pub struct Engine {
     pub srv: Server,
     pub outs: Outs,
+    /// The commands this engine runs, as the I/O threads resolved them.
+    pub table: &'static Table,
+    /// GET's index, for the stub engine's canned reply.
+    stub_get: Option<u16>,
     /// Clients just unblocked whose queued commands are still to run.
     unblocked: VecDeque<u64>,
 }
 
-/// Commands a RESP2 client with subscriptions may still run.
-const PUBSUB_ALLOWED: &[&str] = &[
-    "subscribe",
-    "unsubscribe",
-    "psubscribe",
-    "punsubscribe",
-    "ping",
-    "quit",
-    "reset",
-];
+const NO_MULTI: &str = "ERR Command not allowed inside a transaction";
 
 /// What a client blocked in XREADGROUP gets when its stream is deleted or replaced by
 /// another type (redis-server 7.0.15's words).
 const STREAM_GONE: &str = "UNBLOCKED the stream key no longer exists";
 
-/// Commands that run at once inside MULTI instead of being queued.
-const MULTI_IMMEDIATE: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
+/// Reply bytes a client may be given in one go (within a round, with no other client's
+/// replies between) before its further commands wait for it to read them.
+const REPLY_ROUND_MAX: usize = 1024 * 1024; // 1 MB
 
 impl Engine {
-    pub fn new(srv: Server, io_threads: usize) -> Engine {
+    pub fn new(srv: Server, table: &'static Table, io_threads: usize) -> Engine {
         Engine {
             srv,
             outs: Outs::new(io_threads),
+            table,
+            stub_get: table.lookup(b"get"),
             unblocked: VecDeque::new(),
         }
     }
@@ -88,13 +90,14 @@ impl Engine {
         }
         if self.srv.config.stub_engine
             && let Resolved::Known(i) = cmd
-            && TABLE.get(i).flags & (flag::READONLY | flag::WRITE) != 0
+            && self.table.get(i).flags & (flag::READONLY | flag::WRITE) != 0
         {
             let target = client.target();
             return self.stub(target, cmd);
         }
-        // A blocked client's later commands wait their turn.
-        if client.blocked.is_some() || !client.pending.is_empty() {
+        // A blocked client's later commands wait their turn, and so do those of a client
+        // whose replies are waiting for it to read them.
+        if client.blocked.is_some() || client.held || !client.pending.is_empty() {
             client.pending.push_back((cmd, owned(args)));
             return;
         }
@@ -106,7 +109,7 @@ impl Engine {
     /// GET, so that a benchmark measures the network path and nothing else. Other commands
     /// (PING, CONFIG, INFO, CLIENT...) run for real, so tools work unchanged.
     fn stub(&mut self, target: Target, cmd: Resolved) {
-        let is_get = matches!(cmd, Resolved::Known(i) if TABLE.get(i).name == "get");
+        let is_get = matches!(cmd, Resolved::Known(i) if Some(i) == self.stub_get);
         let mut out = self.outs.to(target);
         if is_get {
             out.raw(b"$3\r\nbar\r\n");
@@ -125,27 +128,43 @@ impl Engine {
         let target = client.target();
         client.last_active = self.srv.clock;
         let command = match cmd {
-            Resolved::Known(i) => TABLE.get(i),
+            Resolved::Known(i) => *self.table.get(i),
             Resolved::Unknown => {
                 let name = args.first().map_or(&b""[..], |a| &a[..]);
                 let msg = error::unknown_command(name, args.get(1..).unwrap_or(&[]));
                 return self.reject(id, target, &msg);
             }
             Resolved::WrongArity(i) => {
-                return self.reject(id, target, &error::wrong_arity(TABLE.get(i).name));
+                let name = self.table.get(i).name;
+                return self.reject(id, target, &error::wrong_arity(name));
             }
         };
-        client.last_cmd = command.name;
-        if !client.resp3 && client.subscriptions() > 0 && !PUBSUB_ALLOWED.contains(&command.name) {
+        // A container's subcommand is what runs: its arity, flags and keys apply.
+        let Some(spec) = command.target(args) else {
+            let msg = error::unknown_subcommand(command.name, &args[1]);
+            return self.reject(id, target, &msg);
+        };
+        if !spec.arity_ok(args.len()) {
+            return self.reject(id, target, &error::wrong_arity(spec.name));
+        }
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return;
+        };
+        client.last_cmd = spec.name;
+        if !client.resp3 && client.subscriptions() > 0 && spec.flags & flag::SUBSCRIBED_CONTEXT == 0
+        {
             let msg = format!(
                 "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
-                command.name
+                spec.name
             );
             self.outs.to(target).error(&msg);
             return self.finish(target);
         }
+        if client.multi.is_some() && spec.flags & flag::NO_MULTI != 0 {
+            return self.reject(id, target, NO_MULTI);
+        }
         if let Some(multi) = client.multi.as_mut()
-            && !MULTI_IMMEDIATE.contains(&command.name)
+            && spec.flags & flag::RUNS_IN_MULTI == 0
         {
             let Resolved::Known(i) = cmd else { return };
             multi.queue.push((i, owned(args)));
@@ -155,11 +174,11 @@ impl Engine {
         let db = client.db;
         // One unit: EXEC's queue runs inside it, so its writes propagate as one MULTI/EXEC.
         self.srv.effects.begin();
-        self.call(command, id, target, db, args, false);
-        if let Some(spec) = self.srv.block_request.take() {
+        self.call(spec, command.handler, id, target, db, args, false);
+        if let Some(block) = self.srv.block_request.take() {
             self.srv.effects.end();
             let Resolved::Known(i) = cmd else { return };
-            return self.park(id, i, db, args, spec);
+            return self.park(id, i, db, args, block);
         }
         if let Some(queue) = self.srv.exec_request.take() {
             self.exec(id, target, queue);
@@ -168,12 +187,23 @@ impl Engine {
         self.finish(target);
     }
 
+    /// What `args` runs under command `i`: its subcommand's spec for a container.
+    fn spec_of(&self, i: u16, args: &[Bytes]) -> (&'static Spec, Handler) {
+        let command = self.table.get(i);
+        (
+            command.target(args).unwrap_or(command.spec),
+            command.handler,
+        )
+    }
+
     /// The one call path every command takes (client, EXEC, blocked client served; later
-    /// scripts): runs the handler inside an effects frame, so what it changed is counted,
-    /// its watchers touched and its effective form propagated (see `engine/effects.rs`).
+    /// scripts): runs the handler inside an effects frame, so that what it really changed
+    /// is counted, its watchers touched and its effective form propagated (`effects.rs`).
+    #[allow(clippy::too_many_arguments)]
     fn call(
         &mut self,
-        command: &Command,
+        spec: &'static Spec,
+        handler: Handler,
         id: u64,
         target: Target,
         db: usize,
@@ -181,7 +211,7 @@ impl Engine {
         no_block: bool,
     ) {
         self.srv.effects.begin();
-        let outer = self.srv.effects.enter(command.name);
+        let outer = self.srv.effects.enter(spec.name);
         let mut ctx = Ctx {
             argv: args,
             out: self.outs.to(target),
@@ -190,7 +220,7 @@ impl Engine {
             db,
             no_block,
         };
-        (command.handler)(&mut ctx);
+        handler(&mut ctx);
         self.srv.stats.commands += 1;
         if self.srv.expiry_logged() {
             self.srv.drain_expired();
@@ -215,16 +245,21 @@ impl Engine {
         // A capture may nest (a script calling a command that calls back): keep the outer.
         let outer = std::mem::take(&mut self.outs.capture);
         let name = argv.first().map_or(&b""[..], |a| &a[..]);
-        match TABLE.lookup(name).map(|i| TABLE.get(i)) {
+        let command = self.table.lookup(name).map(|i| *self.table.get(i));
+        match command.map(|c| (c, c.target(argv))) {
             None => {
                 let msg = error::unknown_command(name, argv.get(1..).unwrap_or(&[]));
                 self.outs.to(target).error(&msg);
             }
-            Some(c) if !c.arity_ok(argv.len()) => {
-                self.outs.to(target).error(&error::wrong_arity(c.name));
+            Some((c, None)) => {
+                let msg = error::unknown_subcommand(c.name, &argv[1]);
+                self.outs.to(target).error(&msg);
             }
-            Some(c) => {
-                self.call(c, id, target, db, argv, true);
+            Some((_, Some(spec))) if !spec.arity_ok(argv.len()) => {
+                self.outs.to(target).error(&error::wrong_arity(spec.name));
+            }
+            Some((c, Some(spec))) => {
+                self.call(spec, c.handler, id, target, db, argv, true);
                 self.srv.block_request = None;
             }
         }
@@ -246,11 +281,33 @@ impl Engine {
     /// to close (QUIT, CLIENT KILL): after this reply, so the caller's own close follows it.
     /// No client lookup per command: closes are queued in `pending_closes`.
     fn finish(&mut self, target: Target) {
-        self.outs.complete(&target);
+        if self.outs.complete(&target) >= REPLY_ROUND_MAX {
+            self.hold(target);
+        }
         if !self.srv.pending_closes.is_empty() {
             for victim in std::mem::take(&mut self.srv.pending_closes) {
                 self.outs.close(&victim);
             }
+        }
+    }
+
+    /// Stops running `target`'s commands until its I/O thread says its output has drained:
+    /// the bytes a client's replies can hold in memory are bounded by what it reads, and
+    /// one client's big replies cannot take a whole round from the others.
+    fn hold(&mut self, target: Target) {
+        if let Some(c) = self.srv.clients.get_mut(&target.conn.id) {
+            c.held = true;
+            self.outs.want_drain(&target);
+        }
+    }
+
+    /// A held client's output has drained: its waiting commands run again.
+    pub fn drained(&mut self, id: u64) {
+        if let Some(c) = self.srv.clients.get_mut(&id)
+            && std::mem::take(&mut c.held)
+        {
+            self.unblocked.push_back(id);
+            self.settle();
         }
     }
 
@@ -259,10 +316,10 @@ impl Engine {
     fn exec(&mut self, id: u64, target: Target, queue: Vec<(u16, Vec<Bytes>)>) {
         self.outs.to(target).array(queue.len());
         for (i, args) in queue {
-            let command = TABLE.get(i);
+            let (spec, handler) = self.spec_of(i, &args);
             // SELECT inside the transaction changes the database for what follows.
             let db = self.srv.clients.get(&id).map_or(0, |c| c.db);
-            self.call(command, id, target, db, &args, true);
+            self.call(spec, handler, id, target, db, &args, true);
             // A blocking command inside MULTI answers at once (no_block), never parks.
             self.srv.block_request = None;
         }
@@ -310,17 +367,11 @@ impl Engine {
             };
             for id in waiters.clone() {
                 let now = self.srv.now_ms;
-                let Some(on) = self
-                    .srv
-                    .clients
-                    .get(&id)
-                    .and_then(|c| c.blocked.as_ref())
-                    .map(|b| b.on)
-                else {
+                let on = self.srv.clients.get(&id).and_then(|c| c.blocked.as_ref());
+                let Some(on) = on.map(|b| b.on) else {
                     continue;
                 };
-                let value = self.srv.dbs[db].peek(&key, now).map(|e| &e.value);
-                match value {
+                match self.srv.dbs[db].peek(&key, now).map(|e| &e.value) {
                     Some(v) if on.matches(v) => self.retry(id),
                     // Deleted, or replaced by another type: XREADGROUP is released with an
                     // error, as in Redis 7.0; other commands keep waiting for their type.
@@ -351,12 +402,16 @@ impl Engine {
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
         };
+        if !client.info.is_alive() {
+            // Its I/O thread has dropped it and the news is on its way: serve nobody dead.
+            return self.closed(id);
+        }
         let Some(blocked) = client.blocked.take() else {
             return;
         };
         let target = client.target();
-        let command = TABLE.get(blocked.cmd);
-        self.call(command, id, target, blocked.db, &blocked.argv, false);
+        let (spec, handler) = self.spec_of(blocked.cmd, &blocked.argv);
+        self.call(spec, handler, id, target, blocked.db, &blocked.argv, false);
         if self.srv.block_request.take().is_some() {
             // Still nothing for it: same place in line, same deadline.
             if let Some(c) = self.srv.clients.get_mut(&id) {
@@ -402,7 +457,7 @@ impl Engine {
             let Some(client) = self.srv.clients.get_mut(&id) else {
                 return;
             };
-            if client.blocked.is_some() || client.closing {
+            if client.blocked.is_some() || client.held || client.closing {
                 return;
             }
             let Some((cmd, args)) = client.pending.pop_front() else {

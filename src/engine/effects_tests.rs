@@ -115,11 +115,14 @@ mod reentrant {
     fn a_call_for_reply_returns_the_reply_and_propagates_within_the_unit() {
         let shared = crate::shared::Shared::new(1, &Config::default());
         let addr: std::net::SocketAddr = "127.0.0.1:0".parse().expect("addr");
-        let mut engine = Engine::new(Server::new(Config::default(), addr, shared), 1);
+        let server = Server::new(Config::default(), addr, shared);
+        let mut engine = Engine::new(server, &crate::cmd::TABLE, 1);
         let info = ConnInfo {
-            addr,
-            laddr: addr,
+            addr: addr.to_string(),
+            laddr: addr.to_string(),
+            unix: false,
             fd: -1,
+            alive: Arc::new(std::sync::atomic::AtomicBool::new(true)),
         };
         engine.open(ConnId { id: 1, slot: 0 }, 0, Box::new(info));
         let seen = Arc::new(Mutex::new(Vec::new()));

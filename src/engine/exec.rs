@@ -8,7 +8,6 @@
 
 use super::dispatch::Engine;
 use super::msg::{Batch, Event, Replies, ToIo};
-use super::state::Server;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,6 +35,9 @@ mod resize;
 const MAX_BATCHES_PER_ROUND: usize = 64;
 /// Spare containers kept per I/O thread; more would only hold memory.
 const POOL: usize = 4;
+/// A reply buffer bigger than this (grown by a burst of big replies) is freed rather than
+/// pooled, so the memory goes back once the burst is over.
+const POOL_BUF_MAX: usize = 512 * 1024; // 512 KB
 
 pub struct Executor {
     engine: Engine,
@@ -51,11 +53,14 @@ pub struct Executor {
     spawn: Spawn,
     /// Set by SIGINT/SIGTERM.
     signal: Arc<AtomicBool>,
+    /// Timer ticks since the last batch.
+    idle_ticks: u32,
 }
 
 impl Executor {
+    /// Runs `engine` (its state and command table) for the I/O threads behind `io`.
     pub fn new(
-        srv: Server,
+        engine: Engine,
         rx: Receiver<Batch>,
         io: Vec<IoLink>,
         spawn: Spawn,
@@ -63,7 +68,7 @@ impl Executor {
     ) -> Executor {
         let n = io.len();
         Executor {
-            engine: Engine::new(srv, n),
+            engine,
             rx,
             io,
             batch_pool: (0..n).map(|_| Vec::new()).collect(),
@@ -72,6 +77,7 @@ impl Executor {
             moves: resize::Moves::default(),
             spawn,
             signal,
+            idle_ticks: 0,
         }
     }
 
@@ -106,6 +112,7 @@ impl Executor {
                         .exec_queue
                         .store(queued, Ordering::Relaxed);
                     self.engine.srv.stats.busy_ns += start.elapsed().as_nanos() as u64;
+                    self.idle_ticks = 0;
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     if self.engine.srv.blocking.next_deadline().is_some() {
@@ -119,12 +126,18 @@ impl Executor {
             let now = Instant::now();
             if now >= next_tick {
                 self.cron(now);
+                // Idle for a whole tick after work: give freed memory (deleted values,
+                // big reply buffers) back to the system, once per idle spell.
+                self.idle_ticks = self.idle_ticks.saturating_add(1);
+                if self.idle_ticks == 2 {
+                    crate::alloc::release_freed();
+                }
                 self.engine.srv.stats.busy_ns += now.elapsed().as_nanos() as u64;
                 // Read each time: CONFIG SET hz takes effect at the next tick.
                 next_tick = now + self.tick();
             }
             if self.signal.load(Ordering::Relaxed) {
-                tracing::info!("received a signal, shutting down");
+                tracing::warn!("Received a termination signal, scheduling shutdown...");
                 self.engine.srv.shutdown = true;
             }
             if self.engine.srv.shutdown {
@@ -157,6 +170,7 @@ impl Executor {
         let thread = batch.thread;
         if let Some((buf, spans)) = batch.spare.take()
             && self.reply_pool[thread].len() < POOL
+            && buf.capacity() <= POOL_BUF_MAX
         {
             self.reply_pool[thread].push(Replies {
                 buf,
@@ -174,13 +188,8 @@ impl Executor {
                 }
                 Event::Detached { conn, handoff } => self.detached(thread, conn, handoff),
                 Event::Retired => self.retired(thread),
-                Event::Bounced {
-                    conn,
-                    bytes,
-                    done,
-                    close,
-                    pubsub,
-                } => self.moves.bounced(conn, bytes, done, close, pubsub),
+                Event::Bounced { span, bytes } => self.moves.bounced(span, bytes),
+                Event::Drained { conn } => self.engine.drained(conn.id),
                 Event::BarrierPassed { id } => self.barrier_passed(thread, id),
                 Event::Attached { conn } => self.attached(conn),
                 Event::ProtocolError { conn, message } => {
@@ -242,7 +251,7 @@ impl Executor {
         srv.stats.sample(now, srv.shared.threads());
         let deadline = now + crate::db::expire_budget(self.engine.srv.config.hz);
         let now_ms = self.engine.srv.now_ms;
-        let Server { dbs, rng, .. } = &mut self.engine.srv;
+        let super::state::Server { dbs, rng, .. } = &mut self.engine.srv;
         for db in dbs.iter_mut() {
             if db.volatile_len() == 0 {
                 continue;

@@ -7,7 +7,8 @@
 //! (`engine/`, `cmd/`, `db/`) meet.
 
 use bytes::Bytes;
-use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A connection, as seen from both sides. `id` is the Redis client id (never reused), `slot`
 /// is the index in the owning I/O thread's slab. A reply addressed to a slot whose current
@@ -32,9 +33,24 @@ pub enum Resolved {
 /// Facts about a new connection that the executor shows in `CLIENT LIST`.
 #[derive(Debug, Clone)]
 pub struct ConnInfo {
-    pub addr: SocketAddr,
-    pub laddr: SocketAddr,
+    /// The peer's and our address as `CLIENT LIST` shows them (`ip:port`, or `path:0` for a
+    /// Unix socket).
+    pub addr: String,
+    pub laddr: String,
+    /// Connected through the Unix socket (`CLIENT LIST` flag `U`).
+    pub unix: bool,
     pub fd: i32,
+    /// Cleared by the I/O thread the moment it drops the connection, before the executor
+    /// hears of it in a batch: the executor looks at it before handing a blocked client an
+    /// element, so an element is not taken from the data for a client already gone.
+    pub alive: Arc<AtomicBool>,
+}
+
+impl ConnInfo {
+    /// Whether the I/O thread still has the connection.
+    pub fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::Acquire)
+    }
 }
 
 /// One thing that happened on an I/O thread, in the order it happened.
@@ -70,17 +86,20 @@ pub enum Event {
     Retired,
     /// Replies that reached a retiring thread after it let go of their connection: sent
     /// back so they can follow the connection, in order.
+    /// `span.start` is meaningless here: the bytes are all the span's.
     Bounced {
-        conn: ConnId,
+        span: Span,
         bytes: Vec<u8>,
-        done: u32,
-        close: bool,
-        pubsub: bool,
     },
     /// The retiring thread has seen [`ToIo::Barrier`] for this client: every reply sent to
     /// it before the barrier has been bounced.
     BarrierPassed {
         id: u64,
+    },
+    /// A connection asked about in a [`Span::drain`] has written its output down to the low
+    /// mark: the executor may run its held commands.
+    Drained {
+        conn: ConnId,
     },
     /// A moved connection is registered here, at `conn.slot`.
     Attached {
@@ -134,6 +153,9 @@ pub struct Span {
     pub close: bool,
     /// Pushed pub/sub messages: the connection is subject to the pub/sub output limit.
     pub pubsub: bool,
+    /// The executor holds the connection's further commands until its output drains:
+    /// answer with [`Event::Drained`] once the unsent output is below the low mark.
+    pub drain: bool,
 }
 
 /// Everything the executor owes one I/O thread after one round.
@@ -168,7 +190,7 @@ impl Replies {
 pub enum ToIo {
     Replies(Replies),
     /// A connection accepted by another I/O thread, balanced onto this one.
-    Adopt(std::net::TcpStream, u64),
+    Adopt(Accepted, u64),
     /// Stop accepting, flush what is owed, exit.
     Shutdown,
     /// Hand every connection over (`CONFIG SET io-threads` shrank the pool).
@@ -181,4 +203,12 @@ pub enum ToIo {
     Exit,
     /// Pin to these CPUs (empty: every CPU).
     Pin(Vec<usize>),
+}
+
+/// A socket accepted by one I/O thread on its way to another (plain std sockets: the
+/// receiving thread registers it with its own poll).
+#[derive(Debug)]
+pub enum Accepted {
+    Tcp(std::net::TcpStream),
+    Unix(std::os::unix::net::UnixStream),
 }

@@ -52,14 +52,24 @@ impl Outs {
                 done: 0,
                 close: false,
                 pubsub: false,
+                drain: false,
             });
         }
         &mut r.buf
     }
 
     /// Records that one command of `to` has been answered (its bytes, if any, are written).
-    pub fn complete(&mut self, to: &Target) {
+    /// Returns the bytes `to`'s current span holds: what it has been given this round since
+    /// another client's bytes last came between.
+    pub fn complete(&mut self, to: &Target) -> usize {
         self.last_span(to).done += 1;
+        let r = self.replies(to.thread);
+        r.buf.len() - r.spans.last().map_or(0, |s| s.start)
+    }
+
+    /// Asks `to`'s I/O thread to say when its output has drained (see [`Span::drain`]).
+    pub fn want_drain(&mut self, to: &Target) {
+        self.last_span(to).drain = true;
     }
 
     /// Closes `to`'s connection once everything owed to it so far is written.
@@ -134,6 +144,7 @@ impl Outs {
         s.done += span.done;
         s.close |= span.close;
         s.pubsub |= span.pubsub;
+        s.drain |= span.drain;
     }
 
     /// A writer for `to`.

@@ -58,7 +58,13 @@ impl Server {
     pub fn new(config: Config, addr: std::net::SocketAddr, shared: Arc<Shared>) -> Server {
         let seed = unix_ms() ^ (std::process::id() as u64) << 32;
         Server {
-            dbs: (0..config.databases).map(|_| Db::new()).collect(),
+            dbs: (0..config.databases)
+                .map(|_| {
+                    let mut db = Db::new();
+                    db.enc = config.enc;
+                    db
+                })
+                .collect(),
             clients: HashMap::default(),
             config,
             addr,

@@ -1,19 +1,27 @@
 //! The I/O thread's half of a connection: the socket, the read buffer with its parser, and
 //! the output not yet written. Never sees the keyspace.
 
+use super::stream::Stream;
 use crate::resp::parser::Parser;
 use bytes::BytesMut;
-use mio::net::TcpStream;
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// Bytes asked of one `read` (Redis's PROTO_IOBUF_LEN).
 pub const READ_CHUNK: usize = 16 * 1024; // 16 KB
+/// The least room a read of a fresh command asks for: less than that left in the buffer
+/// and it is grown (or reclaimed) first, so small requests share one buffer.
+pub const READ_MIN_ROOM: usize = 4 * 1024; // 4 KB
+/// Output buffer capacity kept after a flush; a bigger one (left by a big reply) is freed.
+const WBUF_KEEP_MAX: usize = 64 * 1024; // 64 KB
 
 pub struct Conn {
     /// The client id; a reply for another id is for a previous tenant of this slot.
     pub id: u64,
-    pub stream: TcpStream,
+    pub stream: Stream,
+    /// Input not yet parsed: empty (and unallocated) unless a command is partly here.
     pub rbuf: BytesMut,
     pub parser: Parser,
     /// Output not yet written: `wbuf[wpos..]`.
@@ -41,14 +49,19 @@ pub struct Conn {
     pub over_soft_since: Option<std::time::Instant>,
     /// Already in this round's list of connections with output to write.
     pub dirty: bool,
+    /// The executor holds this client's commands until its output drains: tell it
+    /// ([`crate::engine::msg::Event::Drained`]) once the output is below the low mark.
+    pub drain_wanted: bool,
+    /// Shared with the executor (`ConnInfo::alive`); cleared when the connection is dropped.
+    pub alive: Arc<AtomicBool>,
 }
 
 impl Conn {
-    pub fn new(id: u64, stream: TcpStream) -> Conn {
+    pub fn new(id: u64, stream: Stream, alive: Arc<AtomicBool>) -> Conn {
         Conn {
             id,
             stream,
-            rbuf: BytesMut::with_capacity(READ_CHUNK),
+            rbuf: BytesMut::new(),
             parser: Parser::new(),
             wbuf: Vec::new(),
             wpos: 0,
@@ -61,6 +74,8 @@ impl Conn {
             over_soft_since: None,
             paused: false,
             dirty: false,
+            drain_wanted: false,
+            alive,
         }
     }
 
@@ -102,7 +117,7 @@ impl Conn {
         self.wbuf.clear();
         self.wpos = 0;
         // Give back memory a huge reply left behind, keep a normal buffer for reuse.
-        if self.wbuf.capacity() > 1024 * 1024 {
+        if self.wbuf.capacity() > WBUF_KEEP_MAX {
             self.wbuf = Vec::new();
         }
         Ok(true)

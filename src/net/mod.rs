@@ -2,4 +2,6 @@
 //! Never touches the keyspace; talks to the executor only through `engine::msg`.
 
 pub mod conn;
+pub mod listen;
 pub mod reactor;
+pub mod stream;

@@ -6,31 +6,44 @@
 //! every connection that got some. Each connection is read once and written once per round
 //! in the common case. Never touches the keyspace.
 
-use super::conn::{Conn, READ_CHUNK};
+use super::conn::Conn;
+use super::listen::{Incoming, Listener};
+use super::stream::Stream;
 use crate::engine::exec::Wake;
-use crate::engine::msg::{Batch, ConnId, ConnInfo, Event, Replies, Resolved, Span, ToIo};
-use crate::engine::table::TABLE;
-use crate::resp::parser::Limits;
+use crate::engine::msg::{Batch, ConnId, ConnInfo, Event, Span, ToIo};
+use crate::engine::table::Table;
 use crate::shared::Shared;
+use bytes::BytesMut;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
-use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 use slab::Slab;
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
-use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::{Relaxed, Release, SeqCst};
 use std::time::{Duration, Instant};
 
+mod input;
 mod migrate;
+mod output;
 
-const LISTENER: Token = Token(usize::MAX - 1);
-const WAKER: Token = Token(usize::MAX - 2);
+const WAKER: Token = Token(usize::MAX - 1);
+/// Listener `i` has token `LISTENER - i`: the tokens below the waker's, far above any slot.
+const LISTENER: usize = usize::MAX - 2;
+const MAX_LISTENERS: usize = 1024;
 
 /// Commands a connection may have at the executor before we stop reading it.
-const MAX_INFLIGHT: u32 = 16 * 1024;
+pub(super) const MAX_INFLIGHT: u32 = 16 * 1024;
 /// Unwritten output a connection may have before we stop reading it.
-const MAX_PENDING_OUT: usize = 16 * 1024 * 1024; // 16 MB
+pub(super) const MAX_PENDING_OUT: usize = 16 * 1024 * 1024; // 16 MB
+
+/// Freeing a buffer at least this big makes the thread give memory back when next idle.
+pub(super) const RELEASE_MIN: usize = 1024 * 1024; // 1 MB
+/// How long a lingering close waits for the peer to close its side.
+const LINGER_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a thread must be idle before it gives freed memory back.
+const RELEASE_AFTER: Duration = Duration::from_millis(100);
 
 /// A mio waker seen through the executor's [`Wake`] trait.
 pub struct MioWake(pub Waker);
@@ -57,18 +70,27 @@ pub struct IoThread {
     index: usize,
     poll: Poll,
     conns: Slab<Conn>,
-    listener: Option<TcpListener>,
+    /// The listening sockets (thread 0 only).
+    listeners: Vec<Listener>,
     rx: Receiver<ToIo>,
     to_exec: Sender<Batch>,
     /// Every I/O thread, this one included, for handing over accepted connections.
     peers: Peers,
     shared: Arc<Shared>,
+    /// The command table: names and arities are checked here, before the executor.
+    table: &'static Table,
     /// Ids of connections handed to another thread: replies still arriving for them are
     /// bounced back to the executor, which forwards them in order.
     detached: std::collections::HashSet<u64>,
     batch: Batch,
     spare_batches: Vec<Batch>,
     spare_replies: Option<(Vec<u8>, Vec<Span>)>,
+    /// The read buffer lent to whichever connection reads next (see `reactor/input.rs`).
+    rbuf: BytesMut,
+    /// Connections in a lingering close: (slot, id, since when).
+    lingering: Vec<(usize, u64, Instant)>,
+    /// Something big was freed: give memory back at the next idle moment.
+    release_pending: bool,
     /// Connections that got output this round.
     dirty: Vec<usize>,
     /// Paused connections to try reading again after this round's writes.
@@ -88,33 +110,37 @@ enum Inbox {
     Exit,
 }
 
-fn would_block(e: &io::Error) -> bool {
+pub(super) fn would_block(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::WouldBlock
 }
 
 impl IoThread {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         index: usize,
         poll: Poll,
-        listener: Option<TcpListener>,
+        listeners: Vec<Listener>,
         rx: Receiver<ToIo>,
         to_exec: Sender<Batch>,
         peers: Peers,
         shared: Arc<Shared>,
+        table: &'static Table,
     ) -> io::Result<IoThread> {
-        let mut listener = listener;
-        if let Some(l) = listener.as_mut() {
-            poll.registry().register(l, LISTENER, Interest::READABLE)?;
+        let mut listeners = listeners;
+        for (i, l) in listeners.iter_mut().enumerate() {
+            poll.registry()
+                .register(l.source(), Token(LISTENER - i), Interest::READABLE)?;
         }
         Ok(IoThread {
             index,
             poll,
             conns: Slab::new(),
-            listener,
+            listeners,
             rx,
             to_exec,
             peers,
             shared,
+            table,
             detached: std::collections::HashSet::new(),
             batch: Batch {
                 thread: index,
@@ -122,6 +148,9 @@ impl IoThread {
             },
             spare_batches: Vec::new(),
             spare_replies: None,
+            rbuf: BytesMut::new(),
+            release_pending: false,
+            lingering: Vec::new(),
             dirty: Vec::new(),
             resume: Vec::new(),
             reads: 0,
@@ -141,21 +170,46 @@ impl IoThread {
     pub fn run(mut self) {
         let mut events = Events::with_capacity(1024);
         loop {
-            if let Err(e) = self.poll.poll(&mut events, None) {
+            // After freeing something big, sleep only briefly: if nothing comes, the idle
+            // moment is when the freed memory goes back to the system. Lingering closes
+            // need a clock too, for peers that never close their side.
+            let timeout = if self.lingering.is_empty() {
+                self.release_pending.then_some(RELEASE_AFTER)
+            } else {
+                Some(RELEASE_AFTER)
+            };
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
                 if e.kind() == io::ErrorKind::Interrupted {
                     continue;
                 }
                 tracing::error!("io thread {}: poll failed: {e}", self.index);
                 return;
             }
+            if !self.lingering.is_empty() {
+                self.close_stale_lingerers();
+            }
+            if events.is_empty() && self.release_pending {
+                self.release_pending = false;
+                crate::alloc::release_freed();
+                continue;
+            }
             let start = Instant::now();
             let mut woken = false;
             for event in events.iter() {
                 match event.token() {
-                    LISTENER => self.accept(),
                     WAKER => woken = true,
+                    Token(t) if t > LISTENER - MAX_LISTENERS && t <= LISTENER => {
+                        self.accept(LISTENER - t)
+                    }
                     Token(slot) => {
-                        if (event.is_read_closed() || event.is_error())
+                        if event.is_error() {
+                            // Reset or failed: nothing can be written or read any more,
+                            // whatever flow control is holding. The executor hears of it
+                            // in this round's batch.
+                            self.close(slot);
+                            continue;
+                        }
+                        if event.is_read_closed()
                             && let Some(conn) = self.conns.get_mut(slot)
                         {
                             conn.hup = true;
@@ -186,24 +240,26 @@ impl IoThread {
             }
             self.send_batch();
             self.write_dirty();
-            if !self.resume.is_empty() {
-                for slot in std::mem::take(&mut self.resume) {
-                    self.read(slot);
-                }
-                self.send_batch();
+            for slot in std::mem::take(&mut self.resume) {
+                self.read(slot);
             }
+            // Closes found while writing, drain notices and resumed reads go out now, not
+            // whenever something next wakes this thread.
+            self.send_batch();
             self.publish_stats(start);
         }
     }
 
-    /// Accepts every pending connection and places each on the least loaded I/O thread.
-    fn accept(&mut self) {
+    /// Accepts every pending connection of listener `i` and places each on the least
+    /// loaded I/O thread.
+    fn accept(&mut self, i: usize) {
         loop {
-            let Some(listener) = self.listener.as_ref() else {
+            let Some(listener) = self.listeners.get(i) else {
                 return;
             };
             match listener.accept() {
-                Ok((stream, _)) => self.place(stream),
+                Ok(Incoming::Tcp(s)) => self.place(Stream::Tcp(s)),
+                Ok(Incoming::Unix(s)) => self.place(Stream::Unix(s)),
                 Err(e) if would_block(&e) => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
@@ -216,7 +272,7 @@ impl IoThread {
         }
     }
 
-    fn place(&mut self, mut stream: TcpStream) {
+    fn place(&mut self, mut stream: Stream) {
         let limits = &self.shared.limits;
         if self.shared.clients() >= limits.maxclients.load(Relaxed) {
             // Best effort, as Redis: the socket is fresh, so a short line fits its buffer.
@@ -233,12 +289,15 @@ impl IoThread {
             self.register(stream, id);
             return;
         }
-        let std_stream = std::net::TcpStream::from(std::os::fd::OwnedFd::from(stream));
         let Some(peer) = self.peers.read().get(target).cloned().flatten() else {
             self.shared.io[target].clients.fetch_sub(1, Relaxed);
             return;
         };
-        if peer.tx.send(ToIo::Adopt(std_stream, id)).is_err() {
+        if peer
+            .tx
+            .send(ToIo::Adopt(stream.into_accepted(), id))
+            .is_err()
+        {
             self.shared.io[target].clients.fetch_sub(1, Relaxed);
             return;
         }
@@ -248,7 +307,7 @@ impl IoThread {
     }
 
     /// Takes ownership of a connection: registers it and tells the executor.
-    fn register(&mut self, mut stream: TcpStream, id: u64) {
+    fn register(&mut self, mut stream: Stream, id: u64) {
         let entry = self.conns.vacant_entry();
         let slot = entry.key();
         if let Err(e) = self.poll.registry().register(
@@ -260,18 +319,16 @@ impl IoThread {
             self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
             return;
         }
-        // Small replies must not wait for Nagle's algorithm.
-        let _ = stream.set_nodelay(true);
+        stream.set_nodelay();
+        let (addr, laddr) = stream.addrs(&self.shared.unixsocket);
         let info = ConnInfo {
-            addr: stream
-                .peer_addr()
-                .unwrap_or_else(|_| ([0, 0, 0, 0], 0).into()),
-            laddr: stream
-                .local_addr()
-                .unwrap_or_else(|_| ([0, 0, 0, 0], 0).into()),
+            addr,
+            laddr,
+            unix: stream.is_unix(),
             fd: stream.as_raw_fd(),
+            alive: Arc::new(AtomicBool::new(true)),
         };
-        entry.insert(Conn::new(id, stream));
+        entry.insert(Conn::new(id, stream, info.alive.clone()));
         let conn = ConnId {
             id,
             slot: slot as u32,
@@ -280,99 +337,6 @@ impl IoThread {
             conn,
             info: Box::new(info),
         });
-    }
-
-    /// Reads and parses everything available on `slot`, unless flow control holds it.
-    fn read(&mut self, slot: usize) {
-        let limits = Limits {
-            max_bulk_len: self.shared.limits.max_bulk_len.load(Relaxed),
-            max_query_len: self.shared.limits.max_query_len.load(Relaxed),
-        };
-        loop {
-            let Some(conn) = self.conns.get_mut(slot) else {
-                return;
-            };
-            if conn.lingering {
-                return self.linger(slot);
-            }
-            if conn.closing {
-                return;
-            }
-            if conn.inflight >= MAX_INFLIGHT || conn.pending() >= MAX_PENDING_OUT {
-                conn.paused = true;
-                return;
-            }
-            conn.paused = false;
-            let want = conn
-                .parser
-                .want(&conn.rbuf)
-                .unwrap_or(0)
-                .clamp(READ_CHUNK, limits.max_query_len.max(READ_CHUNK));
-            match conn.read_some(want) {
-                Ok((0, _)) => return self.close(slot),
-                Ok((n, room)) => {
-                    self.reads += 1;
-                    self.read_bytes += n as u64;
-                    self.parse(slot, &limits);
-                    let hup = self.conns.get(slot).is_some_and(|c| c.hup);
-                    if n < room && !hup {
-                        return; // drained: the next data brings a new edge
-                    }
-                }
-                Err(e) if would_block(&e) => return,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return self.close(slot),
-            }
-        }
-    }
-
-    /// Moves every complete command in `slot`'s read buffer into the batch.
-    fn parse(&mut self, slot: usize, limits: &Limits) {
-        let Some(conn) = self.conns.get_mut(slot) else {
-            return;
-        };
-        let id = ConnId {
-            id: conn.id,
-            slot: slot as u32,
-        };
-        loop {
-            let argv = self.batch.args.len();
-            match conn
-                .parser
-                .parse(&mut conn.rbuf, &mut self.batch.args, limits)
-            {
-                Ok(Some(argc)) => {
-                    let name = &self.batch.args[argv];
-                    let cmd = match TABLE.lookup(name) {
-                        Some(i) if TABLE.get(i).arity_ok(argc) => Resolved::Known(i),
-                        Some(i) => Resolved::WrongArity(i),
-                        None => Resolved::Unknown,
-                    };
-                    self.batch.events.push(Event::Command {
-                        conn: id,
-                        cmd,
-                        argv: argv as u32,
-                        argc: argc as u32,
-                    });
-                    conn.inflight += 1;
-                    self.commands += 1;
-                    if conn.inflight >= MAX_INFLIGHT {
-                        return;
-                    }
-                }
-                Ok(None) => return,
-                Err(e) => {
-                    self.batch.args.truncate(argv);
-                    self.batch.events.push(Event::ProtocolError {
-                        conn: id,
-                        message: e.message(),
-                    });
-                    conn.closing = true;
-                    conn.rbuf.clear();
-                    return;
-                }
-            }
-        }
     }
 
     /// Handles the executor's messages.
@@ -392,115 +356,15 @@ impl IoThread {
                     }
                 }
                 Ok(ToIo::Exit) => return Inbox::Exit,
-                Ok(ToIo::Adopt(stream, id)) => {
-                    if stream.set_nonblocking(true).is_ok() {
-                        self.register(TcpStream::from_std(stream), id);
+                Ok(ToIo::Adopt(accepted, id)) => {
+                    if let Ok(stream) = Stream::from_accepted(accepted) {
+                        self.register(stream, id);
                     } else {
                         self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
                     }
                 }
                 Ok(ToIo::Shutdown) | Err(TryRecvError::Disconnected) => return Inbox::Shutdown,
                 Err(TryRecvError::Empty) => return Inbox::Open,
-            }
-        }
-    }
-
-    /// Appends each span of replies to its connection's output.
-    fn deliver(&mut self, mut replies: Replies) {
-        if let Some(batch) = replies.spare.take() {
-            self.spare_batches.push(batch);
-        }
-        for i in 0..replies.spans.len() {
-            let span = replies.spans[i];
-            let range = replies.range(i);
-            let slot = span.conn.slot as usize;
-            let live = self.conns.get(slot).is_some_and(|c| c.id == span.conn.id);
-            if !live {
-                // For a connection that moved to another thread: send it back to follow
-                // the connection; for one that has since closed: drop it.
-                if self.detached.contains(&span.conn.id) {
-                    self.bounce(span, &replies.buf[range]);
-                }
-                continue;
-            }
-            let Some(conn) = self.conns.get_mut(slot) else {
-                continue;
-            };
-            conn.wbuf.extend_from_slice(&replies.buf[range]);
-            conn.inflight = conn.inflight.saturating_sub(span.done);
-            if span.close {
-                conn.closing = true;
-                conn.close_when_flushed = true;
-            }
-            conn.pubsub |= span.pubsub;
-            if conn.pubsub && self.over_output_limit(slot) {
-                tracing::info!(
-                    "closing client id={} for overcoming of output buffer limits",
-                    span.conn.id
-                );
-                self.close(slot);
-                continue;
-            }
-            self.mark_dirty(slot);
-        }
-        replies.clear();
-        self.spare_replies = Some((replies.buf, replies.spans));
-    }
-
-    /// Whether a pub/sub connection's unsent output is past `client-output-buffer-limit
-    /// pubsub`: over the hard limit, or over the soft limit for longer than allowed.
-    fn over_output_limit(&mut self, slot: usize) -> bool {
-        let limits = &self.shared.limits;
-        let (hard, soft) = (
-            limits.pubsub_hard.load(Relaxed),
-            limits.pubsub_soft.load(Relaxed),
-        );
-        let soft_secs = limits.pubsub_soft_secs.load(Relaxed);
-        let Some(conn) = self.conns.get_mut(slot) else {
-            return false;
-        };
-        let pending = conn.pending() as u64;
-        if hard > 0 && pending >= hard {
-            return true;
-        }
-        if soft > 0 && pending >= soft {
-            let since = *conn.over_soft_since.get_or_insert_with(Instant::now);
-            return since.elapsed() >= Duration::from_secs(soft_secs);
-        }
-        conn.over_soft_since = None;
-        false
-    }
-
-    fn mark_dirty(&mut self, slot: usize) {
-        if let Some(conn) = self.conns.get_mut(slot)
-            && !conn.dirty
-        {
-            conn.dirty = true;
-            self.dirty.push(slot);
-        }
-    }
-
-    /// Writes every connection that has output; closes the ones done with.
-    fn write_dirty(&mut self) {
-        for slot in std::mem::take(&mut self.dirty) {
-            let Some(conn) = self.conns.get_mut(slot) else {
-                continue;
-            };
-            conn.dirty = false;
-            let before = conn.pending();
-            if before > 0 {
-                self.writes += 1;
-            }
-            match conn.flush() {
-                Ok(done) => {
-                    self.written_bytes += (before - conn.pending()) as u64;
-                    if done && conn.close_when_flushed {
-                        self.linger(slot);
-                    } else if conn.paused && !conn.closing {
-                        self.resume.push(slot);
-                    }
-                }
-                Err(_) => self.close(slot),
             }
         }
     }
@@ -519,46 +383,15 @@ impl IoThread {
         let _ = self.to_exec.send(batch);
     }
 
-    /// Shuts down our side and drops input until the peer closes (see `Conn::lingering`).
-    /// Gives up after a bounded amount of input and closes anyway.
-    fn linger(&mut self, slot: usize) {
-        /// Input a lingering connection may send before it is simply closed.
-        const LINGER_MAX: usize = 64 * 1024 * 1024; // 64 MB
-        let Some(conn) = self.conns.get_mut(slot) else {
-            return;
-        };
-        if !conn.lingering {
-            conn.lingering = true;
-            conn.rbuf = bytes::BytesMut::new();
-            if conn.stream.shutdown(std::net::Shutdown::Write).is_err() {
-                return self.close(slot);
-            }
-        }
-        let mut dropped = 0;
-        loop {
-            conn.rbuf.clear();
-            match conn.read_some(READ_CHUNK) {
-                Ok((0, _)) => return self.close(slot),
-                Ok((n, _)) => {
-                    dropped += n;
-                    if dropped > LINGER_MAX {
-                        return self.close(slot);
-                    }
-                }
-                Err(e) if would_block(&e) => return,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return self.close(slot),
-            }
-        }
-    }
-
     /// Forgets a connection and tells the executor.
     fn close(&mut self, slot: usize) {
         if !self.conns.contains(slot) {
             return;
         }
         let mut conn = self.conns.remove(slot);
+        conn.alive.store(false, Release);
         let _ = self.poll.registry().deregister(&mut conn.stream);
+        self.release_pending |= conn.wbuf.capacity() + conn.rbuf.capacity() > RELEASE_MIN;
         self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
         self.batch.events.push(Event::Closed {
             conn: ConnId {
@@ -568,7 +401,29 @@ impl IoThread {
         });
     }
 
+    /// Closes lingering connections whose peer has not closed its side in time: the last
+    /// reply has had its chance, and a client that never closes must not hold a slot.
+    fn close_stale_lingerers(&mut self) {
+        let now = Instant::now();
+        let mut i = 0;
+        while i < self.lingering.len() {
+            let (slot, id, since) = self.lingering[i];
+            let same = self.conns.get(slot).is_some_and(|c| c.id == id);
+            if same && now.duration_since(since) < LINGER_TIMEOUT {
+                i += 1;
+                continue;
+            }
+            self.lingering.swap_remove(i);
+            if same {
+                self.close(slot);
+            }
+        }
+    }
+
     fn publish_stats(&mut self, start: Instant) {
+        // A round that moved megabytes allocated (here or in the executor, which frees our
+        // read buffers) what the next idle moment should give back.
+        self.release_pending |= self.read_bytes + self.written_bytes >= RELEASE_MIN as u64;
         let s = &self.shared.io[self.index];
         s.reads.fetch_add(std::mem::take(&mut self.reads), Relaxed);
         s.writes
@@ -585,8 +440,9 @@ impl IoThread {
 
     /// Stops accepting and writes what is owed, for at most a second, then returns.
     fn shutdown(&mut self) {
-        if let Some(mut l) = self.listener.take() {
-            let _ = self.poll.registry().deregister(&mut l);
+        // Dropping a listener closes it (and removes a Unix socket's file).
+        for mut l in std::mem::take(&mut self.listeners) {
+            let _ = self.poll.registry().deregister(l.source());
         }
         // Replies may still be queued behind the Shutdown message's wake.
         while let Ok(msg) = self.rx.try_recv() {

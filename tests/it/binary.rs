@@ -17,12 +17,13 @@ struct Proc {
 }
 
 impl Proc {
-    /// Starts the binary with `args` and waits for its "listening on" line.
+    /// Starts the binary with `args` and waits for its "listening on" line (the log goes
+    /// to standard output, as Redis's does with `logfile ""`).
     fn start(args: &[&str]) -> Proc {
         let child = muxis()
             .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .expect("binary starts");
         // Owned by `Proc` at once, so any panic below still kills and reaps it.
@@ -31,8 +32,8 @@ impl Proc {
             addr: ([127, 0, 0, 1], 0).into(),
             banner: String::new(),
         };
-        let stderr = p.child.stderr.take().expect("stderr piped");
-        let mut lines = BufReader::new(stderr).lines();
+        let stdout = p.child.stdout.take().expect("stdout piped");
+        let mut lines = BufReader::new(stdout).lines();
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             assert!(Instant::now() < deadline, "no start-up line");
@@ -45,7 +46,7 @@ impl Proc {
                     .parse()
                     .expect("an address");
                 p.banner = line;
-                // Keep draining stderr so the server never blocks on a full pipe.
+                // Keep draining the log so the server never blocks on a full pipe.
                 std::thread::spawn(move || for _ in lines {});
                 return p;
             }
@@ -171,7 +172,9 @@ fn unknown_directive_names_the_line() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(":3:") && err.contains("unknown directive 'frobnicate'"),
+        err.contains("at line 3")
+            && err.contains(">>> 'frobnicate yes'")
+            && err.contains("Bad directive or wrong number of arguments"),
         "{err}"
     );
 }

@@ -22,7 +22,7 @@ fn debug_is_refused_unless_enable_debug_command_allows_it() {
         b"*2\r\n$20\r\nenable-debug-command\r\n$2\r\nno\r\n",
     );
     // "local": a loopback client may (these tests connect over 127.0.0.1).
-    let s = TestServer::with(|c| c.enable_debug_command = "local");
+    let s = TestServer::with(|c| c.set("enable-debug-command", "local").expect("valid"));
     let mut c = s.raw();
     c.send(b"DEBUG HELP\r\n");
     let header = c.read_n(4);
@@ -37,7 +37,7 @@ fn debug_is_refused_unless_enable_debug_command_allows_it() {
 
 #[test]
 fn debug_panic_in_process_closes_connections_instead_of_hanging() {
-    let s = TestServer::with(|c| c.enable_debug_command = "yes");
+    let s = TestServer::with(|c| c.set("enable-debug-command", "yes").expect("valid"));
     let mut bystander = s.raw();
     bystander.roundtrip(b"PING\r\n", b"+PONG\r\n");
     let mut c = s.raw();
@@ -63,16 +63,17 @@ fn debug_panic_in_process_closes_connections_instead_of_hanging() {
 fn debug_panic_aborts_the_binary_with_a_bug_report() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_muxis"))
         .args(["--port", "0", "--enable-debug-command", "yes"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("binary starts");
-    let stderr = child.stderr.take().expect("stderr piped");
+    // The log, and so the bug report, goes to standard output when `logfile` is "".
+    let stdout = child.stdout.take().expect("stdout piped");
     let log = Arc::new(Mutex::new(String::new()));
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let sink = log.clone();
     std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
+        for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { return };
             if let Some(rest) = line.split("listening on ").nth(1) {
                 let addr = rest.split(';').next().unwrap_or_default().to_string();

@@ -16,6 +16,9 @@
 //! `MUXIS_REDIS_SERVER=path` runs another redis-server binary than Debian's.
 //! Without redis-server the test is skipped, loudly; with `CI` set it fails instead.
 
+mod command_data;
+mod commands;
+mod config;
 mod gen_basic;
 mod gen_stream;
 mod gen_types;

@@ -365,3 +365,4 @@ fn shutdown_closes_and_stops_the_server() {
 
 mod command;
 mod config;
+mod table_rules;

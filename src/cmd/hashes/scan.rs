@@ -30,11 +30,12 @@ pub(super) fn hscan(ctx: &mut Ctx) {
     let Some(cursor) = crate::util::number::parse_cursor(&argv[2]) else {
         return ctx.error(INVALID_CURSOR);
     };
+    let limits = ctx.srv.config.enc;
     let Some(value) = read(ctx.srv, ctx.db, &argv[1]) else {
         return reply(&mut ctx.out, 0, &[]);
     };
-    let whole = value.encoding() == "listpack";
-    let Value::Hash(h) = value else {
+    let whole = value.encoding(&limits) == "listpack";
+    let Value::Hash(h, _) = value else {
         return ctx.out.error(error::WRONGTYPE);
     };
     let opts = match ScanOpts::parse(&argv[3..]) {

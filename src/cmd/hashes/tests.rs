@@ -2,8 +2,9 @@
 //! beside the code than over TCP: keyspace statistics, TTLs, field order, the table entries,
 //! and HSCAN's guarantee on a big hash changing between calls.
 
+use crate::cmd::TABLE;
 use crate::cmd::keys::tests::T;
-use crate::engine::table::{TABLE, flag::*};
+use crate::engine::table::flag::*;
 use std::collections::HashSet;
 
 const WRONGTYPE: &str = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
@@ -45,7 +46,7 @@ fn table_entries_match_redis() {
             (arity, flags, (1, 1, 1)),
             "{name}"
         );
-        assert_eq!(c.group, "hash", "{name}");
+        assert_eq!(c.doc.group, "hash", "{name}");
     }
 }
 
@@ -194,7 +195,7 @@ fn hscan_returns_every_stable_field_despite_changes() {
     assert!(matches!(
         t.srv.dbs[0]
             .get(b"h", t.srv.now_ms)
-            .map(|e| e.value.encoding()),
+            .map(|e| e.value.encoding(&Default::default())),
         Some("hashtable")
     ));
     for count in ["1", "7", "50"] {

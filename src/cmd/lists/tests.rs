@@ -6,12 +6,12 @@
 #[rustfmt::skip]
 mod transcripts;
 
+use crate::cmd::TABLE;
 use crate::cmd::keys::tests::T;
 use crate::engine::blocking::TimeoutReply;
 use crate::engine::ctx::Ctx;
 use crate::engine::msg::ConnId;
 use crate::engine::out::{Outs, Target};
-use crate::engine::table::TABLE;
 use bytes::Bytes;
 
 /// Runs each command and compares its reply bytes exactly.
@@ -77,7 +77,7 @@ fn table_entries_match_redis() {
     for (name, arity, keys) in expect {
         let c = TABLE.get(TABLE.lookup(name.as_bytes()).expect(name));
         assert_eq!((c.arity, c.keys), (arity, keys), "{name}");
-        assert_eq!(c.group, "list", "{name}");
+        assert_eq!(c.doc.group, "list", "{name}");
     }
 }
 

@@ -95,7 +95,7 @@ fn store_generic(ctx: &mut Ctx, op: Op) {
     let changed = if n == 0 {
         db.delete(&argv[1], now).is_some()
     } else {
-        db.set(&argv[1], Value::Set(Box::new(result)), None);
+        db.set(&argv[1], Value::Set(Box::new(result), false), None);
         true
     };
     if changed {
@@ -151,7 +151,7 @@ fn compute(ctx: &mut Ctx, keys: &[Bytes], op: Op) -> Result<Set, WrongType> {
     for key in keys {
         match read(ctx.srv, ctx.db, key) {
             None => sizes.push(None),
-            Some(Value::Set(s)) => sizes.push(Some(s.len())),
+            Some(Value::Set(s, _)) => sizes.push(Some(s.len())),
             Some(_) => return Err(WrongType),
         }
     }
@@ -216,7 +216,7 @@ fn compute(ctx: &mut Ctx, keys: &[Bytes], op: Op) -> Result<Set, WrongType> {
 /// at the same `now`, so a key present then is still there and still a set.
 fn peek<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Option<&'d Set> {
     match db.get(key, now).map(|e| &e.value) {
-        Some(Value::Set(s)) => Some(s),
+        Some(Value::Set(s, _)) => Some(s),
         _ => None,
     }
 }

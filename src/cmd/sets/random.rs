@@ -236,7 +236,7 @@ fn spop_count(ctx: &mut Ctx) {
         // Redis answers this case with SUNION of the key, whose lookup counts as a read.
         srv.stats.keyspace_hits += 1;
         if let Some(entry) = db.remove(&argv[1])
-            && let crate::db::Value::Set(all) = entry.value
+            && let crate::db::Value::Set(all, _) = entry.value
         {
             reply_members(&mut ctx.out, all.iter());
         }

@@ -2,8 +2,9 @@
 //! TTLs, Redis's member order, the table entries, the random commands' distributions and
 //! SSCAN's guarantee on a big set changing between calls.
 
+use crate::cmd::TABLE;
 use crate::cmd::keys::tests::T;
-use crate::engine::table::{TABLE, flag::*};
+use crate::engine::table::flag::*;
 use std::collections::{HashMap, HashSet};
 
 const WRONGTYPE: &str = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
@@ -50,7 +51,7 @@ fn table_entries_match_redis() {
     for (name, arity, flags, keys) in expect {
         let c = TABLE.get(TABLE.lookup(name.as_bytes()).expect(name));
         assert_eq!((c.arity, c.flags, c.keys), (arity, flags, keys), "{name}");
-        assert_eq!(c.group, "set", "{name}");
+        assert_eq!(c.doc.group, "set", "{name}");
     }
 }
 

@@ -9,18 +9,7 @@ use crate::cmd::command::sub_arity;
 use crate::db::Value;
 use crate::db::stream::{Group, StreamId, id};
 use crate::engine::ctx::Ctx;
-use crate::engine::table::{Sub, flag::*};
 use crate::error;
-
-#[rustfmt::skip]
-pub(super) const SUBS: &[Sub] = &[
-    Sub { name: "create", arity: -5, flags: WRITE | DENYOOM, summary: "Create a consumer group.", syntax: "key group <id | $> [MKSTREAM] [ENTRIESREAD entries-read]" },
-    Sub { name: "setid", arity: -5, flags: WRITE, summary: "Set a consumer group to an arbitrary last delivered ID value.", syntax: "key group <id | $> [ENTRIESREAD entries-read]" },
-    Sub { name: "delconsumer", arity: 5, flags: WRITE, summary: "Delete a consumer from a consumer group.", syntax: "key group consumer" },
-    Sub { name: "destroy", arity: 4, flags: WRITE, summary: "Destroy a consumer group.", syntax: "key group" },
-    Sub { name: "createconsumer", arity: 5, flags: WRITE | DENYOOM, summary: "Create a consumer in a consumer group.", syntax: "key group consumer" },
-    Sub { name: "help", arity: 2, flags: LOADING | STALE, summary: "Show helpful text about the different subcommands", syntax: "" },
-];
 
 const HELP: &[&str] = &[
     "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -57,7 +46,7 @@ const ENTRIESREAD_RANGE: &str = "ERR value for ENTRIESREAD must be positive or -
 /// Checks run in Redis's order: options, the key's type, the key's existence (unless
 /// MKSTREAM), the group's existence, then the subcommand.
 pub(super) fn xgroup(ctx: &mut Ctx) {
-    let Some(sub) = sub_arity(ctx, "xgroup", SUBS) else {
+    let Some(sub) = sub_arity(ctx, "xgroup") else {
         return;
     };
     if sub == "help" {

@@ -6,16 +6,7 @@ use crate::cmd::command::sub_arity;
 use crate::db::stream::{Group, Stream, StreamId};
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;
-use crate::engine::table::{Sub, flag::*};
 use crate::error;
-
-#[rustfmt::skip]
-pub(super) const SUBS: &[Sub] = &[
-    Sub { name: "consumers", arity: 4, flags: READONLY, summary: "List the consumers in a consumer group", syntax: "key group" },
-    Sub { name: "stream", arity: -3, flags: READONLY, summary: "Get information about a stream", syntax: "key [FULL [COUNT count]]" },
-    Sub { name: "groups", arity: 3, flags: READONLY, summary: "List the consumer groups of a stream", syntax: "key" },
-    Sub { name: "help", arity: 2, flags: LOADING | STALE, summary: "Show helpful text about the different subcommands", syntax: "" },
-];
 
 const HELP: &[&str] = &[
     "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -39,7 +30,7 @@ const FULL_DEFAULT_COUNT: usize = 10;
 /// XINFO HELP
 /// ```
 pub(super) fn xinfo(ctx: &mut Ctx) {
-    let Some(sub) = sub_arity(ctx, "xinfo", SUBS) else {
+    let Some(sub) = sub_arity(ctx, "xinfo") else {
         return;
     };
     if sub == "help" {

@@ -2,9 +2,9 @@
 //! clock (generated IDs, idle times, delivery and seen times) and what a blocking read asks
 //! the executor for. Replies are compared byte for byte; the server's clock is set by the test.
 
+use crate::cmd::TABLE;
 use crate::cmd::keys::tests::{NOW, T};
 use crate::engine::blocking::TimeoutReply;
-use crate::engine::table::TABLE;
 
 fn bulk(s: &str) -> String {
     format!("${}\r\n{s}\r\n", s.len())
@@ -43,7 +43,7 @@ fn table_entries_match_redis() {
     for (name, arity, keys) in expect {
         let c = TABLE.get(TABLE.lookup(name.as_bytes()).expect(name));
         assert_eq!((c.arity, c.keys), (arity, keys), "{name}");
-        assert_eq!(c.group, "stream", "{name}");
+        assert_eq!(c.doc.group, "stream", "{name}");
     }
 }
 

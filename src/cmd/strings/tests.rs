@@ -2,13 +2,13 @@
 //! a clock the test sets, so TTLs and expiry are checked exactly, without sleeping, and the
 //! keyspace hit/miss counters can be read back.
 
+use crate::cmd::TABLE;
 use crate::config::Config;
 use crate::db::Entry;
 use crate::engine::ctx::Ctx;
 use crate::engine::msg::ConnId;
 use crate::engine::out::{Outs, Target};
 use crate::engine::state::Server;
-use crate::engine::table::TABLE;
 use crate::shared::Shared;
 use bytes::Bytes;
 

@@ -13,8 +13,6 @@ use crate::error;
 use crate::util::number::parse_i64;
 use std::ops::Range;
 
-/// Redis 7.0's `zset-max-listpack-entries`.
-const LISTPACK_ENTRIES: usize = 128;
 const LIMIT_NEEDS_BY: &str =
     "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
 const BYLEX_WITHSCORES: &str =
@@ -150,6 +148,7 @@ fn range_generic(ctx: &mut Ctx, store: bool, mut by: Option<By>, mut rev: Option
             None => return ctx.error(NOT_LEX_RANGE),
         },
     };
+    let l = ctx.srv.config.enc;
     let z = match read(ctx.srv, ctx.db, &argv[first]) {
         Err(WrongType) => return ctx.out.error(error::WRONGTYPE),
         Ok(z) => z,
@@ -169,11 +168,12 @@ fn range_generic(ctx: &mut Ctx, store: bool, mut by: Option<By>, mut rev: Option
         );
     }
     // Redis creates the destination small unless a rank range says it will be large.
-    let mut dst = if by == By::Rank && pick.n > LISTPACK_ENTRIES {
+    let mut dst = if by == By::Rank && pick.n > l.zset_entries {
         ZSet::new_large()
     } else {
         ZSet::new()
     };
+    dst.set_limits(l.zset_entries, l.zset_value);
     for (m, s) in items.into_iter().flatten() {
         dst.insert(m.clone(), s);
     }

@@ -126,7 +126,7 @@ fn src<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Src<'s> {
     let now = srv.now_ms;
     match srv.dbs[db].get(key, now).map(|e| &e.value) {
         Some(Value::ZSet(z)) => Src::ZSet(z),
-        Some(Value::Set(s)) => Src::Set(s),
+        Some(Value::Set(s, _)) => Src::Set(s),
         _ => Src::Missing,
     }
 }
@@ -185,7 +185,7 @@ fn setop_generic(ctx: &mut Ctx, name: &str, op: Op, reply: Reply) {
             Err(_) => {
                 let now = ctx.now();
                 match ctx.db().get(key, now).map(|e| &e.value) {
-                    Some(Value::Set(s)) => lens.push(s.len()),
+                    Some(Value::Set(s, _)) => lens.push(s.len()),
                     _ => return ctx.error(error::WRONGTYPE),
                 }
             }
@@ -297,6 +297,8 @@ fn setop_generic(ctx: &mut Ctx, name: &str, op: Op, reply: Reply) {
         z.insert(m, s);
     }
     if reply == Reply::Store {
+        let l = ctx.srv.config.enc;
+        z.set_limits(l.zset_entries, l.zset_value);
         z.fit_encoding();
         return store_result(ctx, &argv[1], z);
     }

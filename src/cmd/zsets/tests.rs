@@ -2,10 +2,10 @@
 //! for what the integration tests cannot set up (plain sets as inputs, the block request a
 //! blocking pop leaves, encodings), and a sweep of odd inputs that must each give one reply.
 
+use crate::cmd::TABLE;
 use crate::cmd::keys::tests::T;
 use crate::db::{Set, Value};
 use crate::engine::blocking::TimeoutReply;
-use crate::engine::table::TABLE;
 use bytes::Bytes;
 
 fn zset(t: &mut T, key: &str, pairs: &[(&str, &str)]) {
@@ -20,7 +20,7 @@ fn zset(t: &mut T, key: &str, pairs: &[(&str, &str)]) {
 
 fn set(t: &mut T, key: &str, members: &[&str]) {
     let s: Set = members.iter().map(|m| Bytes::from(m.to_string())).collect();
-    t.srv.dbs[t.db].set(key.as_bytes(), Value::Set(Box::new(s)), None);
+    t.srv.dbs[t.db].set(key.as_bytes(), Value::Set(Box::new(s), false), None);
 }
 
 /// Bulk strings, RESP2, for `*n` replies of short items.
@@ -48,7 +48,7 @@ fn table_entries_match_redis() {
     for (name, arity, keys) in expect {
         let c = TABLE.get(TABLE.lookup(name.as_bytes()).expect(name));
         assert_eq!((c.arity, c.keys), (arity, keys), "{name}");
-        assert_eq!(c.group, "sorted_set", "{name}");
+        assert_eq!(c.doc.group, "sorted-set", "{name}");
     }
 }
 
@@ -403,7 +403,7 @@ fn every_command_writes_one_reply_for_odd_input() {
         "s",
         "k",
     ];
-    let names: Vec<&str> = super::COMMANDS.iter().map(|c| c.name).collect();
+    let names: Vec<&str> = super::HANDLERS.iter().map(|(n, _)| *n).collect();
     let mut rng = crate::util::rand::Rng::new(42);
     for round in 0..6000 {
         let mut t = T::new();

@@ -37,6 +37,9 @@ pub struct Stream {
     pub entries_added: u64,
     /// Consumer groups by name, in name order (Redis keeps them in a radix tree).
     pub groups: BTreeMap<Bytes, Group>,
+    /// `stream-node-max-bytes` and `-entries` as last handed in by the keyspace; None
+    /// for Redis's defaults.
+    node_limits: Option<(usize, u64)>,
 }
 
 /// How to trim.
@@ -69,6 +72,17 @@ pub struct Meta {
 impl Stream {
     pub fn new() -> Stream {
         Stream::default()
+    }
+
+    /// Sets the node limits new entries follow (`stream-node-max-bytes`, 0 meaning
+    /// Redis's 1 GB cap, and `stream-node-max-entries`, 0 meaning no limit).
+    pub fn set_node_limits(&mut self, max_bytes: usize, max_entries: u64) {
+        let max_bytes = if max_bytes == 0 || max_bytes > 1 << 30 {
+            1 << 30
+        } else {
+            max_bytes
+        };
+        self.node_limits = Some((max_bytes, max_entries));
     }
 
     pub fn len(&self) -> usize {
@@ -127,8 +141,11 @@ impl Stream {
     /// Appends an entry; `id` must be greater than the last ID (see [`Stream::next_id`]).
     pub fn push(&mut self, id: StreamId, fields: Fields) {
         debug_assert!(id > self.last_id);
+        let (max_bytes, max_entries) = self
+            .node_limits
+            .unwrap_or((NODE_MAX_BYTES, NODE_MAX_ENTRIES));
         match self.nodes.last_entry() {
-            Some(mut last) if !last.get().full(&fields, NODE_MAX_BYTES, NODE_MAX_ENTRIES) => {
+            Some(mut last) if !last.get().full(&fields, max_bytes, max_entries) => {
                 let master = *last.key();
                 last.get_mut().push(master, id, &fields);
             }

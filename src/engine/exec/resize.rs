@@ -47,15 +47,8 @@ impl Moves {
         !self.retiring.is_empty() || !self.moves.is_empty()
     }
 
-    pub fn bounced(&mut self, conn: ConnId, bytes: Vec<u8>, done: u32, close: bool, pubsub: bool) {
-        if let Some(m) = self.moves.get_mut(&conn.id) {
-            let span = Span {
-                conn,
-                start: 0,
-                done,
-                close,
-                pubsub,
-            };
+    pub fn bounced(&mut self, span: Span, bytes: Vec<u8>) {
+        if let Some(m) = self.moves.get_mut(&span.conn.id) {
             m.bounced.push((span, bytes));
         }
     }

@@ -85,11 +85,8 @@ impl IoThread {
     /// Sends replies for a connection that has left back to the executor.
     pub(super) fn bounce(&mut self, span: Span, bytes: &[u8]) {
         self.batch.events.push(Event::Bounced {
-            conn: span.conn,
+            span,
             bytes: bytes.to_vec(),
-            done: span.done,
-            close: span.close,
-            pubsub: span.pubsub,
         });
     }
 }

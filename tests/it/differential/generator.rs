@@ -165,11 +165,7 @@ impl Gen {
             gen_stream::ENTRIES,
         ] {
             for e in family {
-                if all
-                    || e.name.is_empty()
-                    || muxis::engine::table::TABLE
-                        .lookup(e.name.as_bytes())
-                        .is_some()
+                if all || e.name.is_empty() || muxis::cmd::TABLE.lookup(e.name.as_bytes()).is_some()
                 {
                     entries.push(e);
                 } else if !skipped.contains(&e.name) {
@@ -223,7 +219,7 @@ impl Gen {
                 // Lex ranges need a score check first (see norm::lex_range), which
                 // cannot happen inside MULTI.
                 if let Step::One(cmd) = step
-                    && (bad_subcommand(cmd) || super::norm::lex_range(cmd).is_some())
+                    && super::norm::lex_range(cmd).is_some()
                 {
                     *cmd = vec![b"PING".to_vec()];
                 }
@@ -446,28 +442,6 @@ impl Gen {
                 .into(),
         }
     }
-}
-
-/// Whether `cmd` names a subcommand that does not exist or has the wrong arity.
-///
-/// KNOWN DIFFERENCE (engine/dispatch.rs, reported): Redis 7 resolves subcommands before
-/// queueing, so inside MULTI `OBJECT NOPE k` or `OBJECT ENCODING` is refused at once (and
-/// EXEC aborts); muxis queues it and its handler fails inside EXEC. The generator does not
-/// send those inside MULTI (outside MULTI both reply the same error).
-fn bad_subcommand(cmd: &Cmd) -> bool {
-    use muxis::engine::table::{TABLE, arity_ok};
-    let Some(i) = TABLE.lookup(&cmd[0]) else {
-        return false;
-    };
-    let command = TABLE.get(i);
-    if command.subcommands.is_empty() || cmd.len() < 2 {
-        return false;
-    }
-    let sub = String::from_utf8_lossy(&cmd[1]).to_ascii_lowercase();
-    !command
-        .subcommands
-        .iter()
-        .any(|s| s.name == sub && arity_ok(s.arity, cmd.len()))
 }
 
 /// Builds a command from byte-ish parts.

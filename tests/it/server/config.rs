@@ -27,12 +27,8 @@ fn config_get_names_globs_and_compat_values() {
     );
     // A plain name is echoed as given; a glob reports canonical names; each only once.
     c.roundtrip(
-        &cmd(&["CONFIG", "GET", "MAXCLIENTS", "max*"]),
-        &flat(&[
-            ("MAXCLIENTS", "10000"),
-            ("maxmemory", "0"),
-            ("maxmemory-policy", "noeviction"),
-        ]),
+        &cmd(&["CONFIG", "GET", "MAXCLIENTS", "maxc*", "maxmemory-p*"]),
+        &flat(&[("MAXCLIENTS", "10000"), ("maxmemory-policy", "noeviction")]),
     );
     c.roundtrip(
         &cmd(&["config", "get", "*MAX*BULK*"]),
@@ -184,11 +180,11 @@ fn config_set_errors_in_redis_words() {
         ),
         (
             &["appendonly", "yes"],
-            "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - can't set immutable config",
+            "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - 'appendonly yes' is not supported by muxis (it has no such feature yet): only the default, no, is accepted",
         ),
         (
             &["maxmemory", "1gb"],
-            "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - can't set immutable config",
+            "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - 'maxmemory 1gb' is not supported by muxis (it has no such feature yet): only the default, 0, is accepted",
         ),
     ];
     for (args, err) in cases {
