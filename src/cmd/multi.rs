@@ -87,9 +87,16 @@ fn watch(ctx: &mut Ctx) {
         return ctx.error("ERR WATCH inside MULTI is not allowed");
     }
     let (db, now) = (ctx.db, ctx.now());
+    // A key already past its time is reclaimed now: its later removal is no change (Redis
+    // 7.0 flags such a watch "expired" to the same end). The reclaim is dealt with (its DEL
+    // propagated, other watchers touched) before this client watches, so it is not touched.
     for key in &ctx.argv[1..] {
-        // A key already past its time is reclaimed now: its later removal is no change.
         ctx.srv.dbs[db].contains(key, now);
+    }
+    if ctx.srv.expiry_logged() {
+        ctx.srv.drain_expired();
+    }
+    for key in &ctx.argv[1..] {
         let key = bytes::Bytes::copy_from_slice(key);
         if ctx.srv.watches.watch(id, db, key.clone())
             && let Some(c) = ctx.srv.clients.get_mut(&id)

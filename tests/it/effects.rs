@@ -222,3 +222,15 @@ fn effective_forms_are_propagated() {
     assert!(text.contains("$9 PEXPIREAT $1 k $13 "), "{text}");
     assert!(text.ends_with("*2 $3 DEL $1 k "), "{text}");
 }
+
+#[test]
+fn watch_of_a_key_already_expired_is_not_touched_by_its_reclaim() {
+    // Another client's WATCH (and a stream reader) keep the expiry log on: the reclaim
+    // WATCH itself does must still not count against the watcher, as in Redis 7.0.
+    let (s, _stream) = TestServer::recording();
+    let (mut a, mut b) = (s.raw(), s.raw());
+    b.roundtrip(b"WATCH other\r\n", b"+OK\r\n");
+    a.roundtrip(b"SET k v PX 20\r\n", b"+OK\r\n");
+    std::thread::sleep(Duration::from_millis(60));
+    assert!(!aborts(&mut a, &mut b, "k", &["GET", "k"]));
+}
