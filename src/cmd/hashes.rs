@@ -98,7 +98,7 @@ fn hset_generic(ctx: &mut Ctx, name: &str) -> Option<i64> {
         .chunks_exact(2)
         .filter(|pair| set_field(h, &pair[0], &pair[1]))
         .count();
-    ctx.modified(&argv[1]);
+    ctx.modified_n(&argv[1], ((argv.len() - 2) / 2) as u64);
     Some(added as i64)
 }
 
@@ -223,7 +223,7 @@ fn hdel(ctx: &mut Ctx) {
         db.remove(&argv[1]);
     }
     if removed > 0 {
-        ctx.modified(&argv[1]);
+        ctx.modified_n(&argv[1], removed as u64);
     }
     ctx.out.int(removed);
 }

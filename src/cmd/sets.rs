@@ -103,7 +103,7 @@ fn sadd(ctx: &mut Ctx) {
         }
     }
     if added > 0 {
-        ctx.modified(&argv[1]);
+        ctx.modified_n(&argv[1], added as u64);
     }
     ctx.out.int(added);
 }
@@ -129,7 +129,7 @@ fn srem(ctx: &mut Ctx) {
         db.remove(&argv[1]);
     }
     if removed > 0 {
-        ctx.modified(&argv[1]);
+        ctx.modified_n(&argv[1], removed as u64);
     }
     ctx.out.int(removed);
 }

@@ -49,6 +49,11 @@ impl Ctx<'_> {
         self.srv.modified(self.db, key);
     }
 
+    /// [`Ctx::modified`] counting `n` changes (one per element, as Redis counts them).
+    pub fn modified_n(&mut self, key: &[u8], n: u64) {
+        self.srv.modified_n(self.db, key, n);
+    }
+
     /// Whether the propagated stream is being built (build a rewrite only then).
     pub fn propagating(&self) -> bool {
         self.srv.effects.propagating()

@@ -175,10 +175,12 @@ impl Effects {
         self.frame.force = true;
     }
 
-    /// Writes a server-side deletion (expiry, eviction) into the stream at once.
-    pub fn deleted(&mut self, db: usize, key: &Bytes) {
+    /// Writes a server-side deletion (expiry, eviction) into the stream at once: as UNLINK
+    /// when the server frees it lazily (`lazyfree-lazy-expire`...), as Redis 7.0 does.
+    pub fn deleted(&mut self, db: usize, key: &Bytes, lazy: bool) {
         if self.propagating() {
-            self.emit(db, &[Bytes::from_static(b"DEL"), key.clone()]);
+            let name: &'static [u8] = if lazy { b"UNLINK" } else { b"DEL" };
+            self.emit(db, &[Bytes::from_static(name), key.clone()]);
         }
     }
 
@@ -221,7 +223,13 @@ impl Server {
     /// `signalModifiedKey` plus `server.dirty++`): its watchers' next EXEC fails, the
     /// command will propagate, and the change is recorded for notifications.
     pub fn modified(&mut self, db: usize, key: &[u8]) {
-        self.effects.dirty += 1;
+        self.modified_n(db, key, 1);
+    }
+
+    /// [`Server::modified`] counting `n` changes, where Redis counts one per element
+    /// (SADD's new members, LPUSH's elements, HSET's pairs...).
+    pub fn modified_n(&mut self, db: usize, key: &[u8], n: u64) {
+        self.effects.dirty += n;
         self.signal_modified(db, key);
     }
 
@@ -331,13 +339,19 @@ impl Server {
     /// Deals with the keys expiry removed since the last call: their watchers are touched,
     /// each goes into the stream as a DEL, and an `expired` event is recorded.
     pub fn drain_expired(&mut self) {
+        // Looked up once per drain that found something (expiry is rare next to commands).
+        let mut lazy = None;
         for db in 0..self.dbs.len() {
             for key in self.dbs[db].take_expired_log() {
+                let lazy = *lazy.get_or_insert_with(|| {
+                    self.effects.propagating()
+                        && self.config.get("lazyfree-lazy-expire").as_deref() == Some("yes")
+                });
                 if !self.watches.is_empty() {
                     self.touch_watchers(db, &key);
                 }
                 self.signal_waiters(db, &key);
-                self.effects.deleted(db, &key);
+                self.effects.deleted(db, &key, lazy);
                 if self.effects.record_events {
                     self.effects.events.push(KeyEvent {
                         db,

@@ -53,7 +53,7 @@ fn a_unit_of_several_ops_is_wrapped_in_multi_exec() {
     e.begin(); // EXEC
     command(&mut e, 0, &["SET", "a", "1"], 1);
     command(&mut e, 0, &["GET", "a"], 0);
-    e.deleted(0, &b("gone")); // expiry goes out at once, ahead of the unit
+    e.deleted(0, &b("gone"), false); // expiry goes out at once, ahead of the unit
     command(&mut e, 0, &["INCR", "n"], 1);
     e.end();
     e.publish();
@@ -92,7 +92,7 @@ fn rewrite_prevent_and_also() {
 fn nothing_is_built_without_a_reader() {
     let mut e = Effects::default();
     command(&mut e, 0, &["SET", "a", "1"], 1);
-    e.deleted(0, &b("k"));
+    e.deleted(0, &b("k"), true);
     assert!(e.stream.is_empty() && e.ops.is_empty());
     assert_eq!(e.dirty, 1);
 }

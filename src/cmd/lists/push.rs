@@ -47,7 +47,7 @@ fn push_generic(ctx: &mut Ctx, end: End, create: bool) {
         Ok(len) => {
             ctx.out.int(len as i64);
             if len > 0 {
-                ctx.modified(key);
+                ctx.modified_n(key, (argv.len() - 2) as u64);
                 ctx.signal_ready(key);
             }
         }

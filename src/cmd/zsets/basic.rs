@@ -107,7 +107,7 @@ fn zadd_generic(ctx: &mut Ctx, mut f: AddFlags) {
     }
     // Every member of a new set is added (XX was handled above), so it is never left empty.
     if added + updated > 0 {
-        ctx.modified(key);
+        ctx.modified_n(key, (added + updated) as u64);
         ctx.signal_ready(key);
     }
     zadd_reply(ctx, f.incr, ch, last, added, updated);
@@ -141,7 +141,7 @@ pub(super) fn zrem(ctx: &mut Ctx) {
         ctx.db().delete(&argv[1], now);
     }
     if removed > 0 {
-        ctx.modified(&argv[1]);
+        ctx.modified_n(&argv[1], removed as u64);
     }
     ctx.out.int(removed as i64);
 }
