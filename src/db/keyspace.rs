@@ -8,19 +8,32 @@
 //!
 //! Time is passed in (`now`, Unix milliseconds), so tests can drive expiry with any clock.
 
+use super::lazyfree::Lazy;
+use super::lru::{self, Track};
 use super::value::Value;
 use ahash::RandomState;
 use bytes::Bytes;
 use indexmap::{IndexMap, IndexSet};
 
-/// A key's value and its absolute expiry time in Unix milliseconds, if any.
+/// A key's value, its absolute expiry time in Unix milliseconds if any, and its access
+/// record for eviction (`lru.rs`: 24 bits used, as Redis's `robj.lru`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub value: Value,
     pub expire_at: Option<u64>,
+    pub lru: u32,
 }
 
 impl Entry {
+    /// An entry whose access record is blank (set when it is stored).
+    pub fn new(value: Value, expire_at: Option<u64>) -> Entry {
+        Entry {
+            value,
+            expire_at,
+            lru: 0,
+        }
+    }
+
     pub(super) fn expired(&self, now: u64) -> bool {
         self.expire_at.is_some_and(|t| t <= now)
     }
@@ -30,7 +43,7 @@ impl Entry {
 pub struct Db {
     pub(super) map: IndexMap<Bytes, Entry, RandomState>,
     /// Keys with an expiry, for active expiry sampling.
-    volatile: IndexSet<Bytes, RandomState>,
+    pub(super) volatile: IndexSet<Bytes, RandomState>,
     /// Keys removed because they expired (lazily or actively).
     pub expired: u64,
     /// While someone WATCHes keys, the keys removed by expiry, for the executor to mark
@@ -38,6 +51,20 @@ pub struct Db {
     expired_log: Option<Vec<Bytes>>,
     /// The encoding thresholds (CONFIG), which OBJECT ENCODING follows.
     pub enc: super::EncLimits,
+    /// What the access records track (LRU or LFU, from `maxmemory-policy`).
+    pub track: Track,
+    /// Set while a command of a `CLIENT NO-TOUCH` client runs: lookups leave access
+    /// records alone.
+    pub no_touch: bool,
+    /// State of the generator for LFU's probabilistic increments.
+    rand: u64,
+    /// The lazy-free thread, and whether expired (`lazyfree-lazy-expire`) and implicitly
+    /// overwritten or deleted (`lazyfree-lazy-server-del`) values go to it.
+    pub lazy: Lazy,
+    pub lazy_expire: bool,
+    pub lazy_server_del: bool,
+    /// The time of the latest lookup, Unix milliseconds.
+    clock: u64,
 }
 
 impl Db {
@@ -59,8 +86,16 @@ impl Db {
         self.volatile.len()
     }
 
+    /// Sets the clock new keys are stamped with (the executor does, once per batch).
+    pub fn set_clock(&mut self, now: u64) {
+        self.clock = now;
+    }
+
     /// Removes `key` if its time has passed. Returns whether it is (still) there.
     fn expire_if_needed(&mut self, key: &[u8], now: u64) -> bool {
+        // Every command looks its keys up before it stores: the clock new keys are
+        // stamped with (`set` takes no time).
+        self.clock = now;
         match self.map.get(key) {
             None => false,
             Some(e) if e.expired(now) => {
@@ -71,8 +106,14 @@ impl Db {
         }
     }
 
-    /// The live entry for `key`.
+    /// The live entry for `key`, recording the access (Redis's `lookupKeyRead`).
     pub fn get(&mut self, key: &[u8], now: u64) -> Option<&Entry> {
+        self.get_mut_raw(key, now).map(|e| &*e)
+    }
+
+    /// The live entry for `key` without recording an access, for introspection (OBJECT,
+    /// TYPE, TTL: Redis's LOOKUP_NOTOUCH).
+    pub fn peek(&mut self, key: &[u8], now: u64) -> Option<&Entry> {
         if self.expire_if_needed(key, now) {
             self.map.get(key)
         } else {
@@ -80,15 +121,58 @@ impl Db {
         }
     }
 
-    /// The entry at `key` for a write. Before handing it out, records whether earlier
-    /// writes made the value outgrow its small encoding (see `encoding.rs`).
+    /// The entry at `key` for a write, recording the access. Before handing it out,
+    /// records whether earlier writes made the value outgrow its small encoding (see
+    /// `encoding.rs`).
     pub fn get_mut(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
-        if self.expire_if_needed(key, now) {
-            let e = self.map.get_mut(key)?;
-            super::encoding::refresh(&mut e.value, &self.enc);
-            Some(e)
+        let enc = self.enc;
+        let e = self.get_mut_raw(key, now)?;
+        super::encoding::refresh(&mut e.value, &enc);
+        Some(e)
+    }
+
+    fn get_mut_raw(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
+        if !self.expire_if_needed(key, now) {
+            return None;
+        }
+        let r = self.next_unit();
+        let (track, no_touch) = (self.track, self.no_touch);
+        let e = self.map.get_mut(key)?;
+        if !no_touch {
+            e.lru = lru::touched(e.lru, track, now, r);
+        }
+        Some(e)
+    }
+
+    /// A uniform number in [0, 1) for LFU increments (xorshift: cheap, and good enough
+    /// for a coin flip). Only drawn under LFU.
+    fn next_unit(&mut self) -> f64 {
+        if !self.track.is_lfu() {
+            return 0.0;
+        }
+        if self.rand == 0 {
+            self.rand = 0x9E37_79B9_7F4A_7C15;
+        }
+        let mut x = self.rand;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.rand = x;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The clock this database's access records are stamped with (`now` at start).
+    fn fresh_lru(&self, now: u64) -> u32 {
+        lru::fresh(self.track, now)
+    }
+
+    /// Drops a value removed from the keyspace, on the lazy-free thread if `lazy` and it
+    /// is big (see `lazyfree.rs`).
+    pub fn drop_value(&self, value: Value, lazy: bool) {
+        if lazy {
+            self.lazy.free(value, &self.enc);
         } else {
-            None
+            drop(value);
         }
     }
 
@@ -97,10 +181,22 @@ impl Db {
     }
 
     /// Stores `value` under `key`, replacing any old value. `expire_at` replaces the TTL.
+    /// An overwritten key keeps its access record, touched (under LFU it keeps its
+    /// frequency, as Redis's `dbOverwrite`); a new key gets a fresh one.
     pub fn set(&mut self, key: &[u8], value: Value, expire_at: Option<u64>) {
+        let r = self.next_unit();
+        let (track, now, no_touch) = (self.track, self.clock, self.no_touch);
         match self.map.get_mut(key) {
             Some(e) => {
-                e.value = value;
+                let old = std::mem::replace(&mut e.value, value);
+                if !no_touch {
+                    e.lru = lru::touched(e.lru, track, now, r);
+                }
+                if self.lazy_server_del {
+                    self.lazy.free(old, &self.enc);
+                } else {
+                    drop(old);
+                }
                 if e.expire_at.is_some() != expire_at.is_some() {
                     if expire_at.is_some() {
                         if let Some((k, _)) = self.map.get_key_value(key) {
@@ -120,7 +216,15 @@ impl Db {
                 if expire_at.is_some() {
                     self.volatile.insert(key.clone());
                 }
-                self.map.insert(key, Entry { value, expire_at });
+                let lru = self.fresh_lru(now);
+                self.map.insert(
+                    key,
+                    Entry {
+                        value,
+                        expire_at,
+                        lru,
+                    },
+                );
             }
         }
     }
@@ -144,8 +248,25 @@ impl Db {
 
     /// Removes a key whose time has passed, counting and logging it.
     pub(super) fn remove_expired(&mut self, key: &[u8]) {
-        self.remove(key);
+        if let Some(e) = self.remove(key) {
+            self.drop_value(e.value, self.lazy_expire);
+        }
         self.expired += 1;
+        self.log_removed(key);
+    }
+
+    /// Removes a key chosen for eviction and logs it for WATCH like an expired key.
+    /// Returns its value for the caller to free (its memory is what eviction measures).
+    // effects: when the effects layer lands, eviction reports the key through its
+    // removal path (modified-key signal, DEL propagated) instead of this log.
+    pub fn remove_evicted(&mut self, key: &[u8]) -> Option<Value> {
+        let e = self.remove(key)?;
+        self.log_removed(key);
+        Some(e.value)
+    }
+
+    /// Logs a key the server removed (expired or evicted) while anybody WATCHes.
+    fn log_removed(&mut self, key: &[u8]) {
         if let Some(log) = self.expired_log.as_mut() {
             log.push(Bytes::copy_from_slice(key));
         }
@@ -206,7 +327,7 @@ impl Db {
 
     /// The expiry of a live key: `None` if the key is missing, `Some(None)` if it has no TTL.
     pub fn expiry(&mut self, key: &[u8], now: u64) -> Option<Option<u64>> {
-        self.get(key, now).map(|e| e.expire_at)
+        self.peek(key, now).map(|e| e.expire_at)
     }
 
     /// Moves a live key with its TTL to `to`, replacing what `to` held (value and TTL), as
@@ -237,6 +358,15 @@ impl Db {
         }
         self.set(key, entry.value, entry.expire_at);
         true
+    }
+
+    /// Removes every key and hands back the tables that held them (for the lazy-free
+    /// thread to drop).
+    pub fn take_contents(&mut self) -> impl Send + 'static + use<> {
+        (
+            std::mem::take(&mut self.map),
+            std::mem::take(&mut self.volatile),
+        )
     }
 
     /// Removes every key.
@@ -384,30 +514,11 @@ mod tests {
         assert!(dst.put(b"a", e.clone(), false, 0));
         assert_eq!(dst.expiry(b"a", 0), Some(Some(900)));
         assert_eq!(dst.volatile_len(), 1);
-        assert!(!dst.put(
-            b"a",
-            Entry {
-                value: s("2"),
-                expire_at: None
-            },
-            false,
-            0
-        ));
-        assert!(dst.put(
-            b"a",
-            Entry {
-                value: s("2"),
-                expire_at: None
-            },
-            true,
-            0
-        ));
+        assert!(!dst.put(b"a", Entry::new(s("2"), None), false, 0));
+        assert!(dst.put(b"a", Entry::new(s("2"), None), true, 0));
         assert_eq!(
-            dst.get(b"a", 0),
-            Some(&Entry {
-                value: s("2"),
-                expire_at: None
-            })
+            dst.get(b"a", 0).map(|e| (&e.value, e.expire_at)),
+            Some((&s("2"), None))
         );
         assert_eq!(dst.volatile_len(), 0);
         // An expired destination does not block.

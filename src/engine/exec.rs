@@ -258,6 +258,11 @@ impl Executor {
                 break;
             }
         }
+        // Carry on evicting when a command's pass ran out of time (Redis's eviction
+        // timer), so memory comes down even while no writes arrive.
+        if self.engine.srv.config.mem.maxmemory > 0 {
+            self.engine.srv.perform_evictions();
+        }
         if !self.engine.srv.watches.is_empty() {
             self.engine.touch_expired();
         }

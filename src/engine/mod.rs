@@ -5,6 +5,7 @@ pub mod blocking;
 pub mod client;
 pub mod ctx;
 pub mod dispatch;
+pub mod evict;
 pub mod exec;
 pub mod msg;
 pub mod multi;

@@ -14,6 +14,7 @@ mod hostile;
 mod keys;
 mod listen;
 mod lists;
+mod maxmemory;
 mod memory;
 mod multi;
 mod protocol;
