@@ -176,7 +176,7 @@ impl Db {
                 }
             };
             let score = match policy.rank() {
-                Rank::Ttl => u64::MAX - e.expire_at.unwrap_or(u64::MAX),
+                Rank::Ttl => u64::MAX - e.expire_at().unwrap_or(u64::MAX),
                 _ => idle_score(e.lru, track, now),
             };
             pool.offer(score, dbi, key);

@@ -17,25 +17,38 @@ use indexmap::{IndexMap, IndexSet};
 
 /// A key's value, its absolute expiry time in Unix milliseconds if any, and its access
 /// record for eviction (`lru.rs`: 24 bits used, as Redis's `robj.lru`).
+///
+/// The expiry is a plain `u64` with [`NO_EXPIRE`] for none rather than an `Option<u64>`
+/// (16 bytes with its tag): the 4-byte access record then fits in what the tag's padding
+/// took, and an entry stays 56 bytes, as it was before keys had an access record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub value: Value,
-    pub expire_at: Option<u64>,
+    expire: u64,
     pub lru: u32,
 }
+
+/// `Entry::expire` of a key without a TTL. No expiry time reaches it: they are bounded by
+/// `i64::MAX` milliseconds, as in Redis.
+const NO_EXPIRE: u64 = u64::MAX;
 
 impl Entry {
     /// An entry whose access record is blank (set when it is stored).
     pub fn new(value: Value, expire_at: Option<u64>) -> Entry {
         Entry {
             value,
-            expire_at,
+            expire: expire_at.unwrap_or(NO_EXPIRE),
             lru: 0,
         }
     }
 
+    /// The absolute expiry time in Unix milliseconds, if the key has a TTL.
+    pub fn expire_at(&self) -> Option<u64> {
+        (self.expire != NO_EXPIRE).then_some(self.expire)
+    }
+
     pub(super) fn expired(&self, now: u64) -> bool {
-        self.expire_at.is_some_and(|t| t <= now)
+        self.expire <= now
     }
 }
 
@@ -197,7 +210,7 @@ impl Db {
                 } else {
                     drop(old);
                 }
-                if e.expire_at.is_some() != expire_at.is_some() {
+                if e.expire_at().is_some() != expire_at.is_some() {
                     if expire_at.is_some() {
                         if let Some((k, _)) = self.map.get_key_value(key) {
                             self.volatile.insert(k.clone());
@@ -208,7 +221,7 @@ impl Db {
                 }
                 // Re-borrow: the volatile update above needed `self.map` immutably.
                 if let Some(e) = self.map.get_mut(key) {
-                    e.expire_at = expire_at;
+                    e.expire = expire_at.unwrap_or(NO_EXPIRE);
                 }
             }
             None => {
@@ -221,7 +234,7 @@ impl Db {
                     key,
                     Entry {
                         value,
-                        expire_at,
+                        expire: expire_at.unwrap_or(NO_EXPIRE),
                         lru,
                     },
                 );
@@ -240,7 +253,7 @@ impl Db {
 
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         let entry = self.map.swap_remove(key)?;
-        if entry.expire_at.is_some() {
+        if entry.expire_at().is_some() {
             self.volatile.swap_remove(key);
         }
         Some(entry)
@@ -309,7 +322,7 @@ impl Db {
         let Some((k, e)) = self.map.get_key_value(key) else {
             return false;
         };
-        match (e.expire_at.is_some(), expire_at.is_some()) {
+        match (e.expire_at().is_some(), expire_at.is_some()) {
             (false, true) => {
                 let k = k.clone();
                 self.volatile.insert(k);
@@ -320,14 +333,14 @@ impl Db {
             _ => {}
         }
         if let Some(e) = self.map.get_mut(key) {
-            e.expire_at = expire_at;
+            e.expire = expire_at.unwrap_or(NO_EXPIRE);
         }
         true
     }
 
     /// The expiry of a live key: `None` if the key is missing, `Some(None)` if it has no TTL.
     pub fn expiry(&mut self, key: &[u8], now: u64) -> Option<Option<u64>> {
-        self.peek(key, now).map(|e| e.expire_at)
+        self.peek(key, now).map(|e| e.expire_at())
     }
 
     /// Moves a live key with its TTL to `to`, replacing what `to` held (value and TTL), as
@@ -345,7 +358,12 @@ impl Db {
         let Some(entry) = self.remove(from) else {
             return false;
         };
-        self.set(to, entry.value, entry.expire_at);
+        let (at, lru) = (entry.expire_at(), entry.lru);
+        self.set(to, entry.value, at);
+        // The same object under a new name, as Redis's RENAME: its access record moves too.
+        if let Some(e) = self.map.get_mut(to) {
+            e.lru = lru;
+        }
         true
     }
 
@@ -356,7 +374,8 @@ impl Db {
         if self.contains(key, now) && !replace {
             return false;
         }
-        self.set(key, entry.value, entry.expire_at);
+        let at = entry.expire_at();
+        self.set(key, entry.value, at);
         true
     }
 
@@ -485,7 +504,7 @@ mod tests {
         db.set(b"a", s("1"), Some(500));
         db.set(b"b", s("2"), None);
         assert!(db.rename(b"a", b"b", 0));
-        assert_eq!(db.get(b"b", 0).map(|e| e.expire_at), Some(Some(500)));
+        assert_eq!(db.get(b"b", 0).map(|e| e.expire_at()), Some(Some(500)));
         assert!(!db.contains(b"a", 0));
         assert_eq!((db.len(), db.volatile_len()), (1, 1));
         // Back onto a key with a TTL: the source's lack of TTL wins.
@@ -517,7 +536,7 @@ mod tests {
         assert!(!dst.put(b"a", Entry::new(s("2"), None), false, 0));
         assert!(dst.put(b"a", Entry::new(s("2"), None), true, 0));
         assert_eq!(
-            dst.get(b"a", 0).map(|e| (&e.value, e.expire_at)),
+            dst.get(b"a", 0).map(|e| (&e.value, e.expire_at())),
             Some((&s("2"), None))
         );
         assert_eq!(dst.volatile_len(), 0);
@@ -541,5 +560,18 @@ mod tests {
         assert_eq!(db.expiry(b"k", 9), Some(Some(10)));
         assert_eq!(db.expiry(b"k", 10), None);
         assert_eq!((db.len(), db.volatile_len()), (0, 0));
+    }
+}
+
+#[cfg(test)]
+mod size {
+    /// The access record costs no memory per key: an entry is 56 bytes, as it was with
+    /// an `Option<u64>` expiry and no record (Value 40 + Option 16), and a table slot (hash,
+    /// key, entry) 96.
+    #[test]
+    fn the_access_record_fits_in_the_old_entry() {
+        assert_eq!(std::mem::size_of::<super::Value>() + 16, 56);
+        assert_eq!(std::mem::size_of::<super::Entry>(), 56);
+        assert_eq!(std::mem::size_of::<(u64, bytes::Bytes, super::Entry)>(), 96);
     }
 }
