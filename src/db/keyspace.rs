@@ -94,6 +94,16 @@ impl Db {
         self.map.is_empty()
     }
 
+    /// What a new key would allocate by growing the key table, when it is full (the
+    /// table doubles: a slot is a hash, the key handle and the entry, plus an index).
+    pub fn growth_bytes(&self) -> u64 {
+        if self.map.len() < self.map.capacity() || self.map.is_empty() {
+            return 0;
+        }
+        let slot = std::mem::size_of::<(u64, Bytes, Entry)>() + std::mem::size_of::<usize>();
+        (self.map.capacity() * slot) as u64
+    }
+
     /// Keys with an expiry set.
     pub fn volatile_len(&self) -> usize {
         self.volatile.len()

@@ -187,6 +187,11 @@ impl Engine {
     /// when nothing more can be evicted.
     fn out_of_memory(&mut self, id: u64, spec: &Spec) -> bool {
         if self.srv.perform_evictions() != Evict::Fail {
+            if spec.flags & flag::DENYOOM != 0
+                && let Some(db) = self.srv.clients.get(&id).map(|c| c.db)
+            {
+                self.srv.make_room_to_grow(db);
+            }
             return false;
         }
         if spec.flags & flag::DENYOOM != 0 {

@@ -106,15 +106,8 @@ impl Server {
                 return self.cannot_free();
             };
             let before = crate::alloc::used_memory().unwrap_or(0) as i64;
-            let db = &mut self.dbs[dbi];
-            if let Some(value) = db.remove_evicted(&key) {
-                // Big values are freed off the executor whatever lazyfree-lazy-eviction
-                // says: one huge value must not stall every client.
-                handed_off |= db.lazy.free(value, &db.enc);
-            }
-            drop(key);
+            handed_off |= self.evict_key(dbi, key);
             freed += before - crate::alloc::used_memory().unwrap_or(0) as i64;
-            self.evict_stats.evicted_keys += 1;
             keys += 1;
             if keys.is_multiple_of(CHECK_EVERY) {
                 // What went to the lazy-free thread is not freed yet: stop once memory
@@ -132,6 +125,47 @@ impl Server {
             }
         }
         Evict::Ok
+    }
+
+    /// Removes one chosen key and counts it. Returns whether its value went to the
+    /// lazy-free thread.
+    fn evict_key(&mut self, dbi: usize, key: bytes::Bytes) -> bool {
+        let db = &mut self.dbs[dbi];
+        let mut handed_off = false;
+        if let Some(value) = db.remove_evicted(&key) {
+            // Big values are freed off the executor whatever lazyfree-lazy-eviction
+            // says: one huge value must not stall every client.
+            handed_off = db.lazy.free(value, &db.enc);
+            self.evict_stats.evicted_keys += 1;
+        }
+        handed_off
+    }
+
+    /// Before a write into database `dbi`: if its key table is full, so that a new key
+    /// would double it, and the doubled table would not fit under `maxmemory`, evicts one
+    /// key so the table keeps its size. Redis 7.0 does the same by refusing to expand a
+    /// dict past `maxmemory` (`dictExpandAllowed`). Without it, the table's doubling
+    /// (about 100 bytes a slot) is paid for by evicting keys: under a 100 MB limit with
+    /// small values the table alone took most of the memory.
+    pub fn make_room_to_grow(&mut self, dbi: usize) {
+        let policy = self.config.mem.policy;
+        let max = self.config.mem.maxmemory;
+        let Some(db) = self.dbs.get(dbi) else {
+            return;
+        };
+        let growth = db.growth_bytes();
+        if max == 0 || policy == Policy::NoEviction || growth == 0 {
+            return;
+        }
+        let Some(used) = crate::alloc::used_memory() else {
+            return;
+        };
+        if used + growth <= max {
+            return;
+        }
+        if let Some((i, key)) = self.pick_victim(policy) {
+            self.evict_key(i, key);
+        }
     }
 
     /// Nothing left to evict. If the lazy-free thread is still freeing, wait for it a

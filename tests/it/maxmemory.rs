@@ -382,3 +382,26 @@ fn an_evicted_key_fails_its_watchers_exec() {
         "EXEC ran although its key was evicted"
     );
 }
+
+#[test]
+fn a_full_key_table_does_not_double_past_the_limit() {
+    // Small values: the key table is a large part of the memory, and doubling it at the
+    // limit would have to be paid for by evicting most keys.
+    let (_p, mut c) = start();
+    limit(&mut c, "allkeys-random");
+    let mut round = 0;
+    while evicted(&mut c) == 0 {
+        assert!(fill_sized(&mut c, &format!("a{round}:"), 5000, None, 10).is_empty());
+        round += 1;
+        assert!(round < 100, "never evicted");
+    }
+    let at_limit: u64 = redis::cmd("DBSIZE").query(&mut c).expect("DBSIZE");
+    for r in 0..40 {
+        assert!(fill_sized(&mut c, &format!("b{r}:"), 5000, None, 10).is_empty());
+    }
+    let after: u64 = redis::cmd("DBSIZE").query(&mut c).expect("DBSIZE");
+    assert!(
+        after * 10 >= at_limit * 7,
+        "{at_limit} keys at the limit, {after} after 200000 more writes"
+    );
+}
