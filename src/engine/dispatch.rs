@@ -142,8 +142,15 @@ impl Engine {
         if !spec.arity_ok(args.len()) {
             return self.reject(id, target, &error::wrong_arity(spec.name));
         }
-        if self.srv.config.mem.maxmemory > 0 && self.out_of_memory(id, spec) {
-            return self.reject(id, target, error::OOM);
+        if self.srv.config.mem.maxmemory > 0 {
+            let oom = self.out_of_memory(id, spec);
+            // Keys just evicted fail their watchers' EXEC, even this very one.
+            if !self.srv.watches.is_empty() {
+                self.touch_expired();
+            }
+            if oom {
+                return self.reject(id, target, error::OOM);
+            }
         }
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
