@@ -3,6 +3,8 @@
 //! Each constant is the error line without the leading '-' and the trailing CRLF.
 
 pub const SYNTAX: &str = "ERR syntax error";
+/// A `denyoom` command while memory is over `maxmemory` and nothing can be evicted.
+pub const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
 pub const NOT_INTEGER: &str = "ERR value is not an integer or out of range";
 pub const NOT_FLOAT: &str = "ERR value is not a valid float";
 pub const OVERFLOW: &str = "ERR increment or decrement would overflow";

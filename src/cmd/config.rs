@@ -183,7 +183,13 @@ fn set(ctx: &mut Ctx) {
     if next.loglevel != ctx.srv.config.loglevel {
         crate::log::set_level(&next);
     }
+    let old_policy = ctx.srv.config.mem.policy;
     ctx.srv.config = next;
+    ctx.srv.apply_memory_config(old_policy);
+    // A lower maxmemory takes effect at once, as Redis's CONFIG SET maxmemory.
+    if ctx.srv.config.mem.maxmemory > 0 {
+        ctx.srv.perform_evictions();
+    }
     ctx.out.ok();
 }
 
@@ -234,6 +240,9 @@ fn resetstat(ctx: &mut Ctx) {
     for db in ctx.srv.dbs.iter_mut() {
         db.expired = 0;
     }
+    ctx.srv.evict_stats.evicted_keys = 0;
+    ctx.srv.evict_stats.exceeded_total = std::time::Duration::ZERO;
+    ctx.srv.lazy.reset_stats();
     ctx.out.ok();
 }
 

@@ -191,12 +191,17 @@ fn memory(out: &mut String, srv: &mut Server) {
     );
     field!(out, "total_system_memory", "{system}");
     field!(out, "total_system_memory_human", "{}", human(system));
-    field!(out, "maxmemory", "0");
-    field!(out, "maxmemory_human", "0B");
-    field!(out, "maxmemory_policy", "noeviction");
+    let max = srv.config.mem.maxmemory;
+    let policy = srv.config.get("maxmemory-policy").unwrap_or_default();
+    field!(out, "maxmemory", "{max}");
+    field!(out, "maxmemory_human", "{}", human(max));
+    field!(out, "maxmemory_policy", "{policy}");
     field!(out, "mem_fragmentation_ratio", "{:.2}", ratio(rss, used));
     field!(out, "mem_allocator", "{}", crate::alloc::NAME);
-    field!(out, "lazyfree_pending_objects", "0");
+    // No replica or AOF buffers to leave out of eviction's count yet.
+    field!(out, "mem_not_counted_for_evict", "0");
+    field!(out, "lazyfree_pending_objects", "{}", srv.lazy.pending());
+    field!(out, "lazyfreed_objects", "{}", srv.lazy.freed());
 }
 
 fn persistence(out: &mut String, srv: &mut Server) {
@@ -237,7 +242,21 @@ fn stats(out: &mut String, srv: &mut Server) {
         shared.rejected.load(Relaxed)
     );
     field!(out, "expired_keys", "{expired}");
-    field!(out, "evicted_keys", "0");
+    let ev = &srv.evict_stats;
+    field!(out, "evicted_keys", "{}", ev.evicted_keys);
+    field!(out, "evicted_clients", "0");
+    field!(
+        out,
+        "total_eviction_exceeded_time",
+        "{}",
+        ev.total_exceeded().as_millis()
+    );
+    field!(
+        out,
+        "current_eviction_exceeded_time",
+        "{}",
+        ev.current_exceeded().as_millis()
+    );
     field!(out, "keyspace_hits", "{}", st.keyspace_hits);
     field!(out, "keyspace_misses", "{}", st.keyspace_misses);
     field!(

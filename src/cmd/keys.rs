@@ -45,23 +45,27 @@ pub(super) fn count_lookup(ctx: &mut Ctx, hit: bool) {
 /// DEL key [key ...]
 /// ```
 fn del(ctx: &mut Ctx) {
-    del_generic(ctx);
+    del_generic(ctx, false);
 }
 
 /// ```text
 /// UNLINK key [key ...]
 /// ```
-/// Values are freed in place: nothing here is big enough to need a background thread yet.
+/// Big values are freed on the lazy-free thread (see `db/lazyfree.rs`).
 fn unlink(ctx: &mut Ctx) {
-    del_generic(ctx);
+    del_generic(ctx, true);
 }
 
 /// Deletes every named key; replies with how many existed (a repeated key counts once).
-fn del_generic(ctx: &mut Ctx) {
+/// DEL frees lazily too under `lazyfree-lazy-user-del`.
+fn del_generic(ctx: &mut Ctx, lazy: bool) {
     let now = ctx.now();
+    let lazy = lazy || ctx.srv.config.mem.lazy_user_del;
     let mut deleted = 0;
     for key in &ctx.argv[1..] {
-        if ctx.srv.dbs[ctx.db].delete(key, now).is_some() {
+        let db = &mut ctx.srv.dbs[ctx.db];
+        if let Some(e) = db.delete(key, now) {
+            db.drop_value(e.value, lazy);
             deleted += 1;
             ctx.srv.modified(ctx.db, key);
         }
@@ -81,9 +85,15 @@ fn exists(ctx: &mut Ctx) {
 /// ```text
 /// TOUCH key [key ...]
 /// ```
-/// There is no LRU clock to update, so TOUCH is EXISTS.
+/// Records an access to each key (its LRU clock or LFU counter), as a read would.
 fn touch(ctx: &mut Ctx) {
-    let n = count_existing(ctx);
+    let now = ctx.now();
+    let mut n = 0;
+    for i in 1..ctx.argv.len() {
+        let hit = ctx.srv.dbs[ctx.db].get(&ctx.argv[i], now).is_some();
+        count_lookup(ctx, hit);
+        n += i64::from(hit);
+    }
     ctx.out.int(n);
 }
 
@@ -104,8 +114,9 @@ fn count_existing(ctx: &mut Ctx) -> i64 {
 /// ```
 fn type_(ctx: &mut Ctx) {
     let now = ctx.now();
+    // Not an access (Redis's LOOKUP_NOTOUCH).
     let name = ctx.srv.dbs[ctx.db]
-        .get(&ctx.argv[1], now)
+        .peek(&ctx.argv[1], now)
         .map(|e| e.value.type_name());
     count_lookup(ctx, name.is_some());
     ctx.out.simple(name.unwrap_or("none"));

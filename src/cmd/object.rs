@@ -1,18 +1,21 @@
 //! OBJECT: how a value is stored.
 
+use crate::db::{Track, lru};
 use crate::engine::ctx::Ctx;
 use crate::engine::table::Handler;
 
 /// The commands this family implements; their metadata is in `engine/commands.json`.
 pub const HANDLERS: &[(&str, Handler)] = &[("object", object)];
 
+const NO_LRU: &str = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 const NO_LFU: &str = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
 /// ```text
 /// OBJECT ENCODING key | REFCOUNT key | IDLETIME key | FREQ key | HELP
 /// ```
-/// Encodings are the ones Redis 7.0 would report for the same contents. Access times are
-/// not tracked (no LRU eviction yet), so IDLETIME is always 0.
+/// Encodings are the ones Redis 7.0 would report for the same contents. IDLETIME (seconds
+/// since the last access) needs an LRU or no policy, FREQ an LFU one: the key's access
+/// record holds one or the other. Looking a key up here does not count as an access.
 fn object(ctx: &mut Ctx) {
     let sub = ctx.arg(1).to_ascii_lowercase();
     // HELP takes no key: with one, it is an arity error like the others below.
@@ -49,7 +52,8 @@ fn object(ctx: &mut Ctx) {
     let now = ctx.now();
     let argv = ctx.argv;
     let limits = ctx.srv.config.enc;
-    let Some(entry) = ctx.db().get(&argv[2], now) else {
+    let track = ctx.srv.config.mem.track();
+    let Some(entry) = ctx.db().peek(&argv[2], now) else {
         return ctx.out.null();
     };
     match sub.as_slice() {
@@ -58,8 +62,20 @@ fn object(ctx: &mut Ctx) {
             ctx.out.bulk(enc.as_bytes());
         }
         b"refcount" => ctx.out.int(1),
-        b"idletime" => ctx.out.int(0),
-        _ => ctx.error(NO_LFU),
+        b"idletime" => match track {
+            Track::Lru => {
+                let idle = lru::idle_ms(entry.lru, now) / 1000;
+                ctx.out.int(idle as i64)
+            }
+            Track::Lfu { .. } => ctx.error(NO_LRU),
+        },
+        _ => match track {
+            Track::Lfu { decay_time, .. } => {
+                let freq = lru::lfu_count(entry.lru, now, decay_time);
+                ctx.out.int(freq as i64)
+            }
+            Track::Lru => ctx.error(NO_LFU),
+        },
     }
 }
 

@@ -21,10 +21,6 @@ pub const HANDLERS: &[(&str, Handler)] = &[
 
 const NO_SHUTDOWN: &str = "ERR No shutdown in progress.";
 
-/// A database bigger than this is freed on a helper thread by `FLUSHDB ASYNC`; smaller ones
-/// are cheaper to drop in place than to hand off.
-const ASYNC_FREE_MIN_KEYS: usize = 1024;
-
 /// ```text
 /// INFO [section [section ...]]
 /// ```
@@ -42,10 +38,10 @@ fn dbsize(ctx: &mut Ctx) {
 }
 
 /// Parses FLUSHDB/FLUSHALL's `[ASYNC | SYNC]`: Some(true) for ASYNC, None after replying
-/// with a syntax error.
+/// with a syntax error. Without either, `lazyfree-lazy-user-flush` decides.
 fn flush_mode(ctx: &mut Ctx) -> Option<bool> {
     match ctx.argv.len() {
-        1 => Some(false),
+        1 => Some(ctx.srv.config.mem.lazy_user_flush),
         2 if ctx.arg(1).eq_ignore_ascii_case(b"sync") => Some(false),
         2 if ctx.arg(1).eq_ignore_ascii_case(b"async") => Some(true),
         _ => {
@@ -55,20 +51,14 @@ fn flush_mode(ctx: &mut Ctx) -> Option<bool> {
     }
 }
 
-/// Empties `db`. ASYNC hands a big keyspace to a thread to free, so the executor does not
-/// stall on millions of deallocations; the expired-keys counter stays with the database.
+/// Empties `db`. ASYNC hands the keyspace to the lazy-free thread, so the executor does
+/// not stall on millions of deallocations (counted as one object per key, as Redis's
+/// `emptyDbAsync`).
 fn flush_db(db: &mut Db, async_free: bool) {
-    if async_free && db.len() >= ASYNC_FREE_MIN_KEYS {
-        let mut old = std::mem::take(db);
-        db.expired = old.expired;
-        db.log_expired(old.take_log_state());
-        let spawned = std::thread::Builder::new()
-            .name("muxis-lazyfree".into())
-            .spawn(move || drop(old));
-        // If no thread can be had, the closure (and the keyspace in it) is dropped here.
-        if let Err(e) = spawned {
-            tracing::warn!("lazy free thread: {e}");
-        }
+    if async_free && !db.is_empty() {
+        let keys = db.len() as u64;
+        let old = db.take_contents();
+        db.lazy.free_all(old, keys);
     } else {
         db.clear();
     }

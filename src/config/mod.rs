@@ -134,10 +134,64 @@ pub struct Config {
     pub logfile: String,
     /// The encoding thresholds OBJECT ENCODING follows.
     pub enc: crate::db::EncLimits,
+    /// `maxmemory` and what goes with it.
+    pub mem: Memory,
     /// The config file, made absolute (CONFIG REWRITE writes it).
     pub config_file: Option<PathBuf>,
     /// The values of the parameters kept without effect.
     pub stored: Stored,
+}
+
+/// `maxmemory`, the eviction policy and its tuning, and the lazy-free switches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Memory {
+    /// Bytes; 0 for no limit.
+    pub maxmemory: u64,
+    pub policy: crate::db::Policy,
+    /// Keys sampled per database to refill the eviction pool.
+    pub samples: u32,
+    /// 0..=100: how long one command may spend evicting (see `engine/evict.rs`).
+    pub tenacity: u32,
+    pub lfu_log_factor: u32,
+    /// Minutes per step of LFU counter decay; 0 never decays.
+    pub lfu_decay_time: u32,
+    pub lazy_eviction: bool,
+    pub lazy_expire: bool,
+    pub lazy_server_del: bool,
+    pub lazy_user_del: bool,
+    pub lazy_user_flush: bool,
+}
+
+impl Default for Memory {
+    fn default() -> Self {
+        Memory {
+            maxmemory: 0,
+            policy: crate::db::Policy::NoEviction,
+            samples: 5,
+            tenacity: 10,
+            lfu_log_factor: 10,
+            lfu_decay_time: 1,
+            lazy_eviction: false,
+            lazy_expire: false,
+            lazy_server_del: false,
+            lazy_user_del: false,
+            lazy_user_flush: false,
+        }
+    }
+}
+
+impl Memory {
+    /// What the keys' access records track under this policy.
+    pub fn track(&self) -> crate::db::Track {
+        use crate::db::{Policy, Track};
+        match self.policy {
+            Policy::VolatileLfu | Policy::AllkeysLfu => Track::Lfu {
+                log_factor: self.lfu_log_factor,
+                decay_time: self.lfu_decay_time,
+            },
+            _ => Track::Lru,
+        }
+    }
 }
 
 /// The values of parameters kept without effect, by index in the table (opaque, so
@@ -222,6 +276,7 @@ impl Default for Config {
             pidfile: String::new(),
             logfile: String::new(),
             enc: crate::db::EncLimits::default(),
+            mem: Memory::default(),
             config_file: None,
             stored: Stored((0..PARAMS.len()).map(params::default_val).collect()),
         }

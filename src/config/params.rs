@@ -113,6 +113,20 @@ macro_rules! num {
     };
 }
 
+/// A yes/no field.
+macro_rules! flag {
+    ($($f:ident).+) => {
+        Slot::Field(
+            |c| Val::Bool(c.$($f).+),
+            |c, v| {
+                if let Val::Bool(b) = v {
+                    c.$($f).+ = b;
+                }
+            },
+        )
+    };
+}
+
 /// A text field.
 macro_rules! text {
     ($f:ident) => {
@@ -202,6 +216,21 @@ pub static PARAMS: &[Param] = &[
     // Lists are always a quicklist in Redis 7.0 whatever these say.
     p!("list-max-listpack-size", Some("list-max-ziplist-size"), 0, int(INT_MIN, INT_MAX), "-2"),
     p!("list-compress-depth", None, 0, int(0, INT_MAX), "0"),
+    // Memory limits (see engine/evict.rs).
+    p!("maxmemory", None, 0, mem(0, ULLONG_MAX), "0", num!(mem.maxmemory: u64)),
+    p!("maxmemory-policy", None, 0, Kind::Enum(POLICIES), "noeviction", Slot::Field(
+        |c| Val::Text(POLICIES.iter().find(|p| crate::db::Policy::from_name(p) == c.mem.policy).unwrap_or(&"noeviction").to_string()),
+        |c, v| if let Val::Text(t) = v { c.mem.policy = crate::db::Policy::from_name(&t); },
+    )),
+    p!("maxmemory-samples", None, 0, int(1, INT_MAX), "5", num!(mem.samples: u32)),
+    p!("maxmemory-eviction-tenacity", None, 0, int(0, 100), "10", num!(mem.tenacity: u32)),
+    p!("lfu-log-factor", None, 0, int(0, INT_MAX), "10", num!(mem.lfu_log_factor: u32)),
+    p!("lfu-decay-time", None, 0, int(0, INT_MAX), "1", num!(mem.lfu_decay_time: u32)),
+    p!("lazyfree-lazy-eviction", None, 0, BOOL, "no", flag!(mem.lazy_eviction)),
+    p!("lazyfree-lazy-expire", None, 0, BOOL, "no", flag!(mem.lazy_expire)),
+    p!("lazyfree-lazy-server-del", None, 0, BOOL, "no", flag!(mem.lazy_server_del)),
+    p!("lazyfree-lazy-user-del", None, 0, BOOL, "no", flag!(mem.lazy_user_del)),
+    p!("lazyfree-lazy-user-flush", None, 0, BOOL, "no", flag!(mem.lazy_user_flush)),
     // muxis's own.
     p!("io-cpus", None, MUXIS, special(Special::CpuList), "", Slot::Field(
         |c| Val::Text(c.io_cpus.as_deref().map(cpu_text).unwrap_or_default()),
@@ -223,7 +252,6 @@ pub static PARAMS: &[Param] = &[
     p!("cluster-enabled", None, IMMUTABLE | UNSUPPORTED, BOOL, "no"),
     p!("requirepass", None, SENSITIVE | UNSUPPORTED, STR, ""),
     p!("aclfile", None, IMMUTABLE | UNSUPPORTED, STR, ""),
-    p!("maxmemory", None, UNSUPPORTED, mem(0, ULLONG_MAX), "0"),
     p!("tls-port", None, UNSUPPORTED, int(0, 65535), "0"),
 
     // Accepted and reported, without effect (see README).
@@ -237,11 +265,6 @@ pub static PARAMS: &[Param] = &[
     p!("stop-writes-on-bgsave-error", None, 0, BOOL, "yes"),
     p!("set-proc-title", None, IMMUTABLE, BOOL, "yes"),
     p!("dynamic-hz", None, 0, BOOL, "yes"),
-    p!("lazyfree-lazy-eviction", None, 0, BOOL, "no"),
-    p!("lazyfree-lazy-expire", None, 0, BOOL, "no"),
-    p!("lazyfree-lazy-server-del", None, 0, BOOL, "no"),
-    p!("lazyfree-lazy-user-del", None, 0, BOOL, "no"),
-    p!("lazyfree-lazy-user-flush", None, 0, BOOL, "no"),
     p!("repl-disable-tcp-nodelay", None, 0, BOOL, "no"),
     p!("repl-diskless-sync", None, 0, BOOL, "yes"),
     p!("aof-rewrite-incremental-fsync", None, 0, BOOL, "yes"),
@@ -290,7 +313,6 @@ pub static PARAMS: &[Param] = &[
     p!("supervised", None, IMMUTABLE, Kind::Enum(SUPERVISED), "no"),
     p!("syslog-facility", None, IMMUTABLE, Kind::Enum(FACILITIES), "local0"),
     p!("repl-diskless-load", None, 0, Kind::Enum(DISKLESS_LOAD), "disabled"),
-    p!("maxmemory-policy", None, 0, Kind::Enum(POLICIES), "noeviction"),
     p!("appendfsync", None, 0, Kind::Enum(FSYNC), "everysec"),
     p!("oom-score-adj", None, 0, Kind::Enum(OOM_ADJ), "no"),
     p!("acl-pubsub-default", None, 0, Kind::Enum(PUBSUB_DEFAULT), "resetchannels"),
@@ -310,12 +332,8 @@ pub static PARAMS: &[Param] = &[
     p!("active-defrag-cycle-max", None, 0, int(1, 99), "25"),
     p!("active-defrag-threshold-lower", None, 0, int(0, 1000), "10"),
     p!("active-defrag-threshold-upper", None, 0, int(0, 1000), "100"),
-    p!("lfu-log-factor", None, 0, int(0, INT_MAX), "10"),
-    p!("lfu-decay-time", None, 0, int(0, INT_MAX), "1"),
     p!("replica-priority", Some("slave-priority"), 0, int(0, INT_MAX), "100"),
     p!("repl-diskless-sync-delay", None, 0, int(0, INT_MAX), "5"),
-    p!("maxmemory-samples", None, 0, int(1, INT_MAX), "5"),
-    p!("maxmemory-eviction-tenacity", None, 0, int(0, 100), "10"),
     p!("timeout", None, 0, int(0, INT_MAX), "0"),
     p!("replica-announce-port", Some("slave-announce-port"), 0, int(0, 65535), "0"),
     p!("cluster-port", None, IMMUTABLE, int(0, 65535), "0"),

@@ -8,21 +8,47 @@
 //!
 //! Time is passed in (`now`, Unix milliseconds), so tests can drive expiry with any clock.
 
+use super::lazyfree::Lazy;
+use super::lru::{self, Track};
 use super::value::Value;
 use ahash::RandomState;
 use bytes::Bytes;
 use indexmap::{IndexMap, IndexSet};
 
-/// A key's value and its absolute expiry time in Unix milliseconds, if any.
+/// A key's value, its absolute expiry time in Unix milliseconds if any, and its access
+/// record for eviction (`lru.rs`: 24 bits used, as Redis's `robj.lru`).
+///
+/// The expiry is a plain `u64` with [`NO_EXPIRE`] for none rather than an `Option<u64>`
+/// (16 bytes with its tag): the 4-byte access record then fits in what the tag's padding
+/// took, and an entry stays 56 bytes, as it was before keys had an access record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub value: Value,
-    pub expire_at: Option<u64>,
+    expire: u64,
+    pub lru: u32,
 }
 
+/// `Entry::expire` of a key without a TTL. No expiry time reaches it: they are bounded by
+/// `i64::MAX` milliseconds, as in Redis.
+const NO_EXPIRE: u64 = u64::MAX;
+
 impl Entry {
+    /// An entry whose access record is blank (set when it is stored).
+    pub fn new(value: Value, expire_at: Option<u64>) -> Entry {
+        Entry {
+            value,
+            expire: expire_at.unwrap_or(NO_EXPIRE),
+            lru: 0,
+        }
+    }
+
+    /// The absolute expiry time in Unix milliseconds, if the key has a TTL.
+    pub fn expire_at(&self) -> Option<u64> {
+        (self.expire != NO_EXPIRE).then_some(self.expire)
+    }
+
     pub(super) fn expired(&self, now: u64) -> bool {
-        self.expire_at.is_some_and(|t| t <= now)
+        self.expire <= now
     }
 }
 
@@ -30,7 +56,7 @@ impl Entry {
 pub struct Db {
     pub(super) map: IndexMap<Bytes, Entry, RandomState>,
     /// Keys with an expiry, for active expiry sampling.
-    volatile: IndexSet<Bytes, RandomState>,
+    pub(super) volatile: IndexSet<Bytes, RandomState>,
     /// Keys removed because they expired (lazily or actively).
     pub expired: u64,
     /// While someone WATCHes keys, the keys removed by expiry, for the executor to mark
@@ -38,6 +64,20 @@ pub struct Db {
     expired_log: Option<Vec<Bytes>>,
     /// The encoding thresholds (CONFIG), which OBJECT ENCODING follows.
     pub enc: super::EncLimits,
+    /// What the access records track (LRU or LFU, from `maxmemory-policy`).
+    pub track: Track,
+    /// Set while a command of a `CLIENT NO-TOUCH` client runs: lookups leave access
+    /// records alone.
+    pub no_touch: bool,
+    /// State of the generator for LFU's probabilistic increments.
+    rand: u64,
+    /// The lazy-free thread, and whether expired (`lazyfree-lazy-expire`) and implicitly
+    /// overwritten or deleted (`lazyfree-lazy-server-del`) values go to it.
+    pub lazy: Lazy,
+    pub lazy_expire: bool,
+    pub lazy_server_del: bool,
+    /// The time of the latest lookup, Unix milliseconds.
+    clock: u64,
 }
 
 impl Db {
@@ -54,13 +94,31 @@ impl Db {
         self.map.is_empty()
     }
 
+    /// What a new key would allocate by growing the key table, when it is full (the
+    /// table doubles: a slot is a hash, the key handle and the entry, plus an index).
+    pub fn growth_bytes(&self) -> u64 {
+        if self.map.len() < self.map.capacity() || self.map.is_empty() {
+            return 0;
+        }
+        let slot = std::mem::size_of::<(u64, Bytes, Entry)>() + std::mem::size_of::<usize>();
+        (self.map.capacity() * slot) as u64
+    }
+
     /// Keys with an expiry set.
     pub fn volatile_len(&self) -> usize {
         self.volatile.len()
     }
 
+    /// Sets the clock new keys are stamped with (the executor does, once per batch).
+    pub fn set_clock(&mut self, now: u64) {
+        self.clock = now;
+    }
+
     /// Removes `key` if its time has passed. Returns whether it is (still) there.
     fn expire_if_needed(&mut self, key: &[u8], now: u64) -> bool {
+        // Every command looks its keys up before it stores: the clock new keys are
+        // stamped with (`set` takes no time).
+        self.clock = now;
         match self.map.get(key) {
             None => false,
             Some(e) if e.expired(now) => {
@@ -71,8 +129,14 @@ impl Db {
         }
     }
 
-    /// The live entry for `key`.
+    /// The live entry for `key`, recording the access (Redis's `lookupKeyRead`).
     pub fn get(&mut self, key: &[u8], now: u64) -> Option<&Entry> {
+        self.get_mut_raw(key, now).map(|e| &*e)
+    }
+
+    /// The live entry for `key` without recording an access, for introspection (OBJECT,
+    /// TYPE, TTL: Redis's LOOKUP_NOTOUCH).
+    pub fn peek(&mut self, key: &[u8], now: u64) -> Option<&Entry> {
         if self.expire_if_needed(key, now) {
             self.map.get(key)
         } else {
@@ -80,20 +144,58 @@ impl Db {
         }
     }
 
-    /// The live entry for `key`, without reclaiming it if expired (no side effect).
-    pub fn peek(&self, key: &[u8], now: u64) -> Option<&Entry> {
-        self.map.get(key).filter(|e| !e.expired(now))
+    /// The entry at `key` for a write, recording the access. Before handing it out,
+    /// records whether earlier writes made the value outgrow its small encoding (see
+    /// `encoding.rs`).
+    pub fn get_mut(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
+        let enc = self.enc;
+        let e = self.get_mut_raw(key, now)?;
+        super::encoding::refresh(&mut e.value, &enc);
+        Some(e)
     }
 
-    /// The entry at `key` for a write. Before handing it out, records whether earlier
-    /// writes made the value outgrow its small encoding (see `encoding.rs`).
-    pub fn get_mut(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
-        if self.expire_if_needed(key, now) {
-            let e = self.map.get_mut(key)?;
-            super::encoding::refresh(&mut e.value, &self.enc);
-            Some(e)
+    fn get_mut_raw(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
+        if !self.expire_if_needed(key, now) {
+            return None;
+        }
+        let r = self.next_unit();
+        let (track, no_touch) = (self.track, self.no_touch);
+        let e = self.map.get_mut(key)?;
+        if !no_touch {
+            e.lru = lru::touched(e.lru, track, now, r);
+        }
+        Some(e)
+    }
+
+    /// A uniform number in [0, 1) for LFU increments (xorshift: cheap, and good enough
+    /// for a coin flip). Only drawn under LFU.
+    fn next_unit(&mut self) -> f64 {
+        if !self.track.is_lfu() {
+            return 0.0;
+        }
+        if self.rand == 0 {
+            self.rand = 0x9E37_79B9_7F4A_7C15;
+        }
+        let mut x = self.rand;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.rand = x;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The clock this database's access records are stamped with (`now` at start).
+    fn fresh_lru(&self, now: u64) -> u32 {
+        lru::fresh(self.track, now)
+    }
+
+    /// Drops a value removed from the keyspace, on the lazy-free thread if `lazy` and it
+    /// is big (see `lazyfree.rs`).
+    pub fn drop_value(&self, value: Value, lazy: bool) {
+        if lazy {
+            self.lazy.free(value, &self.enc);
         } else {
-            None
+            drop(value);
         }
     }
 
@@ -102,11 +204,23 @@ impl Db {
     }
 
     /// Stores `value` under `key`, replacing any old value. `expire_at` replaces the TTL.
+    /// An overwritten key keeps its access record, touched (under LFU it keeps its
+    /// frequency, as Redis's `dbOverwrite`); a new key gets a fresh one.
     pub fn set(&mut self, key: &[u8], value: Value, expire_at: Option<u64>) {
+        let r = self.next_unit();
+        let (track, now, no_touch) = (self.track, self.clock, self.no_touch);
         match self.map.get_mut(key) {
             Some(e) => {
-                e.value = value;
-                if e.expire_at.is_some() != expire_at.is_some() {
+                let old = std::mem::replace(&mut e.value, value);
+                if !no_touch {
+                    e.lru = lru::touched(e.lru, track, now, r);
+                }
+                if self.lazy_server_del {
+                    self.lazy.free(old, &self.enc);
+                } else {
+                    drop(old);
+                }
+                if e.expire_at().is_some() != expire_at.is_some() {
                     if expire_at.is_some() {
                         if let Some((k, _)) = self.map.get_key_value(key) {
                             self.volatile.insert(k.clone());
@@ -117,7 +231,7 @@ impl Db {
                 }
                 // Re-borrow: the volatile update above needed `self.map` immutably.
                 if let Some(e) = self.map.get_mut(key) {
-                    e.expire_at = expire_at;
+                    e.expire = expire_at.unwrap_or(NO_EXPIRE);
                 }
             }
             None => {
@@ -125,7 +239,15 @@ impl Db {
                 if expire_at.is_some() {
                     self.volatile.insert(key.clone());
                 }
-                self.map.insert(key, Entry { value, expire_at });
+                let lru = self.fresh_lru(now);
+                self.map.insert(
+                    key,
+                    Entry {
+                        value,
+                        expire: expire_at.unwrap_or(NO_EXPIRE),
+                        lru,
+                    },
+                );
             }
         }
     }
@@ -141,7 +263,7 @@ impl Db {
 
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         let entry = self.map.swap_remove(key)?;
-        if entry.expire_at.is_some() {
+        if entry.expire_at().is_some() {
             self.volatile.swap_remove(key);
         }
         Some(entry)
@@ -149,8 +271,25 @@ impl Db {
 
     /// Removes a key whose time has passed, counting and logging it.
     pub(super) fn remove_expired(&mut self, key: &[u8]) {
-        self.remove(key);
+        if let Some(e) = self.remove(key) {
+            self.drop_value(e.value, self.lazy_expire);
+        }
         self.expired += 1;
+        self.log_removed(key);
+    }
+
+    /// Removes a key chosen for eviction and logs it for WATCH like an expired key.
+    /// Returns its value for the caller to free (its memory is what eviction measures).
+    // The log is the removal path the effects layer drains (`Server::drain_expired`):
+    // watchers touched, waiters signalled, a DEL propagated, as for an expired key.
+    pub fn remove_evicted(&mut self, key: &[u8]) -> Option<Value> {
+        let e = self.remove(key)?;
+        self.log_removed(key);
+        Some(e.value)
+    }
+
+    /// Logs a key the server removed (expired or evicted) while anybody WATCHes.
+    fn log_removed(&mut self, key: &[u8]) {
         if let Some(log) = self.expired_log.as_mut() {
             log.push(Bytes::copy_from_slice(key));
         }
@@ -198,7 +337,7 @@ impl Db {
         let Some((k, e)) = self.map.get_key_value(key) else {
             return false;
         };
-        match (e.expire_at.is_some(), expire_at.is_some()) {
+        match (e.expire_at().is_some(), expire_at.is_some()) {
             (false, true) => {
                 let k = k.clone();
                 self.volatile.insert(k);
@@ -209,14 +348,14 @@ impl Db {
             _ => {}
         }
         if let Some(e) = self.map.get_mut(key) {
-            e.expire_at = expire_at;
+            e.expire = expire_at.unwrap_or(NO_EXPIRE);
         }
         true
     }
 
     /// The expiry of a live key: `None` if the key is missing, `Some(None)` if it has no TTL.
     pub fn expiry(&mut self, key: &[u8], now: u64) -> Option<Option<u64>> {
-        self.get(key, now).map(|e| e.expire_at)
+        self.peek(key, now).map(|e| e.expire_at())
     }
 
     /// Moves a live key with its TTL to `to`, replacing what `to` held (value and TTL), as
@@ -234,7 +373,12 @@ impl Db {
         let Some(entry) = self.remove(from) else {
             return false;
         };
-        self.set(to, entry.value, entry.expire_at);
+        let (at, lru) = (entry.expire_at(), entry.lru);
+        self.set(to, entry.value, at);
+        // The same object under a new name, as Redis's RENAME: its access record moves too.
+        if let Some(e) = self.map.get_mut(to) {
+            e.lru = lru;
+        }
         true
     }
 
@@ -245,8 +389,18 @@ impl Db {
         if self.contains(key, now) && !replace {
             return false;
         }
-        self.set(key, entry.value, entry.expire_at);
+        let at = entry.expire_at();
+        self.set(key, entry.value, at);
         true
+    }
+
+    /// Removes every key and hands back the tables that held them (for the lazy-free
+    /// thread to drop).
+    pub fn take_contents(&mut self) -> impl Send + 'static + use<> {
+        (
+            std::mem::take(&mut self.map),
+            std::mem::take(&mut self.volatile),
+        )
     }
 
     /// Removes every key.
@@ -365,7 +519,7 @@ mod tests {
         db.set(b"a", s("1"), Some(500));
         db.set(b"b", s("2"), None);
         assert!(db.rename(b"a", b"b", 0));
-        assert_eq!(db.get(b"b", 0).map(|e| e.expire_at), Some(Some(500)));
+        assert_eq!(db.get(b"b", 0).map(|e| e.expire_at()), Some(Some(500)));
         assert!(!db.contains(b"a", 0));
         assert_eq!((db.len(), db.volatile_len()), (1, 1));
         // Back onto a key with a TTL: the source's lack of TTL wins.
@@ -394,30 +548,11 @@ mod tests {
         assert!(dst.put(b"a", e.clone(), false, 0));
         assert_eq!(dst.expiry(b"a", 0), Some(Some(900)));
         assert_eq!(dst.volatile_len(), 1);
-        assert!(!dst.put(
-            b"a",
-            Entry {
-                value: s("2"),
-                expire_at: None
-            },
-            false,
-            0
-        ));
-        assert!(dst.put(
-            b"a",
-            Entry {
-                value: s("2"),
-                expire_at: None
-            },
-            true,
-            0
-        ));
+        assert!(!dst.put(b"a", Entry::new(s("2"), None), false, 0));
+        assert!(dst.put(b"a", Entry::new(s("2"), None), true, 0));
         assert_eq!(
-            dst.get(b"a", 0),
-            Some(&Entry {
-                value: s("2"),
-                expire_at: None
-            })
+            dst.get(b"a", 0).map(|e| (&e.value, e.expire_at())),
+            Some((&s("2"), None))
         );
         assert_eq!(dst.volatile_len(), 0);
         // An expired destination does not block.
@@ -440,5 +575,18 @@ mod tests {
         assert_eq!(db.expiry(b"k", 9), Some(Some(10)));
         assert_eq!(db.expiry(b"k", 10), None);
         assert_eq!((db.len(), db.volatile_len()), (0, 0));
+    }
+}
+
+#[cfg(test)]
+mod size {
+    /// The access record costs no memory per key: an entry is 56 bytes, as it was with
+    /// an `Option<u64>` expiry and no record (Value 40 + Option 16), and a table slot (hash,
+    /// key, entry) 96.
+    #[test]
+    fn the_access_record_fits_in_the_old_entry() {
+        assert_eq!(std::mem::size_of::<super::Value>() + 16, 56);
+        assert_eq!(std::mem::size_of::<super::Entry>(), 56);
+        assert_eq!(std::mem::size_of::<(u64, bytes::Bytes, super::Entry)>(), 96);
     }
 }

@@ -4,9 +4,12 @@
 
 pub mod collection_scan;
 pub mod encoding;
+mod evict;
 mod expire;
 mod keyspace;
+pub mod lazyfree;
 pub mod list;
+pub mod lru;
 mod scan;
 pub mod stream;
 mod typed;
@@ -14,7 +17,10 @@ mod value;
 pub mod zset;
 
 pub use encoding::EncLimits;
+pub use evict::{Policy, Pool, Rank};
 pub use expire::{ExpireStats, budget as expire_budget};
 pub use keyspace::{Db, Entry};
+pub use lazyfree::Lazy;
+pub use lru::Track;
 pub use typed::{Typed, WrongType};
 pub use value::{Hash, Set, Value};

@@ -13,6 +13,7 @@
 use super::blocking::{BlockSpec, Blocked, TimeoutReply, Wait};
 use super::client::Client;
 use super::ctx::Ctx;
+use super::evict::Evict;
 use super::msg::{ConnId, ConnInfo, Resolved};
 use super::out::{CAPTURE, Outs, Target};
 use super::state::Server;
@@ -147,6 +148,16 @@ impl Engine {
         if !spec.arity_ok(args.len()) {
             return self.reject(id, target, &error::wrong_arity(spec.name));
         }
+        if self.srv.config.mem.maxmemory > 0 {
+            let oom = self.out_of_memory(id, spec);
+            // Keys just evicted fail their watchers' EXEC, even this very one.
+            if !self.srv.watches.is_empty() {
+                self.touch_expired();
+            }
+            if oom {
+                return self.reject(id, target, error::OOM);
+            }
+        }
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
         };
@@ -187,6 +198,35 @@ impl Engine {
         self.finish(target);
     }
 
+    /// Evicts what the policy allows before a command runs; true if the command must be
+    /// refused for memory, as Redis's `processCommand`: a `denyoom` command, EXEC of a
+    /// transaction holding one, or anything queued inside MULTI (queuing takes memory),
+    /// when nothing more can be evicted.
+    fn out_of_memory(&mut self, id: u64, spec: &Spec) -> bool {
+        if self.srv.perform_evictions() != Evict::Fail {
+            if spec.flags & flag::DENYOOM != 0
+                && let Some(db) = self.srv.clients.get(&id).map(|c| c.db)
+            {
+                self.srv.make_room_to_grow(db);
+            }
+            return false;
+        }
+        if spec.flags & flag::DENYOOM != 0 {
+            return true;
+        }
+        let Some(multi) = self.srv.clients.get(&id).and_then(|c| c.multi.as_ref()) else {
+            return false;
+        };
+        match spec.name {
+            "exec" => multi
+                .queue
+                .iter()
+                .any(|(i, args)| self.spec_of(*i, args).0.flags & flag::DENYOOM != 0),
+            "discard" | "quit" | "reset" => false,
+            _ => true,
+        }
+    }
+
     /// What `args` runs under command `i`: its subcommand's spec for a container.
     fn spec_of(&self, i: u16, args: &[Bytes]) -> (&'static Spec, Handler) {
         let command = self.table.get(i);
@@ -212,6 +252,10 @@ impl Engine {
     ) {
         self.srv.effects.begin();
         let outer = self.srv.effects.enter(spec.name);
+        // CLIENT NO-TOUCH: this client's lookups leave the keys' access records alone
+        // (except TOUCH's, whose whole point they are).
+        let no_touch =
+            self.srv.clients.get(&id).is_some_and(|c| c.no_touch) && spec.name != "touch";
         let mut ctx = Ctx {
             argv: args,
             out: self.outs.to(target),
@@ -220,7 +264,13 @@ impl Engine {
             db,
             no_block,
         };
+        if no_touch {
+            ctx.srv.dbs.iter_mut().for_each(|d| d.no_touch = true);
+        }
         handler(&mut ctx);
+        if no_touch {
+            self.srv.dbs.iter_mut().for_each(|d| d.no_touch = false);
+        }
         self.srv.stats.commands += 1;
         if self.srv.expiry_logged() {
             self.srv.drain_expired();

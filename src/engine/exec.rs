@@ -261,6 +261,11 @@ impl Executor {
                 break;
             }
         }
+        // Carry on evicting when a command's pass ran out of time (Redis's eviction
+        // timer), so memory comes down even while no writes arrive.
+        if self.engine.srv.config.mem.maxmemory > 0 {
+            self.engine.srv.perform_evictions();
+        }
         self.engine.touch_expired();
         self.engine.srv.effects.publish();
         // Expiry may have released blocked clients: their replies go out now.

@@ -6,6 +6,7 @@ pub mod client;
 pub mod ctx;
 pub mod dispatch;
 pub mod effects;
+pub mod evict;
 pub mod exec;
 pub mod msg;
 pub mod multi;

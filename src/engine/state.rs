@@ -52,16 +52,25 @@ pub struct Server {
     pub pending_closes: Vec<crate::engine::out::Target>,
     /// What commands really did: dirty count, modified keys, the propagated stream.
     pub effects: Effects,
+    /// Candidates for eviction, kept between evictions (`engine/evict.rs`).
+    pub evict_pool: crate::db::Pool,
+    pub evict_stats: super::evict::EvictStats,
+    /// The database the random policies evict from next.
+    pub next_evict_db: usize,
+    /// The lazy-free thread every database hands big values to.
+    pub lazy: crate::db::Lazy,
 }
 
 impl Server {
     pub fn new(config: Config, addr: std::net::SocketAddr, shared: Arc<Shared>) -> Server {
         let seed = unix_ms() ^ (std::process::id() as u64) << 32;
-        Server {
+        let lazy = crate::db::Lazy::default();
+        let mut srv = Server {
             dbs: (0..config.databases)
                 .map(|_| {
                     let mut db = Db::new();
                     db.enc = config.enc;
+                    db.lazy = lazy.clone();
                     db
                 })
                 .collect(),
@@ -85,12 +94,23 @@ impl Server {
             pubsub: PubSub::default(),
             pending_closes: Vec::new(),
             effects: Effects::default(),
-        }
+            evict_pool: crate::db::Pool::default(),
+            evict_stats: Default::default(),
+            next_evict_db: 0,
+            lazy,
+        };
+        let now = srv.now_ms;
+        srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
+        srv.apply_memory_config(crate::db::Policy::NoEviction);
+        srv
     }
 
     pub fn refresh_clock(&mut self) {
         self.now_ms = unix_ms();
         self.clock = Instant::now();
+        for db in &mut self.dbs {
+            db.set_clock(self.now_ms);
+        }
     }
 }
 

@@ -16,6 +16,7 @@ mod hostile;
 mod keys;
 mod listen;
 mod lists;
+mod maxmemory;
 mod memory;
 mod multi;
 mod protocol;

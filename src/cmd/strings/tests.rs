@@ -78,7 +78,7 @@ impl Harness {
     }
 
     fn ttl(&mut self, key: &str) -> Option<u64> {
-        self.entry(key).and_then(|e| e.expire_at)
+        self.entry(key).and_then(|e| e.expire_at())
     }
 
     fn stats(&self) -> (u64, u64) {

@@ -183,8 +183,8 @@ fn config_set_errors_in_redis_words() {
             "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - 'appendonly yes' is not supported by muxis (it has no such feature yet): only the default, no, is accepted",
         ),
         (
-            &["maxmemory", "1gb"],
-            "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - 'maxmemory 1gb' is not supported by muxis (it has no such feature yet): only the default, 0, is accepted",
+            &["maxmemory", "1zb"],
+            "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value",
         ),
     ];
     for (args, err) in cases {
