@@ -156,8 +156,11 @@ fn no_evict(ctx: &mut Ctx) {
 /// ```
 fn no_touch(ctx: &mut Ctx) {
     if let Some(on) = on_off(ctx) {
-        if let Some(c) = ctx.client() {
-            c.no_touch = on;
+        let was = ctx.client().map(|c| std::mem::replace(&mut c.no_touch, on));
+        match (was, on) {
+            (Some(false), true) => ctx.srv.no_touch_clients += 1,
+            (Some(true), false) => ctx.srv.no_touch_clients -= 1,
+            _ => {}
         }
         ctx.out.ok();
     }

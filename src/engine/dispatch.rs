@@ -254,8 +254,9 @@ impl Engine {
         let outer = self.srv.effects.enter(spec.name);
         // CLIENT NO-TOUCH: this client's lookups leave the keys' access records alone
         // (except TOUCH's, whose whole point they are).
-        let no_touch =
-            self.srv.clients.get(&id).is_some_and(|c| c.no_touch) && spec.name != "touch";
+        let no_touch = self.srv.no_touch_clients > 0
+            && spec.name != "touch"
+            && self.srv.clients.get(&id).is_some_and(|c| c.no_touch);
         let mut ctx = Ctx {
             argv: args,
             out: self.outs.to(target),
@@ -540,6 +541,9 @@ fn owned(args: &[Bytes]) -> Vec<Bytes> {
 
 /// Removes a client from everything it is registered in: blocking, watches, pub/sub.
 pub fn release(srv: &mut Server, id: u64, c: &mut Client) {
+    if std::mem::take(&mut c.no_touch) {
+        srv.no_touch_clients -= 1;
+    }
     if let Some(b) = c.blocked.take() {
         srv.blocking.unpark(id, &b);
     }

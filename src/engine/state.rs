@@ -50,6 +50,9 @@ pub struct Server {
     /// Other clients a command closed (CLIENT KILL): the executor closes each after the
     /// command, once what is owed to them so far is written.
     pub pending_closes: Vec<crate::engine::out::Target>,
+    /// Clients with CLIENT NO-TOUCH on: while there are none, no command looks its
+    /// client up to know.
+    pub no_touch_clients: usize,
     /// What commands really did: dirty count, modified keys, the propagated stream.
     pub effects: Effects,
     /// Candidates for eviction, kept between evictions (`engine/evict.rs`).
@@ -93,6 +96,7 @@ impl Server {
             resizing: false,
             pubsub: PubSub::default(),
             pending_closes: Vec::new(),
+            no_touch_clients: 0,
             effects: Effects::default(),
             evict_pool: crate::db::Pool::default(),
             evict_stats: Default::default(),
