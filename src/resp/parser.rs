@@ -468,6 +468,16 @@ fn hex_val(b: u8) -> Option<u8> {
     }
 }
 
+/// Splits a line into arguments as Redis's `sdssplitargs` (config files use it too):
+/// blanks separate, double quotes take C escapes (`\n`, `\xHH`, ...), single quotes take
+/// `\'`, and a closing quote must be followed by a blank or the end.
+pub fn split_args(line: &[u8]) -> Result<Vec<Bytes>, ParseError> {
+    let chunk = Bytes::copy_from_slice(line);
+    let mut args = Vec::new();
+    split_inline(&chunk, chunk.len(), &mut args)?;
+    Ok(args)
+}
+
 /// Splits an inline request the way sdssplitargs does and pushes the
 /// arguments. Plain tokens are slices of `chunk`; quoted ones are rebuilt.
 /// Returns how many arguments were pushed; on error none are left behind.
