@@ -2,7 +2,8 @@
 //! that may be missing, `*` and `::*` for every IPv4 / IPv6 address) and the `unixsocket`,
 //! each with `tcp-backlog` as its accept queue. They all live on I/O thread 0.
 
-use mio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
+use super::stream::Stream;
+use mio::net::{TcpListener, UnixListener};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::AsRawFd;
@@ -14,17 +15,11 @@ pub enum Listener {
     Unix(UnixListener, PathBuf),
 }
 
-/// An accepted connection, before it is placed on an I/O thread.
-pub enum Incoming {
-    Tcp(TcpStream),
-    Unix(UnixStream),
-}
-
 impl Listener {
-    pub fn accept(&self) -> io::Result<Incoming> {
+    pub fn accept(&self) -> io::Result<Stream> {
         match self {
-            Listener::Tcp(l) => l.accept().map(|(s, _)| Incoming::Tcp(s)),
-            Listener::Unix(l, _) => l.accept().map(|(s, _)| Incoming::Unix(s)),
+            Listener::Tcp(l) => l.accept().map(|(s, _)| Stream::Tcp(s)),
+            Listener::Unix(l, _) => l.accept().map(|(s, _)| Stream::Unix(s)),
         }
     }
 

@@ -7,7 +7,7 @@
 //! in the common case. Never touches the keyspace.
 
 use super::conn::Conn;
-use super::listen::{Incoming, Listener};
+use super::listen::Listener;
 use super::stream::Stream;
 use crate::engine::exec::Wake;
 use crate::engine::msg::{Batch, ConnId, ConnInfo, Event, Span, ToIo};
@@ -258,8 +258,7 @@ impl IoThread {
                 return;
             };
             match listener.accept() {
-                Ok(Incoming::Tcp(s)) => self.place(Stream::Tcp(s)),
-                Ok(Incoming::Unix(s)) => self.place(Stream::Unix(s)),
+                Ok(stream) => self.place(stream),
                 Err(e) if would_block(&e) => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
