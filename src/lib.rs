@@ -30,6 +30,7 @@ pub mod engine;
 pub mod error;
 pub mod log;
 pub mod net;
+pub mod persist;
 pub mod pin;
 pub mod resp;
 pub mod server;

@@ -418,7 +418,7 @@ pub fn run_id() -> &'static str {
 }
 
 /// The replication id: random like the run id, but a different value, as in Redis.
-fn replid() -> &'static str {
+pub fn replid() -> &'static str {
     static ID: OnceLock<String> = OnceLock::new();
     ID.get_or_init(|| random_hex40(2))
 }
