@@ -236,6 +236,10 @@ pub fn start_observed(
     );
     let main_cpu: Vec<usize> = config.main_cpu.into_iter().collect();
     let mut srv = Server::new(config, addr, shared);
+    if !srv.config.stub_engine {
+        crate::persist::file::load_at_start(&mut srv)
+            .map_err(|e| StartError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+    }
     for sink in sinks {
         srv.effects.add_sink(sink);
     }

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod lists;
 pub mod multi;
 pub mod object;
+pub mod persist;
 pub mod pubsub;
 pub mod server;
 pub mod sets;
@@ -72,6 +73,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     zsets::HANDLERS,
     streams::HANDLERS,
     debug::HANDLERS,
+    persist::HANDLERS,
 ];
 
 /// The command table: built once per process (every server in it runs the same commands)

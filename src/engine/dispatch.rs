@@ -158,6 +158,12 @@ impl Engine {
                 return self.reject(id, target, error::OOM);
             }
         }
+        // Redis's processCommand: writes (and PING) stop while saves fail.
+        if (spec.flags & flag::WRITE != 0 || spec.name == "ping")
+            && crate::persist::writes_refused(&self.srv)
+        {
+            return self.reject(id, target, error::MISCONF);
+        }
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
         };

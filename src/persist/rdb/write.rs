@@ -133,6 +133,14 @@ impl<W: Write> Writer<W> {
         self.flush_buf()
     }
 
+    /// Switches to database `db` again (a snapshot's keys of one database may come in
+    /// several runs; loaders take SELECTDB at any point).
+    pub fn select(&mut self, db: usize) -> io::Result<()> {
+        self.buf.push(op::SELECTDB);
+        enc::len(&mut self.buf, db as u64);
+        self.flush_buf()
+    }
+
     /// Writes one key (`rdbSaveKeyValuePair`).
     pub fn key(
         &mut self,
