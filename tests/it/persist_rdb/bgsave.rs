@@ -25,7 +25,7 @@ fn bgsave_saves_the_state_at_its_start_under_concurrent_writes() {
             pipe = redis::pipe();
         }
     }
-    if pipe.len() > 0 {
+    if !pipe.is_empty() {
         let _: () = pipe.query(&mut c).expect("fill");
     }
     let _: () = redis::cmd("RPUSH")
