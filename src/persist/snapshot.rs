@@ -52,6 +52,8 @@ pub struct Bgsave {
     /// The database being walked; `dbs.len()` when the walk is over.
     walking: usize,
     started: Instant,
+    /// The longest step so far (the snapshot's share of an executor stall).
+    longest_step: Duration,
     start_secs: u64,
     dirty_at_start: u64,
 }
@@ -120,6 +122,7 @@ pub fn start(srv: &mut Server) -> Result<(), &'static str> {
         ended: false,
         walking: 0,
         started: Instant::now(),
+        longest_step: Duration::ZERO,
         start_secs: srv.now_ms / 1000,
         dirty_at_start: srv.effects.dirty,
     });
@@ -178,12 +181,20 @@ pub fn step(srv: &mut Server) {
     let Some(bg) = srv.persist.bgsave.as_mut() else {
         return;
     };
+    if bg.tx.is_none() {
+        return;
+    }
+    let start = Instant::now();
+    step_inner(bg, &mut srv.dbs, start);
+    bg.longest_step = bg.longest_step.max(start.elapsed());
+}
+
+fn step_inner(bg: &mut Bgsave, dbs: &mut [crate::db::Db], start: Instant) {
     let Some(tx) = bg.tx.as_ref() else {
         return;
     };
-    let start = Instant::now();
     // What writes handed over since the last step goes first, from every database.
-    for (i, db) in srv.dbs.iter_mut().enumerate() {
+    for (i, db) in dbs.iter_mut().enumerate() {
         let (recs, frozen) = db.capture_take();
         let epoch = db.capture_epoch().unwrap_or(0);
         if !recs.is_empty() {
@@ -209,9 +220,9 @@ pub fn step(srv: &mut Server) {
             bg.tx = None;
             return;
         }
-        if bg.walking >= srv.dbs.len() {
+        if bg.walking >= dbs.len() {
             // The walk is over and every record taken: the snapshot is complete.
-            for db in srv.dbs.iter_mut() {
+            for db in dbs.iter_mut() {
                 db.capture_end();
             }
             bg.backlog.push_back(Msg::End);
@@ -221,7 +232,7 @@ pub fn step(srv: &mut Server) {
         if start.elapsed() >= STEP_BUDGET {
             return;
         }
-        let db = &mut srv.dbs[bg.walking];
+        let db = &mut dbs[bg.walking];
         let done = db.capture_walk(WALK_CHUNK);
         let (recs, frozen) = db.capture_take();
         let epoch = db.capture_epoch().unwrap_or(0);
@@ -249,6 +260,7 @@ pub fn poll(srv: &mut Server) {
         let _ = t.join();
     }
     let secs = bg.started.elapsed().as_secs() as i64;
+    let longest = bg.longest_step;
     let (dirty, start_secs) = (bg.dirty_at_start, bg.start_secs);
     srv.persist.bgsave = None;
     for db in srv.dbs.iter_mut() {
@@ -259,6 +271,10 @@ pub fn poll(srv: &mut Server) {
     match result {
         Ok(_) => {
             tracing::info!("Background saving terminated with success");
+            tracing::info!(
+                "Background saving took {secs} s, longest executor step {} us",
+                longest.as_micros()
+            );
             p.dirty_saved = dirty;
             p.lastsave = start_secs.max(p.lastsave);
             p.saves += 1;

@@ -61,21 +61,35 @@ pub fn string(buf: &mut Vec<u8>, s: &[u8], compress: bool) {
     buf.extend_from_slice(s);
 }
 
+thread_local! {
+    /// LZF's output, reused: a save compresses millions of strings.
+    static LZF_OUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// `rdbSaveLzfStringObject`: false (nothing written) when compression saves too little.
 fn lzf(buf: &mut Vec<u8>, s: &[u8]) -> bool {
-    // As Redis: the output may take at most len - 4 bytes, else the raw string is kept.
-    let mut out = vec![0u8; s.len() - 4];
-    let Ok(n) = lzf_rust::compress(s, &mut out) else {
-        return false;
-    };
-    if n == 0 {
-        return false;
-    }
-    buf.push(0xC0 | ENC_LZF);
-    len(buf, n as u64);
-    len(buf, s.len() as u64);
-    buf.extend_from_slice(&out[..n]);
-    true
+    LZF_OUT.with_borrow_mut(|out| {
+        // As Redis: the output may take at most len - 4 bytes, else the raw string is kept.
+        let room = s.len() - 4;
+        if out.len() < room {
+            out.resize(room, 0);
+        }
+        let Ok(n) = lzf_rust::compress(s, &mut out[..room]) else {
+            return false;
+        };
+        if n == 0 {
+            return false;
+        }
+        buf.push(0xC0 | ENC_LZF);
+        len(buf, n as u64);
+        len(buf, s.len() as u64);
+        buf.extend_from_slice(&out[..n]);
+        // A huge string's buffer is not kept.
+        if out.len() > 1 << 20 {
+            *out = Vec::new();
+        }
+        true
+    })
 }
 
 /// An integer as a string (`rdbSaveLongLongAsStringObject`).
