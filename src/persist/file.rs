@@ -128,6 +128,13 @@ pub fn save_sync(srv: &mut Server) -> io::Result<u64> {
 /// Loads `dbfilename` into the (empty) databases at start. A missing file is no error;
 /// a corrupt one is, naming the file and offset.
 pub fn load_at_start(srv: &mut Server) -> Result<(), String> {
+    load(srv, false)
+}
+
+/// Loads `dbfilename` into the databases (DEBUG RELOAD); `merge` lets a key of the file
+/// replace one already there instead of being refused as a duplicate. Ok when the file
+/// is missing.
+pub fn load(srv: &mut Server, merge: bool) -> Result<(), String> {
     let path = PathBuf::from(
         srv.config
             .get("dbfilename")
@@ -150,6 +157,9 @@ pub fn load_at_start(srv: &mut Server) -> Result<(), String> {
     let loaded = rdb::load_bytes(&data, &loader, |k| {
         let lru = record_of(track, now, k.idle, k.freq);
         let key = k.key.clone();
+        if merge {
+            dbs[k.db].remove(&key);
+        }
         if dbs[k.db].load(k.key, k.value, k.expire_at, lru) {
             Ok(())
         } else {

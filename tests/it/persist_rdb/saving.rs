@@ -223,3 +223,41 @@ fn failed_bgsave_stops_writes_with_misconf() {
         .query(&mut c)
         .expect("writes again");
 }
+
+/// DEBUG RELOAD (which Redis's own test suite leans on): save, flush, load back; every
+/// value, encoding and TTL as before. MERGE keeps keys the file lacks.
+#[test]
+fn debug_reload_keeps_every_value() {
+    let dir = Scratch::new("reload");
+    let m = Srv::start(Kind::Muxis, &dir.0, &["--enable-debug-command", "yes"]);
+    let mut c = m.conn();
+    fill(&mut c);
+    let before = dump_all(&mut c);
+    let _: () = redis::cmd("DEBUG")
+        .arg("RELOAD")
+        .query(&mut c)
+        .expect("reload");
+    assert_same(&before, &dump_all(&mut c), "after DEBUG RELOAD");
+    let _: () = redis::cmd("SET")
+        .arg("only-in-memory")
+        .arg("1")
+        .query(&mut c)
+        .expect("set");
+    let _: () = redis::cmd("DEBUG")
+        .arg("RELOAD")
+        .arg("NOSAVE")
+        .arg("MERGE")
+        .query(&mut c)
+        .expect("merge");
+    let v: String = redis::cmd("GET")
+        .arg("only-in-memory")
+        .query(&mut c)
+        .expect("kept");
+    assert_eq!(v, "1");
+    let e = redis::cmd("DEBUG")
+        .arg("RELOAD")
+        .arg("BOGUS")
+        .query::<()>(&mut c)
+        .expect_err("bad option");
+    assert!(e.to_string().contains("only supports"), "{e}");
+}
