@@ -88,8 +88,18 @@ fn flushall(ctx: &mut Ctx) {
         ctx.srv.flushing(db);
     }
     ctx.srv.effects.force();
+    // With save points set, Redis stops a running background save and saves the empty
+    // dataset at once (`flushAllDataAndResetRDB`); without, a running BGSAVE goes on and
+    // still writes what was there when it started.
+    let save = !crate::persist::save_points(ctx.srv).is_empty();
+    if save && ctx.srv.persist.bgsave.is_some() {
+        crate::persist::snapshot::abort(ctx.srv);
+    }
     for db in ctx.srv.dbs.iter_mut() {
         flush_db(db, async_free);
+    }
+    if save {
+        crate::persist::save(ctx.srv);
     }
     ctx.out.ok();
 }

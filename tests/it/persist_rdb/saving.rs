@@ -261,3 +261,22 @@ fn debug_reload_keeps_every_value() {
         .expect_err("bad option");
     assert!(e.to_string().contains("only supports"), "{e}");
 }
+
+/// FLUSHALL with save points set saves the empty dataset at once, as Redis does.
+#[test]
+fn flushall_with_save_points_saves_the_empty_dataset() {
+    let dir = Scratch::new("flushall");
+    let m = Srv::start(Kind::Muxis, &dir.0, &["--save", "3600", "1"]);
+    let mut c = m.conn();
+    let _: () = redis::cmd("SET")
+        .arg("k")
+        .arg("v")
+        .query(&mut c)
+        .expect("set");
+    let _: () = redis::cmd("SAVE").query(&mut c).expect("save");
+    let _: () = redis::cmd("FLUSHALL").query(&mut c).expect("flushall");
+    drop(m);
+    let m = Srv::start(Kind::Muxis, &dir.0, &[]);
+    let n: i64 = redis::cmd("DBSIZE").query(&mut m.conn()).expect("dbsize");
+    assert_eq!(n, 0, "the file holds the flushed (empty) dataset");
+}
