@@ -4,6 +4,7 @@
 //!
 //! Handlers parse arguments and write replies; keyspace logic lives in `db/`.
 
+pub mod acl;
 pub mod client;
 pub mod command;
 pub mod config;
@@ -57,6 +58,7 @@ pub fn read<'s, T: Typed>(
 /// Every family's handlers.
 pub const FAMILIES: &[&[(&str, Handler)]] = &[
     connection::HANDLERS,
+    acl::HANDLERS,
     client::HANDLERS,
     server::HANDLERS,
     config::HANDLERS,

@@ -249,8 +249,8 @@ pub static PARAMS: &[Param] = &[
     p!("appendonly", None, UNSUPPORTED, BOOL, "no"),
     p!("replicaof", Some("slaveof"), IMMUTABLE | MULTI | UNSUPPORTED, special(Special::ReplicaOf), "no one"),
     p!("cluster-enabled", None, IMMUTABLE | UNSUPPORTED, BOOL, "no"),
-    p!("requirepass", None, SENSITIVE | UNSUPPORTED, STR, ""),
-    p!("aclfile", None, IMMUTABLE | UNSUPPORTED, STR, ""),
+    p!("requirepass", None, SENSITIVE, STR, ""),
+    p!("aclfile", None, IMMUTABLE, STR, ""),
     p!("tls-port", None, UNSUPPORTED, int(0, 65535), "0"),
 
     // Persistence (persist/).

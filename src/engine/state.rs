@@ -64,6 +64,8 @@ pub struct Server {
     pub lazy: crate::db::Lazy,
     /// Saves, save points, the background save in progress.
     pub persist: crate::persist::State,
+    /// Users, permissions and the ACL LOG.
+    pub acl: crate::acl::Acl,
 }
 
 impl Server {
@@ -105,7 +107,9 @@ impl Server {
             next_evict_db: 0,
             lazy,
             persist: crate::persist::State::new(unix_ms() / 1000),
+            acl: crate::acl::Acl::new(),
         };
+        srv.apply_acl_config();
         let now = srv.now_ms;
         srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
         srv.apply_memory_config(crate::db::Policy::NoEviction);

@@ -161,7 +161,7 @@ fn include_reads_other_files_and_unsupported_features_are_refused() {
         ("appendonly yes", "appendonly"),
         ("replicaof 127.0.0.1 6379", "replicaof"),
         ("cluster-enabled yes", "cluster-enabled"),
-        ("requirepass secret", "requirepass"),
+        ("tls-port 6380", "tls-port"),
     ] {
         std::fs::write(&conf, format!("port 0\n{line}\n")).expect("write");
         let out = Command::new(env!("CARGO_BIN_EXE_muxis"))
