@@ -62,6 +62,8 @@ pub struct Server {
     pub next_evict_db: usize,
     /// The lazy-free thread every database hands big values to.
     pub lazy: crate::db::Lazy,
+    /// The append-only file (`persist/aof`).
+    pub aof: crate::persist::aof::Aof,
 }
 
 impl Server {
@@ -102,6 +104,7 @@ impl Server {
             evict_stats: Default::default(),
             next_evict_db: 0,
             lazy,
+            aof: Default::default(),
         };
         let now = srv.now_ms;
         srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
