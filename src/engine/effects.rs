@@ -107,6 +107,14 @@ impl Effects {
         self.stream_db = None;
     }
 
+    /// Whether the running command is inside EXEC or a script: its effects, and those of
+    /// the commands before it there, are not in the stream until that unit ends. A client's
+    /// command runs at depth 2 (its client's unit and its own); EXEC's queue and a
+    /// script's calls run deeper.
+    pub fn nested(&self) -> bool {
+        self.depth > 2
+    }
+
     /// Opens a unit (a client command, an EXEC, a blocked client served, a script).
     pub fn begin(&mut self) {
         self.depth += 1;

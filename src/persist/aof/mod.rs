@@ -41,6 +41,8 @@ pub struct Aof {
     /// The AOF thread says here that a round is synced; the executor waits on it.
     pub synced_rx: Receiver<()>,
     synced_tx: Sender<()>,
+    /// BGREWRITEAOF asked inside EXEC or a script: the timer starts it.
+    scheduled: bool,
 }
 
 impl Default for Aof {
@@ -53,6 +55,7 @@ impl Default for Aof {
             sink: None,
             synced_rx,
             synced_tx,
+            scheduled: false,
         }
     }
 }
@@ -234,6 +237,9 @@ fn open(srv: &mut Server, mut files: Files, base: Option<Base>) -> Result<(), St
             e,
         )
     })?;
+    if base.is_none() {
+        remove_stale_temp_files(&files);
+    }
     let (file, temp_incr) = if base.is_some() {
         let tmp = files.path(&format!("temp-{}.incr", files.prefix));
         let f = std::fs::File::create(&tmp).map_err(|e| err("Can't open the temp incr AOF", e))?;
@@ -259,6 +265,7 @@ fn open(srv: &mut Server, mut files: Files, base: Option<Base>) -> Result<(), St
         files
             .persist()
             .map_err(|e| err("Can't write the AOF manifest", e))?;
+        files.delete_history();
         (f, None)
     };
     let status = srv.aof.status.clone();
@@ -281,6 +288,9 @@ fn open(srv: &mut Server, mut files: Files, base: Option<Base>) -> Result<(), St
         .name("muxis-aof".into())
         .spawn(move || w.run())
         .map_err(|e| err("Can't start the AOF thread", e))?;
+    // What the stream holds so far is in the dataset `base` captures: it goes to the other
+    // readers only.
+    srv.effects.publish();
     let sink_tx = tx.clone();
     let sink_status = status.clone();
     let id = srv.effects.add_sink(Box::new(move |bytes| {
@@ -300,7 +310,11 @@ fn open(srv: &mut Server, mut files: Files, base: Option<Base>) -> Result<(), St
     Ok(())
 }
 
+/// Starts a rewrite of the running AOF from `base`, captured at this point of the stream.
+/// The stream's bytes so far go to the current incremental file first: the changes they
+/// carry are in `base` already, so they must not reach the new one.
 fn start_rewrite(srv: &mut Server, base: Base) {
+    srv.effects.publish();
     let Some(tx) = srv.aof.tx.as_ref() else {
         return;
     };
@@ -313,10 +327,29 @@ fn start_rewrite(srv: &mut Server, base: Base) {
     srv.effects.reselect();
 }
 
+/// At start: what a process that died mid-rewrite left behind (a base being written, the
+/// temp incremental file of `CONFIG SET appendonly yes`) and history files are deleted.
+fn remove_stale_temp_files(files: &Files) {
+    let temp_incr = format!("temp-{}.incr", files.prefix);
+    let Ok(dir) = std::fs::read_dir(&files.dir) else {
+        return;
+    };
+    for e in dir.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("temp-rewriteaof-bg-") || name == temp_incr {
+            tracing::info!("Removing the stale temp file {name}");
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// `CONFIG SET appendonly yes`: a rewrite builds the AOF from the dataset as it is now.
 pub fn enable(srv: &mut Server) -> Result<(), String> {
     if srv.aof.on() {
         return Ok(());
+    }
+    if srv.aof.status.rewriting.load(Relaxed) {
+        return Err("a BGREWRITEAOF is still running".into());
     }
     let files = read_files(&Settings::of(&srv.config))?;
     let base = Base::capture(srv);
@@ -338,6 +371,13 @@ pub fn bgrewrite(srv: &mut Server) -> Result<&'static str, &'static str> {
     if srv.aof.status.rewriting.load(Relaxed) {
         return Err("ERR Background append only file rewriting already in progress");
     }
+    // Inside EXEC (or a script) the transaction's earlier writes are done but not yet in
+    // the stream: a base taken now would have them twice. Redis schedules it too.
+    if srv.effects.nested() {
+        srv.aof.scheduled = true;
+        return Ok("Background append only file rewriting scheduled");
+    }
+    srv.aof.scheduled = false;
     let base = Base::capture(srv);
     if srv.aof.on() {
         start_rewrite(srv, base);
@@ -411,7 +451,16 @@ pub fn configure(srv: &mut Server, next: &Config) -> Result<(), (&'static str, S
 /// The timer: an automatic rewrite once the AOF grew past `auto-aof-rewrite-percentage` of
 /// its size at the last rewrite (and `auto-aof-rewrite-min-size`).
 pub fn cron(srv: &mut Server) {
-    if !srv.aof.on() || srv.aof.status.rewriting.load(Relaxed) {
+    if srv.aof.status.rewriting.load(Relaxed) {
+        return;
+    }
+    if srv.aof.scheduled {
+        if let Err(e) = bgrewrite(srv) {
+            tracing::warn!("The scheduled AOF rewrite could not start: {e}");
+        }
+        return;
+    }
+    if !srv.aof.on() {
         return;
     }
     let num = |n: &str| {
@@ -451,12 +500,13 @@ pub fn info_fields(out: &mut String, srv: &Server) {
     let ok = |b: bool| if b { "ok" } else { "err" };
     let _ = write!(
         out,
-        "aof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:0\r\n\
+        "aof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\n\
          aof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{current}\r\n\
          aof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_rewrites_consecutive_failures:{}\r\n\
          aof_last_write_status:{}\r\naof_last_cow_size:0\r\n",
         u8::from(srv.aof.on()),
         u8::from(rewriting),
+        u8::from(srv.aof.scheduled),
         st.last_rewrite_secs.load(Relaxed),
         ok(st.last_rewrite_ok.load(Relaxed)),
         st.rewrites.load(Relaxed),

@@ -234,3 +234,75 @@ fn the_aof_rewrites_itself_once_it_grows_past_the_percentage() {
     assert_eq!(dump(&mut m.conn()), before);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bgrewriteaof_after_writes_of_the_same_round_or_inside_exec_counts_each_write_once() {
+    let dir = tmpdir("same-round");
+    let m = muxis(&dir, &["--appendonly", "yes"]).expect("starts");
+    let mut c = m.conn();
+    // One pipeline: the INCR and the rewrite run in the same executor round.
+    let (n, r): (i64, String) = redis::pipe()
+        .cmd("INCR")
+        .arg("x")
+        .cmd("BGREWRITEAOF")
+        .query(&mut c)
+        .expect("pipeline");
+    assert_eq!(
+        (n, r.as_str()),
+        (1, "Background append only file rewriting started")
+    );
+    wait_rewrite(&mut c);
+    // Inside EXEC: scheduled, run by the timer after the transaction is in the stream.
+    let (n, r): (i64, String) = redis::pipe()
+        .atomic()
+        .cmd("INCR")
+        .arg("x")
+        .cmd("BGREWRITEAOF")
+        .query(&mut c)
+        .expect("EXEC");
+    assert_eq!(
+        (n, r.as_str()),
+        (2, "Background append only file rewriting scheduled")
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while info(&mut c, "aof_rewrites") != "2" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the scheduled rewrite did not run"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(info(&mut c, "aof_rewrite_scheduled"), "0");
+    wait_rewrite(&mut c);
+    let _: i64 = redis::cmd("INCR").arg("x").query(&mut c).expect("INCR");
+    m.kill9();
+    let m = muxis(&dir, &["--appendonly", "yes"]).expect("restarts");
+    let v: i64 = redis::cmd("GET")
+        .arg("x")
+        .query(&mut m.conn())
+        .expect("GET");
+    assert_eq!(v, 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bgrewriteaof_with_the_aof_off_writes_a_base_that_loads() {
+    let dir = tmpdir("offline");
+    let m = muxis(&dir, &[]).expect("starts");
+    let mut c = m.conn();
+    fill(&mut c);
+    let r: String = redis::cmd("BGREWRITEAOF")
+        .query(&mut c)
+        .expect("BGREWRITEAOF");
+    assert_eq!(r, "Background append only file rewriting started");
+    wait_rewrite(&mut c);
+    let before = dump(&mut c);
+    m.kill9();
+    assert_eq!(
+        aof_files(&dir),
+        ["appendonly.aof.1.base.aof", "appendonly.aof.manifest"]
+    );
+    let m = muxis(&dir, &["--appendonly", "yes"]).expect("restarts");
+    assert_eq!(dump(&mut m.conn()), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}
