@@ -9,6 +9,7 @@
 use crate::engine::dispatch::Engine;
 use crate::engine::msg::{ConnId, ConnInfo};
 use bytes::Bytes;
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -29,6 +30,45 @@ enum Stop {
     Eof(usize),
     /// A command muxis does not know, at this offset.
     Unknown(String, usize),
+    /// The file could not be read.
+    Io(String),
+    /// The file starts with an RDB preamble.
+    Preamble,
+}
+
+impl From<std::io::Error> for Stop {
+    fn from(e: std::io::Error) -> Self {
+        Stop::Io(e.to_string())
+    }
+}
+
+/// Bytes read from an AOF file at a time.
+const CHUNK: usize = 1 << 20; // 1 MB
+
+/// The part of a file read and not yet consumed.
+struct Window<R> {
+    src: R,
+    buf: Vec<u8>,
+    /// The file offset of `buf[0]`.
+    base: usize,
+    chunk: usize,
+}
+
+impl<R: Read> Window<R> {
+    /// Reads up to one more chunk; false when the file has no more.
+    fn more(&mut self) -> std::io::Result<bool> {
+        let n = (&mut self.src)
+            .take(self.chunk as u64)
+            .read_to_end(&mut self.buf)?;
+        Ok(n > 0)
+    }
+
+    /// Drops the bytes before `pos`; returns where `pos` now is (0).
+    fn compact(&mut self, pos: usize) -> usize {
+        self.buf.drain(..pos);
+        self.base += pos;
+        0
+    }
 }
 
 /// The id of the fake client that runs the loaded commands.
@@ -71,17 +111,12 @@ impl<'e> Loader<'e> {
     /// Loads one file; `name` is how messages call it, `last` whether it is the AOF's last
     /// file (the only one whose tail may be torn).
     pub fn load(&mut self, path: &Path, name: &str, last: bool) -> Result<Loaded, String> {
-        let data = std::fs::read(path).map_err(|e| {
+        let file = std::fs::File::open(path).map_err(|e| {
             format!("Fatal error: can't open the append log file {name} for reading: {e}")
         })?;
-        if data.starts_with(b"REDIS") {
-            return Err(format!(
-                "The AOF file {name} starts with an RDB preamble, which this build of muxis cannot load yet (offset 0)"
-            ));
-        }
         // Each file starts on a fresh client, in database 0, as Redis's loader.
         self.set_db(0);
-        match self.replay(&data) {
+        match self.replay(file, CHUNK) {
             Ok(()) => Ok(Loaded::Whole),
             Err(Stop::Format(at)) => {
                 tracing::warn!(
@@ -97,6 +132,13 @@ impl<'e> Loader<'e> {
                 tracing::warn!("{msg}");
                 Err(format!("{msg} at offset {at}"))
             }
+            Err(Stop::Io(e)) => Err(format!(
+                "Unrecoverable error reading the append only file {name}: {e}"
+            )),
+            // The RDB loader is the rdb work's (persist/rdb); until it is here, say so.
+            Err(Stop::Preamble) => Err(format!(
+                "The AOF file {name} starts with an RDB preamble, which this build of muxis cannot load yet (offset 0)"
+            )),
         }
     }
 
@@ -152,26 +194,62 @@ impl<'e> Loader<'e> {
         self.engine.srv.clients.get(&LOADER).map_or(0, |c| c.db)
     }
 
-    /// Parses and runs every command of `data`.
-    fn replay(&mut self, data: &[u8]) -> Result<(), Stop> {
-        let mut pos = 0;
-        let mut valid = 0;
+    /// Parses and runs every command read from `src`, `chunk` bytes at a time (a big AOF
+    /// is never all in memory).
+    fn replay(&mut self, src: impl Read, chunk: usize) -> Result<(), Stop> {
+        let mut w = Window {
+            src,
+            buf: Vec::new(),
+            base: 0,
+            chunk,
+        };
+        if !w.more()? {
+            return Ok(()); // an empty file
+        }
+        if w.buf.starts_with(b"REDIS") {
+            return Err(Stop::Preamble);
+        }
+        let mut pos = 0; // in w.buf
+        let mut valid = 0; // file offsets from here on
         // Inside MULTI: the queued commands, and where the MULTI began.
         let mut multi: Option<(Vec<Vec<Bytes>>, usize)> = None;
-        while pos < data.len() {
+        loop {
+            if pos == w.buf.len() {
+                pos = w.compact(pos);
+                if !w.more()? {
+                    break;
+                }
+            }
             // Where a torn tail would be cut: before an unfinished MULTI, as Redis.
             let cut = multi.as_ref().map_or(valid, |m| m.1);
-            if data[pos] == b'#' {
+            let mut next = pos;
+            let parsed = if w.buf[pos] == b'#' {
                 // An annotation (`#TS:...`): skipped, as Redis does.
-                let (_, next) = line(data, pos).ok_or(Stop::Eof(cut))?;
-                pos = next;
-                continue;
-            }
-            let start = pos;
-            let argv = parse_command(data, &mut pos).map_err(|e| match e {
-                Stop::Eof(_) => Stop::Eof(cut),
-                f => f,
-            })?;
+                line(&w.buf, pos)
+                    .map(|(_, n)| next = n)
+                    .map(|()| None)
+                    .ok_or(Stop::Eof(cut))
+            } else {
+                parse_command(&w.buf, &mut next).map(Some)
+            };
+            let argv = match parsed {
+                Ok(Some(argv)) => argv,
+                Ok(None) => {
+                    pos = next;
+                    continue;
+                }
+                Err(Stop::Eof(_)) => {
+                    pos = w.compact(pos);
+                    if w.more()? {
+                        continue;
+                    }
+                    return Err(Stop::Eof(cut));
+                }
+                Err(Stop::Format(at)) => return Err(Stop::Format(w.base + at)),
+                Err(e) => return Err(e),
+            };
+            let start = w.base + pos;
+            pos = next;
             let name = argv[0].to_ascii_lowercase();
             if self.engine.table.lookup(&name).is_none() {
                 let cmd = String::from_utf8_lossy(&argv[0]).into_owned();
@@ -191,7 +269,7 @@ impl<'e> Loader<'e> {
                 (_, None) => self.run(&argv),
             }
             if multi.is_none() {
-                valid = pos;
+                valid = w.base + pos;
             }
         }
         match multi {
@@ -280,9 +358,91 @@ mod tests {
                 Err(Stop::Format(at) | Stop::Unknown(_, at)) => {
                     return Err(format!("format at {at}"));
                 }
+                Err(Stop::Io(_) | Stop::Preamble) => return Err("other".into()),
             }
         }
         Ok(out)
+    }
+
+    fn engine() -> Engine {
+        let config = crate::config::Config::default();
+        let shared = crate::shared::Shared::new(1, &config);
+        let addr: std::net::SocketAddr = "127.0.0.1:0".parse().expect("addr");
+        let srv = crate::engine::state::Server::new(config, addr, shared);
+        Engine::new(srv, &crate::cmd::TABLE, 1)
+    }
+
+    fn value(e: &mut Engine, db: usize, key: &[u8]) -> Option<crate::db::Value> {
+        let now = e.srv.now_ms;
+        e.srv.dbs[db].get(key, now).map(|en| en.value.clone())
+    }
+
+    const AOF: &[u8] = b"*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n#TS:1700000000\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*1\r\n$4\r\nEXEC\r\n";
+
+    #[test]
+    fn replay_gives_the_same_dataset_whatever_the_read_size() {
+        for chunk in [1, 2, 3, 7, 64, CHUNK] {
+            let mut e = engine();
+            let mut l = Loader::new(&mut e, true);
+            assert!(l.replay(AOF, chunk).is_ok(), "chunk {chunk}");
+            assert_eq!(l.commands, 4);
+            drop(l);
+            assert_eq!(
+                value(&mut e, 2, b"k"),
+                Some(crate::db::Value::str(b"hello"))
+            );
+            assert_eq!(value(&mut e, 2, b"n"), Some(crate::db::Value::str(b"2")));
+            assert!(e.srv.clients.is_empty(), "the loader's client is gone");
+        }
+    }
+
+    #[test]
+    fn a_torn_replay_stops_at_the_last_whole_command_or_before_an_open_multi() {
+        let select_end = 23;
+        let set_end = AOF.windows(5).position(|w| w == b"hello").expect("SET") + 7;
+        let multi_at = set_end;
+        for cut in 1..AOF.len() {
+            let mut e = engine();
+            let mut l = Loader::new(&mut e, true);
+            let got = match l.replay(&AOF[..cut], 5) {
+                Ok(()) => None,
+                Err(Stop::Eof(v)) => Some(v),
+                Err(_) => panic!("cut {cut}: not a torn tail"),
+            };
+            let want = if cut < select_end {
+                Some(0)
+            } else if cut == select_end || cut == select_end + b"#TS:1700000000\r\n".len() {
+                None // a whole annotation ends a file cleanly too
+            } else if cut < set_end {
+                Some(select_end)
+            } else if cut == set_end {
+                None
+            } else {
+                Some(multi_at)
+            };
+            assert_eq!(got, want, "cut {cut}");
+            drop(l);
+            // The transaction's INCRs never ran: it had no EXEC.
+            assert_eq!(value(&mut e, 2, b"n"), None, "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn an_rdb_preamble_and_bad_bytes_are_named() {
+        let mut e = engine();
+        let mut l = Loader::new(&mut e, true);
+        assert!(matches!(
+            l.replay(&b"REDIS0010\xfa"[..], CHUNK),
+            Err(Stop::Preamble)
+        ));
+        let mut bad = AOF[..23].to_vec();
+        bad.extend_from_slice(b"hello\r\n");
+        for chunk in [1, 4, CHUNK] {
+            assert!(
+                matches!(l.replay(&bad[..], chunk), Err(Stop::Format(23))),
+                "chunk {chunk}"
+            );
+        }
     }
 
     #[test]
