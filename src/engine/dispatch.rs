@@ -158,6 +158,12 @@ impl Engine {
                 return self.reject(id, target, error::OOM);
             }
         }
+        // Redis's processCommand: writes (and PING) stop while the AOF cannot be written.
+        if (spec.flags & flag::WRITE != 0 || spec.name == "ping")
+            && let Some(msg) = crate::persist::aof::writes_refused(&self.srv)
+        {
+            return self.reject(id, target, &msg);
+        }
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
         };

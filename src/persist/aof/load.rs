@@ -42,6 +42,9 @@ impl From<std::io::Error> for Stop {
     }
 }
 
+/// The longest annotation line taken: Redis's are `#TS:<seconds>`.
+const ANNOTATION_MAX: usize = 64 * 1024; // 64 KB
+
 /// Bytes read from an AOF file at a time.
 const CHUNK: usize = 1 << 20; // 1 MB
 
@@ -225,10 +228,14 @@ impl<'e> Loader<'e> {
             let mut next = pos;
             let parsed = if w.buf[pos] == b'#' {
                 // An annotation (`#TS:...`): skipped, as Redis does.
-                line(&w.buf, pos)
-                    .map(|(_, n)| next = n)
-                    .map(|()| None)
-                    .ok_or(Stop::Eof(cut))
+                match line(&w.buf, pos) {
+                    Some((_, n)) => {
+                        next = n;
+                        Ok(None)
+                    }
+                    None if w.buf.len() - pos >= ANNOTATION_MAX => Err(Stop::Format(pos)),
+                    None => Err(Stop::Eof(cut)),
+                }
             } else {
                 parse_command(&w.buf, &mut next).map(Some)
             };
@@ -306,13 +313,24 @@ fn line(data: &[u8], pos: usize) -> Option<(&[u8], usize)> {
     Some((l.strip_suffix(b"\r").unwrap_or(l), nl + 1))
 }
 
+/// The longest `*<n>` or `$<n>` line taken (Redis reads them into a 128-byte buffer): a
+/// file of garbage without newlines is refused, not read into memory to its end.
+const HEADER_MAX: usize = 128;
+
 /// The number after a `*` or `$` line's first byte.
 fn header(data: &[u8], pos: &mut usize, mark: u8, valid: usize) -> Result<usize, Stop> {
     let at = *pos;
-    let (l, next) = line(data, at).ok_or(Stop::Eof(valid))?;
-    if l.first() != Some(&mark) {
-        return Err(Stop::Format(at));
+    match data.get(at) {
+        None => return Err(Stop::Eof(valid)),
+        Some(&b) if b != mark => return Err(Stop::Format(at)),
+        Some(_) => {}
     }
+    let Some((l, next)) = line(data, at) else {
+        if data.len() - at >= HEADER_MAX {
+            return Err(Stop::Format(at));
+        }
+        return Err(Stop::Eof(valid));
+    };
     let n = crate::util::number::parse_i64(&l[1..])
         .and_then(|n| usize::try_from(n).ok())
         .ok_or(Stop::Format(at))?;
@@ -435,6 +453,13 @@ mod tests {
             l.replay(&b"REDIS0010\xfa"[..], CHUNK),
             Err(Stop::Preamble)
         ));
+        // An endless file of zeros (/dev/zero) is refused at once, at every read size.
+        for chunk in [1, 100, CHUNK] {
+            let zeros = std::io::repeat(0);
+            assert!(matches!(l.replay(zeros, chunk), Err(Stop::Format(0))));
+            let hashes = std::io::repeat(b'#');
+            assert!(matches!(l.replay(hashes, chunk), Err(Stop::Format(0))));
+        }
         let mut bad = AOF[..23].to_vec();
         bad.extend_from_slice(b"hello\r\n");
         for chunk in [1, 4, CHUNK] {
@@ -484,6 +509,16 @@ mod tests {
                 .err()
                 .as_deref(),
             Some("format at 4")
+        );
+        // No newline in sight: garbage, not a line still being read.
+        assert_eq!(parse_all(&[0u8; 200]).err().as_deref(), Some("format at 0"));
+        assert_eq!(
+            parse_all(&[b'*'; 200]).err().as_deref(),
+            Some("format at 0")
+        );
+        assert_eq!(
+            parse_all(&[b'*'; 100]).err().as_deref(),
+            Some("eof after 0")
         );
         // A huge count with little data behind it is only a torn file, never an allocation.
         assert_eq!(

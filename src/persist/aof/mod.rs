@@ -487,6 +487,16 @@ pub fn cron(srv: &mut Server) {
     }
 }
 
+/// Why writes are refused, if they are: the AOF is on and its last write failed (Redis's
+/// `writeCommandsDeniedByDiskError`, with its MISCONF text).
+pub fn writes_refused(srv: &Server) -> Option<String> {
+    if !srv.aof.on() || srv.aof.status.write_ok.load(Relaxed) {
+        return None;
+    }
+    let why = srv.aof.status.write_error.lock().clone();
+    Some(format!("MISCONF Errors writing to the AOF file: {why}"))
+}
+
 /// INFO persistence: the `aof_*` lines from `aof_enabled` to `aof_last_cow_size`.
 pub fn info_fields(out: &mut String, srv: &Server) {
     let st = &srv.aof.status;

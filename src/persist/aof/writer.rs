@@ -59,6 +59,8 @@ pub struct Status {
     /// The size at the last rewrite, which `auto-aof-rewrite-percentage` grows from.
     pub rewrite_base_size: AtomicU64,
     pub write_ok: AtomicBool,
+    /// Why the last write failed (`strerror`'s words), for the MISCONF error.
+    pub write_error: parking_lot::Mutex<String>,
     pub rewriting: AtomicBool,
     /// When the running rewrite started (Unix ms), for `aof_current_rewrite_time_sec`.
     pub rewrite_started_ms: AtomicU64,
@@ -79,6 +81,7 @@ impl Default for Status {
             base_size: AtomicU64::new(0),
             rewrite_base_size: AtomicU64::new(0),
             write_ok: AtomicBool::new(true),
+            write_error: parking_lot::Mutex::new(String::new()),
             rewriting: AtomicBool::new(false),
             rewrite_started_ms: AtomicU64::new(0),
             last_rewrite_secs: AtomicI64::new(-1),
@@ -181,6 +184,8 @@ pub struct Writer {
     /// Woken when a round is synced under `always` (the executor holds its replies).
     wake: Sender<()>,
     unsynced: bool,
+    /// The current file's length: a failed write is cut back to it.
+    file_len: u64,
     last_fsync: Instant,
     last_ts: u64,
     buf: Vec<u8>,
@@ -196,8 +201,10 @@ impl Writer {
         status: Arc<Status>,
         wake: Sender<()>,
     ) -> Writer {
+        let file_len = file.metadata().map_or(0, |m| m.len());
         Writer {
             files,
+            file_len,
             file,
             temp_incr,
             rx: chan.1,
@@ -218,6 +225,8 @@ impl Writer {
             let first = match self.rx.recv_timeout(timeout) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => {
+                    // Bytes a failed write kept are tried again, as Redis's cron does.
+                    self.write_buf();
                     self.maybe_fsync(false);
                     continue;
                 }
@@ -281,31 +290,38 @@ impl Writer {
     }
 
     /// Writes what is buffered. A failed write under `always` ends the server, as in Redis:
-    /// replies were promised only after the data is on disk.
+    /// replies were promised only after the data is on disk. Under the other policies, as
+    /// Redis, a partial write is cut off, the bytes are kept to try again, and writes are
+    /// refused (MISCONF, see [`super::writes_refused`]) until a write succeeds.
     fn write_buf(&mut self) {
         if self.buf.is_empty() {
             return;
         }
         match self.file.write_all(&self.buf) {
             Ok(()) => {
-                self.status
-                    .current_size
-                    .fetch_add(self.buf.len() as u64, Relaxed);
-                self.status.write_ok.store(true, Relaxed);
+                let n = self.buf.len() as u64;
+                self.file_len += n;
+                self.status.current_size.fetch_add(n, Relaxed);
+                if !self.status.write_ok.swap(true, Relaxed) {
+                    tracing::warn!("AOF write error looks solved. Redis can write again.");
+                }
                 self.unsynced = true;
+                self.buf.clear();
             }
             Err(e) => {
-                self.status.write_ok.store(false, Relaxed);
                 if self.status.policy() == Fsync::Always {
                     tracing::error!(
                         "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...: {e}"
                     );
                     std::process::exit(1);
                 }
-                tracing::warn!("Error writing to the AOF file: {e}");
+                let _ = self.file.set_len(self.file_len);
+                if self.status.write_ok.swap(false, Relaxed) {
+                    tracing::warn!("Error writing to the AOF file: {e}");
+                }
+                *self.status.write_error.lock() = strerror(&e);
             }
         }
-        self.buf.clear();
     }
 
     fn fsync(&mut self) {
@@ -348,6 +364,12 @@ impl Writer {
     /// Switches appends to a new incremental file (named in the manifest at once, so a
     /// crash during the rewrite loses nothing) and has a helper write `base`.
     fn start_rewrite(&mut self, base: Base) {
+        if !self.buf.is_empty() {
+            // Bytes a failed write kept belong before the base: they cannot move to the
+            // new file, so no rewrite until the disk takes them.
+            tracing::warn!("Background AOF rewrite not started: the AOF cannot be written");
+            return self.rewrite_failed();
+        }
         if self.temp_incr.is_none() {
             let name = self.files.manifest.next_incr(&self.files.prefix);
             let opened = open_append(&self.files.path(&name)).and_then(|f| {
@@ -357,6 +379,7 @@ impl Writer {
             match opened {
                 Ok(f) => {
                     tracing::info!("Creating AOF incr file {name} on background rewrite");
+                    self.file_len = f.metadata().map_or(0, |m| m.len());
                     self.file = f;
                 }
                 Err(e) => {
@@ -449,6 +472,15 @@ impl Writer {
         self.status.rewrite_failures.store(0, Relaxed);
         self.status.rewriting.store(false, Relaxed);
         tracing::info!("Background AOF rewrite finished successfully");
+    }
+}
+
+/// An I/O error in `strerror`'s words (without Rust's "(os error N)").
+fn strerror(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
 

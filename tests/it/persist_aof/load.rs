@@ -227,3 +227,54 @@ fn keys_of(m: &Proc) -> Vec<String> {
     k.sort();
     k
 }
+
+#[test]
+fn a_failing_aof_write_refuses_writes_with_misconf_as_redis() {
+    let dir = tmpdir("misconf");
+    muxis(&dir, &["--appendonly", "yes"])
+        .expect("starts")
+        .shutdown();
+    // The manifest keeps only the base, and the incremental file the next start creates
+    // is /dev/full: every write to it fails with ENOSPC.
+    let incr = last_incr(&dir);
+    let manifest = dir.join("appendonlydir/appendonly.aof.manifest");
+    std::fs::write(&manifest, "file appendonly.aof.1.base.aof seq 1 type b\n").expect("write");
+    std::fs::remove_file(&incr).expect("rm");
+    std::os::unix::fs::symlink("/dev/full", &incr).expect("symlink");
+    let m = muxis(&dir, &["--appendonly", "yes", "--appendfsync", "everysec"]).expect("starts");
+    let mut c = m.conn();
+    // The first write is answered (Redis too: the error is known only after it).
+    let _: () = redis::cmd("SET")
+        .arg("a")
+        .arg("1")
+        .query(&mut c)
+        .expect("SET");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while info(&mut c, "aof_last_write_status") != "err" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the failed write is not reported"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let err = redis::cmd("SET")
+        .arg("b")
+        .arg("2")
+        .query::<()>(&mut c)
+        .expect_err("refused");
+    assert_eq!(err.code(), Some("MISCONF"), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("Errors writing to the AOF file: No space left on device"),
+        "{err}"
+    );
+    assert!(
+        redis::cmd("PING").query::<String>(&mut c).is_err(),
+        "PING is refused too"
+    );
+    // Reads go on.
+    let v: String = redis::cmd("GET").arg("a").query(&mut c).expect("GET");
+    assert_eq!(v, "1");
+    m.kill9();
+    let _ = std::fs::remove_dir_all(&dir);
+}
