@@ -105,11 +105,20 @@ pub fn muxis(dir: &Path, args: &[&str]) -> Result<Proc, String> {
             // It listens before it loads; commands wait for the load, and a failed load
             // ends the process (PING then fails and the exit is awaited below).
             let ping = redis::Client::open(format!("redis://127.0.0.1:{port}/"))
-                .and_then(|c| c.get_connection())
-                .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c));
+                .and_then(|c| c.get_connection_with_timeout(Duration::from_secs(10)))
+                .and_then(|mut c| {
+                    c.set_read_timeout(Some(Duration::from_secs(60)))?;
+                    redis::cmd("PING").query::<String>(&mut c)
+                });
             if ping.is_ok() {
                 return Ok(Proc { child, port });
             }
+            // A failed load exits by itself; a hung one is killed, never left behind.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
             let _ = child.wait();
             std::thread::sleep(Duration::from_millis(100));
             return Err(log.lock().expect("lock").clone());
@@ -118,7 +127,11 @@ pub fn muxis(dir: &Path, args: &[&str]) -> Result<Proc, String> {
             std::thread::sleep(Duration::from_millis(100));
             return Err(log.lock().expect("lock").clone());
         }
-        assert!(Instant::now() < deadline, "muxis did not start");
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("muxis did not start");
+        }
     }
 }
 
