@@ -106,8 +106,10 @@ impl Executor {
             let received = crossbeam_channel::select! {
                 recv(self.rx) -> batch => batch.map_err(|_| RecvTimeoutError::Disconnected),
                 recv(self.synced) -> _ => {
+                    // Replies the AOF thread has now written (or fsynced) go out; then the
+                    // timer and signal checks below, as after a timeout.
                     self.release_synced();
-                    continue;
+                    Err(RecvTimeoutError::Timeout)
                 }
                 default(wait) => Err(RecvTimeoutError::Timeout),
             };
