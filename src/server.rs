@@ -26,13 +26,15 @@ pub enum StartError {
     Io(std::io::Error),
     /// Bad ACL users (the `aclfile` or `user` directives).
     Acl(String),
+    /// The data files could not be loaded.
+    Load(String),
 }
 
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StartError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
-            StartError::Address(m) | StartError::Cpu(m) => f.write_str(m),
+            StartError::Address(m) | StartError::Cpu(m) | StartError::Load(m) => f.write_str(m),
             StartError::Acl(m) => write!(f, "Aborting Redis startup because of ACL errors: {m}"),
             StartError::Io(e) => write!(f, "{e}"),
         }
@@ -241,12 +243,20 @@ pub fn start_observed(
     let main_cpu: Vec<usize> = config.main_cpu.into_iter().collect();
     let mut srv = Server::new(config, addr, shared);
     srv.load_users(users);
-    for sink in sinks {
-        srv.effects.add_sink(sink);
+    let mut engine = Engine::new(srv, &crate::cmd::TABLE, links.len());
+    // The AOF is loaded before anyone reads the stream, so its commands go nowhere.
+    if let Err(e) = crate::persist::aof::start(&mut engine) {
+        for link in &links {
+            let _ = link.tx.send(crate::engine::msg::ToIo::Shutdown);
+            link.waker.wake();
+        }
+        return Err(StartError::Load(e));
     }
-    srv.update_expired_tracking();
+    for sink in sinks {
+        engine.srv.effects.add_sink(sink);
+    }
+    engine.srv.update_expired_tracking();
     let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, Vec::new()));
-    let engine = Engine::new(srv, &crate::cmd::TABLE, links.len());
     let executor = Executor::new(engine, exec_rx, links, spawn, stop.clone());
     let main = std::thread::Builder::new()
         .name("muxis-main".into())

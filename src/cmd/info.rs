@@ -214,9 +214,10 @@ fn persistence(out: &mut String, srv: &mut Server) {
     field!(out, "rdb_bgsave_in_progress", "0");
     field!(out, "rdb_last_save_time", "{started}");
     field!(out, "rdb_last_bgsave_status", "ok");
-    field!(out, "aof_enabled", "0");
-    field!(out, "aof_rewrite_in_progress", "0");
-    field!(out, "aof_last_write_status", "ok");
+    crate::persist::aof::info_fields(out, srv);
+    field!(out, "module_fork_in_progress", "0");
+    field!(out, "module_fork_last_cow_size", "0");
+    crate::persist::aof::info_sizes(out, srv);
 }
 
 fn stats(out: &mut String, srv: &mut Server) {

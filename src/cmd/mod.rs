@@ -5,6 +5,7 @@
 //! Handlers parse arguments and write replies; keyspace logic lives in `db/`.
 
 pub mod acl;
+pub mod aof;
 pub mod client;
 pub mod command;
 pub mod config;
@@ -74,6 +75,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     zsets::HANDLERS,
     streams::HANDLERS,
     debug::HANDLERS,
+    aof::HANDLERS,
 ];
 
 /// The command table: built once per process (every server in it runs the same commands)

@@ -64,6 +64,8 @@ pub struct Server {
     pub lazy: crate::db::Lazy,
     /// Users, permissions and the ACL LOG.
     pub acl: crate::acl::Acl,
+    /// The append-only file (`persist/aof`).
+    pub aof: crate::persist::aof::Aof,
 }
 
 impl Server {
@@ -105,6 +107,7 @@ impl Server {
             next_evict_db: 0,
             lazy,
             acl: crate::acl::Acl::new(),
+            aof: Default::default(),
         };
         srv.apply_acl_config();
         let now = srv.now_ms;

@@ -20,6 +20,7 @@ mod lists;
 mod maxmemory;
 mod memory;
 mod multi;
+mod persist_aof;
 mod protocol;
 mod pubsub;
 mod redis_conf;

@@ -1,0 +1,3 @@
+//! Persistence: the AOF (and the RDB format, snapshots).
+
+pub mod aof;
