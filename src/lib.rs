@@ -16,6 +16,7 @@
 //!   table and what handlers see. Never sees a socket.
 //! - [`cmd`]: command handlers, one file per family.
 //! - [`db`]: the keyspace, values and expiry.
+//! - [`persist`]: durability: the multi-part AOF (its own thread writes and fsyncs).
 //! - [`shared`]: the atomics both sides read (per-thread counters, limits).
 //! - [`stats`]: executor counters.
 //! - [`error`]: reply error strings in Redis's words.

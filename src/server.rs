@@ -26,13 +26,15 @@ pub enum StartError {
     Io(std::io::Error),
     /// Bad ACL users (the `aclfile` or `user` directives).
     Acl(String),
+    /// The data files could not be loaded.
+    Load(String),
 }
 
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StartError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
-            StartError::Address(m) | StartError::Cpu(m) => f.write_str(m),
+            StartError::Address(m) | StartError::Cpu(m) | StartError::Load(m) => f.write_str(m),
             StartError::Acl(m) => write!(f, "Aborting Redis startup because of ACL errors: {m}"),
             StartError::Io(e) => write!(f, "{e}"),
         }
@@ -241,16 +243,29 @@ pub fn start_observed(
     let main_cpu: Vec<usize> = config.main_cpu.into_iter().collect();
     let mut srv = Server::new(config, addr, shared);
     srv.load_users(users);
-    if !srv.config.stub_engine {
-        crate::persist::file::load_at_start(&mut srv)
-            .map_err(|e| StartError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+    let mut engine = Engine::new(srv, &crate::cmd::TABLE, links.len());
+    // The AOF is loaded before anyone reads the stream, so its commands go nowhere. As in
+    // Redis, the AOF (when on) is the dataset; otherwise `dbfilename` is loaded.
+    let aof_on = engine.srv.config.get("appendonly").as_deref() == Some("yes");
+    let loaded = crate::persist::aof::start(&mut engine).and_then(|()| {
+        if aof_on || engine.srv.config.stub_engine {
+            Ok(())
+        } else {
+            crate::persist::file::load_at_start(&mut engine.srv)
+        }
+    });
+    if let Err(e) = loaded {
+        for link in &links {
+            let _ = link.tx.send(crate::engine::msg::ToIo::Shutdown);
+            link.waker.wake();
+        }
+        return Err(StartError::Load(e));
     }
     for sink in sinks {
-        srv.effects.add_sink(sink);
+        engine.srv.effects.add_sink(sink);
     }
-    srv.update_expired_tracking();
+    engine.srv.update_expired_tracking();
     let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, Vec::new()));
-    let engine = Engine::new(srv, &crate::cmd::TABLE, links.len());
     let executor = Executor::new(engine, exec_rx, links, spawn, stop.clone());
     let main = std::thread::Builder::new()
         .name("muxis-main".into())

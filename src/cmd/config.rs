@@ -174,6 +174,9 @@ fn set(ctx: &mut Ctx) {
     if let Err((name, why)) = threads_change(ctx.srv, &next) {
         return ctx.error(&set_failed(name, &why));
     }
+    if let Err((name, why)) = crate::persist::aof::configure(ctx.srv, &next) {
+        return ctx.error(&set_failed(name, &why));
+    }
     ctx.srv.shared.limits.store(&next);
     if next.enc != ctx.srv.config.enc {
         for db in ctx.srv.dbs.iter_mut() {

@@ -237,9 +237,10 @@ fn persistence(out: &mut String, srv: &mut Server) {
     field!(out, "rdb_last_cow_size", "0");
     field!(out, "rdb_last_load_keys_expired", "{}", p.load_expired);
     field!(out, "rdb_last_load_keys_loaded", "{}", p.load_keys);
-    field!(out, "aof_enabled", "0");
-    field!(out, "aof_rewrite_in_progress", "0");
-    field!(out, "aof_last_write_status", "ok");
+    crate::persist::aof::info_fields(out, srv);
+    field!(out, "module_fork_in_progress", "0");
+    field!(out, "module_fork_last_cow_size", "0");
+    crate::persist::aof::info_sizes(out, srv);
 }
 
 fn stats(out: &mut String, srv: &mut Server) {

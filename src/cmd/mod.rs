@@ -5,6 +5,7 @@
 //! Handlers parse arguments and write replies; keyspace logic lives in `db/`.
 
 pub mod acl;
+pub mod aof;
 pub mod client;
 pub mod command;
 pub mod config;
@@ -75,6 +76,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     zsets::HANDLERS,
     streams::HANDLERS,
     debug::HANDLERS,
+    aof::HANDLERS,
     persist::HANDLERS,
 ];
 

@@ -246,7 +246,7 @@ pub static PARAMS: &[Param] = &[
     )),
 
     // Features muxis does not have: their default only.
-    p!("appendonly", None, UNSUPPORTED, BOOL, "no"),
+    p!("appendonly", None, 0, BOOL, "no"),
     p!("replicaof", Some("slaveof"), IMMUTABLE | MULTI | UNSUPPORTED, special(Special::ReplicaOf), "no one"),
     p!("cluster-enabled", None, IMMUTABLE | UNSUPPORTED, BOOL, "no"),
     p!("requirepass", None, SENSITIVE, STR, ""),

@@ -163,11 +163,15 @@ impl Engine {
                 return self.refuse(id, target, spec, error::OOM);
             }
         }
-        // Redis's processCommand: writes (and PING) stop while saves fail.
-        if (spec.flags & flag::WRITE != 0 || spec.name == "ping")
-            && crate::persist::writes_refused(&self.srv)
-        {
-            return self.reject(id, target, error::MISCONF);
+        // Redis's processCommand: writes (and PING) stop while the AOF cannot be written
+        // or the last background save failed.
+        if spec.flags & flag::WRITE != 0 || spec.name == "ping" {
+            if let Some(msg) = crate::persist::aof::writes_refused(&self.srv) {
+                return self.reject(id, target, &msg);
+            }
+            if crate::persist::writes_refused(&self.srv) {
+                return self.reject(id, target, error::MISCONF);
+            }
         }
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
@@ -427,6 +431,9 @@ impl Engine {
     /// Everything happens within this call, so no other client's command can interleave.
     fn exec(&mut self, id: u64, target: Target, queue: Vec<(u16, Vec<Bytes>)>) {
         self.outs.to(target).array(queue.len());
+        // A unit of its own inside the client's, so that a queued command knows it runs
+        // within EXEC ([`Effects::nested`](super::effects::Effects::nested)).
+        self.srv.effects.begin();
         for (i, args) in queue {
             let (spec, handler) = self.spec_of(i, &args);
             // SELECT inside the transaction changes the database for what follows.
@@ -440,6 +447,7 @@ impl Engine {
             // A blocking command inside MULTI answers at once (no_block), never parks.
             self.srv.block_request = None;
         }
+        self.srv.effects.end();
     }
 
     /// Parks a client whose command blocked.

@@ -64,7 +64,8 @@ pub struct Effects {
     /// The database the stream has selected: a reader sees one continuous stream, so this
     /// lasts across rounds, as Redis's `aof_selected_db`/`slaveseldb`.
     stream_db: Option<usize>,
-    sinks: Vec<Sink>,
+    sinks: Vec<(u64, Sink)>,
+    next_sink: u64,
 }
 
 impl std::fmt::Debug for Effects {
@@ -85,12 +86,33 @@ impl Effects {
     }
 
     /// Adds a reader of the propagated stream. It sees the stream from the next op on; the
-    /// first op it sees is preceded by a SELECT.
-    pub fn add_sink(&mut self, sink: Sink) {
+    /// first op it sees is preceded by a SELECT. Returns its id, for [`Effects::remove_sink`].
+    pub fn add_sink(&mut self, sink: Sink) -> u64 {
         if self.sinks.is_empty() {
             self.stream_db = None;
         }
-        self.sinks.push(sink);
+        self.next_sink += 1;
+        self.sinks.push((self.next_sink, sink));
+        self.next_sink
+    }
+
+    /// Removes a reader (the AOF turned off).
+    pub fn remove_sink(&mut self, id: u64) {
+        self.sinks.retain(|(i, _)| *i != id);
+    }
+
+    /// The next op written is preceded by a SELECT: a reader starting a new file (the AOF's
+    /// next incremental file) needs its database named again.
+    pub fn reselect(&mut self) {
+        self.stream_db = None;
+    }
+
+    /// Whether the running command is inside EXEC or a script: its effects, and those of
+    /// the commands before it there, are not in the stream until that unit ends. A client's
+    /// command runs at depth 2 (its client's unit and its own); EXEC's queue and a
+    /// script's calls run deeper.
+    pub fn nested(&self) -> bool {
+        self.depth > 2
     }
 
     /// Opens a unit (a client command, an EXEC, a blocked client served, a script).
@@ -200,7 +222,7 @@ impl Effects {
             return;
         }
         let bytes = self.stream.split().freeze();
-        for sink in &mut self.sinks {
+        for (_, sink) in &mut self.sinks {
             sink(&bytes);
         }
     }

@@ -55,6 +55,18 @@ pub struct Executor {
     signal: Arc<AtomicBool>,
     /// Timer ticks since the last batch.
     idle_ticks: u32,
+    /// Rounds whose replies wait for the AOF thread to write (or fsync) them, oldest
+    /// first (see [`Executor::flush`]).
+    held: std::collections::VecDeque<Held>,
+    /// The AOF thread's word that a round is synced.
+    synced: Receiver<()>,
+}
+
+/// One round's replies and control messages, per I/O thread, held until the AOF has synced
+/// round `seq`.
+struct Held {
+    seq: u64,
+    out: Vec<(usize, Option<Replies>, Vec<ToIo>)>,
 }
 
 impl Executor {
@@ -67,6 +79,7 @@ impl Executor {
         signal: Arc<AtomicBool>,
     ) -> Executor {
         let n = io.len();
+        let synced = engine.srv.aof.synced_rx.clone();
         Executor {
             engine,
             rx,
@@ -78,6 +91,8 @@ impl Executor {
             spawn,
             signal,
             idle_ticks: 0,
+            held: Default::default(),
+            synced,
         }
     }
 
@@ -88,7 +103,17 @@ impl Executor {
             let wait = self
                 .wait_until(next_tick)
                 .saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(wait) {
+            let received = crossbeam_channel::select! {
+                recv(self.rx) -> batch => batch.map_err(|_| RecvTimeoutError::Disconnected),
+                recv(self.synced) -> _ => {
+                    // Replies the AOF thread has now written (or fsynced) go out; then the
+                    // timer and signal checks below, as after a timeout.
+                    self.release_synced();
+                    Err(RecvTimeoutError::Timeout)
+                }
+                default(wait) => Err(RecvTimeoutError::Timeout),
+            };
+            match received {
                 Ok(batch) => {
                     let start = Instant::now();
                     self.engine.srv.refresh_clock();
@@ -228,30 +253,78 @@ impl Executor {
 
     /// Hands every I/O thread its replies (then any control messages): one send and at
     /// most one wake each.
+    ///
+    /// With the AOF on, a round that wrote to it keeps its replies until the AOF thread has
+    /// written it (and under `appendfsync always` fsynced it: group commit, one fsync per
+    /// round), and every later round queues behind it so no client sees replies out of
+    /// order; the executor goes on with the next round meanwhile, and
+    /// [`Executor::release_synced`] sends them.
     fn flush(&mut self) {
-        for (t, link) in self.io.iter().enumerate() {
-            let has_replies = !self.engine.outs.threads[t].is_empty();
-            if !has_replies && self.control[t].is_empty() {
-                continue;
-            }
-            if has_replies {
-                let fresh = self.reply_pool[t].pop().unwrap_or_default();
-                let mut replies = std::mem::replace(&mut self.engine.outs.threads[t], fresh);
-                replies.spare = self.batch_pool[t].pop();
-                if link.tx.send(ToIo::Replies(replies)).is_err() {
-                    self.control[t].clear();
-                    continue; // that thread is gone (shutting down)
+        let wait = self.engine.srv.aof.must_wait();
+        if wait.is_some() || !self.held.is_empty() {
+            let seq = wait.unwrap_or_else(|| self.held.back().map_or(0, |h| h.seq));
+            let mut out = Vec::new();
+            for t in 0..self.io.len() {
+                let replies =
+                    (!self.engine.outs.threads[t].is_empty()).then(|| self.take_replies(t));
+                let control = std::mem::take(&mut self.control[t]);
+                if replies.is_some() || !control.is_empty() {
+                    out.push((t, replies, control));
                 }
             }
-            for msg in self.control[t].drain(..) {
-                let _ = link.tx.send(msg);
+            if !out.is_empty() {
+                self.held.push_back(Held { seq, out });
             }
-            let stats = &self.engine.srv.shared.io[t];
-            if stats.wake_pending.swap(true, Ordering::SeqCst) {
-                stats.wakes_skipped.fetch_add(1, Ordering::Relaxed);
-            } else {
-                stats.wakes_sent.fetch_add(1, Ordering::Relaxed);
-                link.waker.wake();
+            self.release_synced();
+            return;
+        }
+        for t in 0..self.io.len() {
+            let replies = (!self.engine.outs.threads[t].is_empty()).then(|| self.take_replies(t));
+            let control = std::mem::take(&mut self.control[t]);
+            self.send(t, replies, control);
+        }
+    }
+
+    /// Takes I/O thread `t`'s replies of this round, leaving a pooled container.
+    fn take_replies(&mut self, t: usize) -> Replies {
+        let fresh = self.reply_pool[t].pop().unwrap_or_default();
+        let mut replies = std::mem::replace(&mut self.engine.outs.threads[t], fresh);
+        replies.spare = self.batch_pool[t].pop();
+        replies
+    }
+
+    /// Sends I/O thread `t` its replies and control messages, and wakes it.
+    fn send(&mut self, t: usize, replies: Option<Replies>, control: Vec<ToIo>) {
+        if replies.is_none() && control.is_empty() {
+            return;
+        }
+        let Some(link) = self.io.get(t) else { return };
+        if let Some(replies) = replies
+            && link.tx.send(ToIo::Replies(replies)).is_err()
+        {
+            return; // that thread is gone (shutting down)
+        }
+        for msg in control {
+            let _ = link.tx.send(msg);
+        }
+        let stats = &self.engine.srv.shared.io[t];
+        if stats.wake_pending.swap(true, Ordering::SeqCst) {
+            stats.wakes_skipped.fetch_add(1, Ordering::Relaxed);
+        } else {
+            stats.wakes_sent.fetch_add(1, Ordering::Relaxed);
+            link.waker.wake();
+        }
+    }
+
+    /// Sends the held rounds the AOF thread has synced, oldest first.
+    fn release_synced(&mut self) {
+        let synced = self.engine.srv.aof.synced();
+        while self.held.front().is_some_and(|h| h.seq <= synced) {
+            let Some(held) = self.held.pop_front() else {
+                break;
+            };
+            for (t, replies, control) in held.out {
+                self.send(t, replies, control);
             }
         }
     }
@@ -280,6 +353,7 @@ impl Executor {
         }
         crate::persist::cron(&mut self.engine.srv);
         self.engine.touch_expired();
+        crate::persist::aof::cron(&mut self.engine.srv);
         self.engine.srv.effects.publish();
         // Expiry may have released blocked clients: their replies go out now.
         self.flush();
@@ -299,7 +373,11 @@ impl Executor {
 
     /// Sends the replies owed, then tells every I/O thread to flush and exit.
     fn stop(&mut self) {
+        self.engine.srv.effects.publish();
         self.flush();
+        // Everything handed to the AOF is written and fsynced, so the held replies may go.
+        self.engine.srv.aof.shutdown();
+        self.release_synced();
         self.stop_io();
     }
 }

@@ -66,6 +66,8 @@ pub struct Server {
     pub persist: crate::persist::State,
     /// Users, permissions and the ACL LOG.
     pub acl: crate::acl::Acl,
+    /// The append-only file (`persist/aof`).
+    pub aof: crate::persist::aof::Aof,
 }
 
 impl Server {
@@ -108,6 +110,7 @@ impl Server {
             lazy,
             persist: crate::persist::State::new(unix_ms() / 1000),
             acl: crate::acl::Acl::new(),
+            aof: Default::default(),
         };
         srv.apply_acl_config();
         let now = srv.now_ms;

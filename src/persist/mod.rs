@@ -1,11 +1,12 @@
-//! Durability: the RDB format (`rdb/`), RDB files on disk (`file.rs`), the point-in-time
-//! snapshot BGSAVE writes from (`snapshot.rs`), and the persistence state the executor
-//! keeps (save points, last save, INFO persistence).
+//! Durability: the AOF (`aof/`), the RDB format (`rdb/`), RDB files on disk (`file.rs`),
+//! the point-in-time snapshot BGSAVE writes from (`snapshot.rs`), and the RDB state the
+//! executor keeps (save points, last save, INFO persistence).
 //!
 //! Nothing here sees a socket. No file is written on the executor except by SAVE and at
 //! shutdown (which Redis blocks for too); BGSAVE's file is written by its own thread while
 //! the executor only walks the keyspace in bounded steps.
 
+pub mod aof;
 pub mod file;
 pub mod rdb;
 pub mod snapshot;

@@ -20,6 +20,7 @@ mod lists;
 mod maxmemory;
 mod memory;
 mod multi;
+mod persist_aof;
 mod persist_rdb;
 mod protocol;
 mod pubsub;

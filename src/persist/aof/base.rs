@@ -1,0 +1,209 @@
+//! The AOF's base file: the dataset at a point in time, taken on the executor and written
+//! out by another thread.
+//!
+//! Today the base is the dataset written as commands (Redis's `aof-use-rdb-preamble no`
+//! form, `rewriteAppendOnlyFileRio`): [`Base::capture`] encodes it in memory on the
+//! executor, and [`Base::write_to`] writes it off the executor. Switching to an RDB preamble
+//! and a point-in-time snapshot changes only this file: `capture` takes the snapshot,
+//! `write_to` runs the RDB writer over it, and `is_rdb` says so (the file's name ends in
+//! `.rdb`).
+
+use crate::db::{Db, Value};
+use crate::engine::state::Server;
+use bytes::Bytes;
+use std::io::Write;
+
+/// Elements per command when a collection is written out (Redis's
+/// `AOF_REWRITE_ITEMS_PER_CMD`), so that no command in the file is huge.
+const ITEMS_PER_CMD: usize = 64;
+
+/// A dataset captured for a new base file.
+pub enum Base {
+    /// The dataset as RESP commands, ready to write.
+    Commands(Vec<u8>),
+}
+
+impl Base {
+    /// Captures the dataset as it is now (runs on the executor).
+    pub fn capture(srv: &Server) -> Base {
+        let mut out = Vec::new();
+        for (i, db) in srv.dbs.iter().enumerate() {
+            write_db(&mut out, i, db, srv.now_ms);
+        }
+        Base::Commands(out)
+    }
+
+    /// Whether the base is in RDB format (its file name ends in `.rdb`).
+    pub fn is_rdb(&self) -> bool {
+        false
+    }
+
+    /// Writes the base out; returns the bytes written (runs off the executor).
+    pub fn write_to(self, w: &mut impl Write) -> std::io::Result<u64> {
+        match self {
+            Base::Commands(bytes) => {
+                w.write_all(&bytes)?;
+                Ok(bytes.len() as u64)
+            }
+        }
+    }
+}
+
+/// Appends one database's keys as commands, preceded by its SELECT.
+fn write_db(out: &mut Vec<u8>, index: usize, db: &Db, now: u64) {
+    let mut first = true;
+    for (key, entry) in db.iter(now) {
+        if first {
+            command(out, &[&b"SELECT"[..], index.to_string().as_bytes()]);
+            first = false;
+        }
+        write_value(out, key, &entry.value);
+        if let Some(at) = entry.expire_at() {
+            command(out, &[&b"PEXPIREAT"[..], key, at.to_string().as_bytes()]);
+        }
+    }
+}
+
+/// The commands that rebuild `value` at `key` (Redis's `rewrite*Object`).
+fn write_value(out: &mut Vec<u8>, key: &[u8], value: &Value) {
+    match value {
+        Value::Str(s) => command(out, &[&b"SET"[..], key, s]),
+        Value::List(l) => batched(out, b"RPUSH", key, l.iter().map(|e| vec![e.clone()])),
+        Value::Set(s, _) => batched(out, b"SADD", key, s.iter().map(|e| vec![e.clone()])),
+        Value::Hash(h, _) => batched(
+            out,
+            b"HMSET",
+            key,
+            h.iter().map(|(f, v)| vec![f.clone(), v.clone()]),
+        ),
+        Value::ZSet(z) => batched(
+            out,
+            b"ZADD",
+            key,
+            z.iter().map(|(m, score)| {
+                let score = crate::util::number::format_double(score);
+                vec![Bytes::from(score), m.clone()]
+            }),
+        ),
+        Value::Stream(s) => write_stream(out, key, s),
+    }
+}
+
+/// `name key item...` commands of at most [`ITEMS_PER_CMD`] items each.
+fn batched(out: &mut Vec<u8>, name: &[u8], key: &[u8], items: impl Iterator<Item = Vec<Bytes>>) {
+    let mut argv: Vec<Bytes> = Vec::new();
+    let mut n = 0;
+    let head = |argv: &mut Vec<Bytes>| {
+        argv.push(Bytes::copy_from_slice(name));
+        argv.push(Bytes::copy_from_slice(key));
+    };
+    for item in items {
+        if n == 0 {
+            head(&mut argv);
+        }
+        argv.extend(item);
+        n += 1;
+        if n == ITEMS_PER_CMD {
+            command(out, &argv);
+            argv.clear();
+            n = 0;
+        }
+    }
+    if n > 0 {
+        command(out, &argv);
+    }
+}
+
+/// A stream: its entries as XADDs, its counters with XSETID, then its groups, their
+/// pending entries (XCLAIM ... FORCE) and idle consumers, as Redis's `rewriteStreamObject`.
+fn write_stream(out: &mut Vec<u8>, key: &[u8], s: &crate::db::stream::Stream) {
+    use crate::db::stream::StreamId;
+    let id = |id: &StreamId| Bytes::from(id.to_string());
+    if s.is_empty() {
+        // An empty stream exists only through an entry added and trimmed away at once.
+        command(
+            out,
+            &[&b"XADD"[..], key, b"MAXLEN", b"0", b"0-1", b"x", b"y"],
+        );
+    } else {
+        let all = s.range(StreamId { ms: 0, seq: 0 }, StreamId::MAX, false);
+        for (entry, fields) in all {
+            let mut argv = vec![
+                Bytes::from_static(b"XADD"),
+                Bytes::copy_from_slice(key),
+                id(entry),
+            ];
+            argv.extend(fields.iter().cloned());
+            command(out, &argv);
+        }
+    }
+    command(
+        out,
+        &[
+            &b"XSETID"[..],
+            key,
+            &id(&s.last_id),
+            b"ENTRIESADDED",
+            s.entries_added.to_string().as_bytes(),
+            b"MAXDELETEDID",
+            &id(&s.max_deleted_id),
+        ],
+    );
+    for (name, g) in &s.groups {
+        let read = g.entries_read.unwrap_or(-1).to_string();
+        command(
+            out,
+            &[
+                &b"XGROUP"[..],
+                b"CREATE",
+                key,
+                name,
+                &id(&g.last_id),
+                b"ENTRIESREAD",
+                read.as_bytes(),
+            ],
+        );
+        for (consumer, c) in &g.consumers {
+            if c.pel.is_empty() {
+                command(
+                    out,
+                    &[&b"XGROUP"[..], b"CREATECONSUMER", key, name, consumer],
+                );
+                continue;
+            }
+            for pending in &c.pel {
+                let Some(p) = g.pel.get(pending) else {
+                    continue;
+                };
+                command(
+                    out,
+                    &[
+                        &b"XCLAIM"[..],
+                        key,
+                        name,
+                        consumer,
+                        b"0",
+                        &id(pending),
+                        b"TIME",
+                        p.delivery_time.to_string().as_bytes(),
+                        b"RETRYCOUNT",
+                        p.delivery_count.to_string().as_bytes(),
+                        b"JUSTID",
+                        b"FORCE",
+                    ],
+                );
+            }
+        }
+    }
+}
+
+/// Appends `argv` as a RESP array of bulk strings.
+fn command<A: AsRef<[u8]>>(out: &mut Vec<u8>, argv: &[A]) {
+    out.extend_from_slice(format!("*{}\r\n", argv.len()).as_bytes());
+    for a in argv {
+        let a = a.as_ref();
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+}
