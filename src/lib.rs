@@ -16,6 +16,7 @@
 //!   table and what handlers see. Never sees a socket.
 //! - [`cmd`]: command handlers, one file per family.
 //! - [`db`]: the keyspace, values and expiry.
+//! - [`script`]: Lua scripting (EVAL, FUNCTION): the Lua states and running scripts.
 //! - [`shared`]: the atomics both sides read (per-thread counters, limits).
 //! - [`stats`]: executor counters.
 //! - [`error`]: reply error strings in Redis's words.
@@ -32,6 +33,7 @@ pub mod log;
 pub mod net;
 pub mod pin;
 pub mod resp;
+pub mod script;
 pub mod server;
 pub mod shared;
 pub mod stats;

@@ -17,6 +17,7 @@ pub mod lists;
 pub mod multi;
 pub mod object;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod sets;
 pub mod streams;
@@ -72,6 +73,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     zsets::HANDLERS,
     streams::HANDLERS,
     debug::HANDLERS,
+    scripting::HANDLERS,
 ];
 
 /// The command table: built once per process (every server in it runs the same commands)

@@ -62,6 +62,10 @@ pub struct Server {
     pub next_evict_db: usize,
     /// The lazy-free thread every database hands big values to.
     pub lazy: crate::db::Lazy,
+    /// Lua scripts and functions (`script/`).
+    pub scripting: crate::script::Scripting,
+    /// Set by EVAL/FCALL's handlers; the engine runs the script right after.
+    pub script_request: Option<crate::script::Request>,
 }
 
 impl Server {
@@ -102,6 +106,8 @@ impl Server {
             evict_stats: Default::default(),
             next_evict_db: 0,
             lazy,
+            scripting: Default::default(),
+            script_request: None,
         };
         let now = srv.now_ms;
         srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
