@@ -125,7 +125,13 @@ fn eval_generic(ctx: &mut Ctx, by_sha: bool, ro: bool) {
             Err(e) => return ctx.error(&format!("ERR {e}")),
         }
     };
-    let flags = ctx.srv.scripting.scripts.get(&sha).map(|s| s.flags).unwrap_or_default();
+    let flags = ctx
+        .srv
+        .scripting
+        .scripts
+        .get(&sha)
+        .map(|s| s.flags)
+        .unwrap_or_default();
     if !flags_allow(ctx, flags, ro) {
         return;
     }
@@ -142,7 +148,13 @@ fn eval_generic(ctx: &mut Ctx, by_sha: bool, ro: bool) {
 fn fcall_generic(ctx: &mut Ctx, ro: bool) {
     let Some(n) = numkeys(ctx) else { return };
     let name = ctx.argv[1].clone();
-    let Some(flags) = ctx.srv.scripting.functions.find(&name).map(|(_, f)| f.flags) else {
+    let Some(flags) = ctx
+        .srv
+        .scripting
+        .functions
+        .find(&name)
+        .map(|(_, f)| f.flags)
+    else {
         return ctx.error("ERR Function not found");
     };
     if !flags_allow(ctx, flags, ro) {
@@ -182,7 +194,9 @@ const SCRIPT_HELP: &[&str] = &[
 fn flush_mode(ctx: &mut Ctx, msg: &str) -> bool {
     match ctx.argv.len() {
         2 => true,
-        3 if ctx.arg(2).eq_ignore_ascii_case(b"async") || ctx.arg(2).eq_ignore_ascii_case(b"sync") => {
+        3 if ctx.arg(2).eq_ignore_ascii_case(b"async")
+            || ctx.arg(2).eq_ignore_ascii_case(b"sync") =>
+        {
             true
         }
         _ => {
@@ -232,7 +246,9 @@ fn script(ctx: &mut Ctx) {
         b"debug" => {
             if ctx.arg(2).eq_ignore_ascii_case(b"no") {
                 ctx.out.ok();
-            } else if ctx.arg(2).eq_ignore_ascii_case(b"yes") || ctx.arg(2).eq_ignore_ascii_case(b"sync") {
+            } else if ctx.arg(2).eq_ignore_ascii_case(b"yes")
+                || ctx.arg(2).eq_ignore_ascii_case(b"sync")
+            {
                 ctx.error("ERR muxis has no Lua debugger");
             } else {
                 ctx.error("ERR Use SCRIPT DEBUG YES/SYNC/NO");
@@ -335,9 +351,11 @@ fn function(ctx: &mut Ctx) {
             ctx.out.bulk(b"LUA");
             ctx.out.map(2);
             ctx.out.bulk(b"libraries_count");
-            ctx.out.int(ctx.srv.scripting.functions.libraries.len() as i64);
+            ctx.out
+                .int(ctx.srv.scripting.functions.libraries.len() as i64);
             ctx.out.bulk(b"functions_count");
-            ctx.out.int(ctx.srv.scripting.functions.function_count() as i64);
+            ctx.out
+                .int(ctx.srv.scripting.functions.function_count() as i64);
         }
         b"kill" => ctx.error("NOTBUSY No scripts in execution right now."),
         _ => ctx.out.help(FUNCTION_HELP),
@@ -349,7 +367,12 @@ fn function_load(ctx: &mut Ctx) {
     let (replace, code) = match ctx.argv.len() {
         3 => (false, ctx.argv[2].clone()),
         4 if ctx.arg(2).eq_ignore_ascii_case(b"replace") => (true, ctx.argv[3].clone()),
-        4 => return ctx.error(&format!("ERR Unknown option given: {}", String::from_utf8_lossy(ctx.arg(2)))),
+        4 => {
+            return ctx.error(&format!(
+                "ERR Unknown option given: {}",
+                String::from_utf8_lossy(ctx.arg(2))
+            ));
+        }
         _ => return ctx.error("ERR wrong number of arguments for 'function|load' command"),
     };
     let shared = ctx.srv.shared.clone();
@@ -435,13 +458,16 @@ fn function_restore(ctx: &mut Ctx) {
         Replace,
         Flush,
     }
-    let policy = match ctx.argv.get(3).map(|a| a.to_ascii_lowercase()) {
-        None => Policy::Append,
-        Some(p) if p == b"append" => Policy::Append,
-        Some(p) if p == b"replace" => Policy::Replace,
-        Some(p) if p == b"flush" => Policy::Flush,
-        Some(_) => return ctx.error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE."),
-    };
+    let policy =
+        match ctx.argv.get(3).map(|a| a.to_ascii_lowercase()) {
+            None => Policy::Append,
+            Some(p) if p == b"append" => Policy::Append,
+            Some(p) if p == b"replace" => Policy::Replace,
+            Some(p) if p == b"flush" => Policy::Flush,
+            Some(_) => return ctx.error(
+                "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.",
+            ),
+        };
     if ctx.argv.len() > 4 {
         return ctx.error("ERR wrong number of arguments for 'function|restore' command");
     }

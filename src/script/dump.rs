@@ -115,7 +115,9 @@ impl Reader<'_> {
 
     fn string(&mut self) -> Result<Vec<u8>, &'static str> {
         match self.len()? {
-            Ok(n) => Ok(self.take(usize::try_from(n).map_err(|_| TRUNCATED)?)?.to_vec()),
+            Ok(n) => Ok(self
+                .take(usize::try_from(n).map_err(|_| TRUNCATED)?)?
+                .to_vec()),
             Err(0) => Ok((self.byte()? as i8).to_string().into_bytes()),
             Err(1) => {
                 let s = self.take(2)?;
@@ -123,7 +125,9 @@ impl Reader<'_> {
             }
             Err(2) => {
                 let s = self.take(4)?;
-                Ok(i32::from_le_bytes([s[0], s[1], s[2], s[3]]).to_string().into_bytes())
+                Ok(i32::from_le_bytes([s[0], s[1], s[2], s[3]])
+                    .to_string()
+                    .into_bytes())
             }
             Err(3) => {
                 let clen = self.plain_len()?;
@@ -175,9 +179,15 @@ mod tests {
     #[test]
     fn round_trip_and_checksum() {
         let long = vec![b'x'; 20_000];
-        let codes: [&[u8]; 2] = [b"#!lua name=a\nredis.register_function('f', function() end)", &long];
+        let codes: [&[u8]; 2] = [
+            b"#!lua name=a\nredis.register_function('f', function() end)",
+            &long,
+        ];
         let payload = encode(codes.iter().copied());
-        assert_eq!(decode(&payload).expect("decodes"), vec![codes[0].to_vec(), long]);
+        assert_eq!(
+            decode(&payload).expect("decodes"),
+            vec![codes[0].to_vec(), long]
+        );
         let mut bad = payload.clone();
         bad[3] ^= 1;
         assert!(decode(&bad).is_err());
@@ -188,6 +198,9 @@ mod tests {
     fn lzf_back_references() {
         // "abcabcabc": literal "abc", then a 6-byte copy from 3 back.
         let packed = [2, b'a', b'b', b'c', (4 << 5), 2];
-        assert_eq!(lzf_decompress(&packed, 9).as_deref(), Some(&b"abcabcabc"[..]));
+        assert_eq!(
+            lzf_decompress(&packed, 9).as_deref(),
+            Some(&b"abcabcabc"[..])
+        );
     }
 }

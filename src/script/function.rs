@@ -92,13 +92,21 @@ impl Registry {
 
     /// FUNCTION LOAD: compiles and runs `code`, registering its functions; returns the
     /// library's name. Errors are the reply's text without the `ERR ` code.
-    pub fn load(&mut self, shared: &Arc<Shared>, code: &[u8], replace: bool) -> Result<Bytes, String> {
+    pub fn load(
+        &mut self,
+        shared: &Arc<Shared>,
+        code: &[u8],
+        replace: bool,
+    ) -> Result<Bytes, String> {
         let name = metadata(code)?;
         if !valid_name(&name) {
             return Err("Library names can only contain letters, numbers, or underscores(_) and must be at least one character long".to_string());
         }
         if self.libraries.contains_key(&name) && !replace {
-            return Err(format!("Library '{}' already exists", String::from_utf8_lossy(&name)));
+            return Err(format!(
+                "Library '{}' already exists",
+                String::from_utf8_lossy(&name)
+            ));
         }
         let skip = code.iter().position(|&b| b == b'\n').unwrap_or(code.len());
         let vm = self.vm(shared)?;
@@ -110,7 +118,10 @@ impl Registry {
             if let Some(other) = self.index.get(f)
                 && *other != name
             {
-                return Err(format!("Function {} already exists", String::from_utf8_lossy(f)));
+                return Err(format!(
+                    "Function {} already exists",
+                    String::from_utf8_lossy(f)
+                ));
             }
         }
         self.delete(&name);
@@ -183,21 +194,20 @@ fn register(vm: &Vm, code: &[u8]) -> Result<BTreeMap<Bytes, Func>, String> {
         ] {
             api_redis.raw_set(k, real.get::<Value>(k)?)?;
         }
-        let api = lua.create_table()?;
-        api.raw_set("redis", vm.protect.call::<Table>(api_redis)?)?;
+        // Only `redis` (with the registration API) is visible, and reading anything else,
+        // in the globals or in `redis`, fails as a missing global does.
         let strict = lua
             .load(
-                "local api = ...
-                 return setmetatable({}, {__index = function(_, n)
-                   local v = api[n]
-                   if v == nil then
+                "local redis_api, protect = ...
+                 local function strict(t)
+                   return setmetatable(t, {__index = function(_, n)
                      error(\"Script attempted to access nonexistent global variable '\" .. tostring(n) .. \"'\", 2)
-                   end
-                   return v
-                 end})",
+                   end})
+                 end
+                 return strict({redis = protect(strict(redis_api))})",
             )
             .set_name("=muxis_api")
-            .call::<Table>(api)?;
+            .call::<Table>((api_redis, vm.protect.clone()))?;
         vm.set_api.call::<()>(strict)?;
         let r = vm.run0.call::<MultiValue>((chunk, vm.handler.clone()));
         vm.set_api.call::<()>(Value::Nil)?;
@@ -238,20 +248,38 @@ fn register_one(_: &Lua, args: MultiValue, found: &mut BTreeMap<Bytes, Func>) ->
                 let (k, v) = pair?;
                 let key = match &k {
                     Value::String(s) => s.as_bytes().to_vec(),
-                    _ => return Err(fail("named argument key given to redis.register_function is not a string")),
+                    _ => {
+                        return Err(fail(
+                            "named argument key given to redis.register_function is not a string",
+                        ));
+                    }
                 };
                 match key.as_slice() {
                     b"function_name" => match v {
                         Value::String(s) => name = Some(Bytes::copy_from_slice(&s.as_bytes())),
-                        _ => return Err(fail("function_name argument given to redis.register_function must be a string")),
+                        _ => {
+                            return Err(fail(
+                                "function_name argument given to redis.register_function must be a string",
+                            ));
+                        }
                     },
                     b"description" => match v {
-                        Value::String(s) => description = Some(Bytes::copy_from_slice(&s.as_bytes())),
-                        _ => return Err(fail("description argument given to redis.register_function must be a string")),
+                        Value::String(s) => {
+                            description = Some(Bytes::copy_from_slice(&s.as_bytes()))
+                        }
+                        _ => {
+                            return Err(fail(
+                                "description argument given to redis.register_function must be a string",
+                            ));
+                        }
                     },
                     b"callback" => match v {
                         Value::Function(f) => callback = Some(f),
-                        _ => return Err(fail("callback argument given to redis.register_function must be a function")),
+                        _ => {
+                            return Err(fail(
+                                "callback argument given to redis.register_function must be a function",
+                            ));
+                        }
                     },
                     b"flags" => match v {
                         Value::Table(ft) => {
@@ -262,13 +290,19 @@ fn register_one(_: &Lua, args: MultiValue, found: &mut BTreeMap<Bytes, Func>) ->
                                 }
                             }
                         }
-                        _ => return Err(fail("flags argument to redis.register_function must be a table representing function flags")),
+                        _ => {
+                            return Err(fail(
+                                "flags argument to redis.register_function must be a table representing function flags",
+                            ));
+                        }
                     },
                     _ => return Err(fail("unknown argument given to redis.register_function")),
                 }
             }
             let Some(name) = name else {
-                return Err(fail("redis.register_function must get a function name argument"));
+                return Err(fail(
+                    "redis.register_function must get a function name argument",
+                ));
             };
             let Some(callback) = callback else {
                 return Err(fail("redis.register_function must get a callback argument"));
@@ -278,18 +312,28 @@ fn register_one(_: &Lua, args: MultiValue, found: &mut BTreeMap<Bytes, Func>) ->
         (2, _) => {
             let name = match &args[0] {
                 Value::String(s) => Bytes::copy_from_slice(&s.as_bytes()),
-                _ => return Err(fail("first argument to redis.register_function must be a string")),
+                _ => {
+                    return Err(fail(
+                        "first argument to redis.register_function must be a string",
+                    ));
+                }
             };
             let callback = match &args[1] {
                 Value::Function(f) => f.clone(),
-                _ => return Err(fail("second argument to redis.register_function must be a function")),
+                _ => {
+                    return Err(fail(
+                        "second argument to redis.register_function must be a function",
+                    ));
+                }
             };
             (name, callback, Flags::default(), None)
         }
         _ => return Err(fail("wrong number of arguments to redis.register_function")),
     };
     if !valid_name(&name) {
-        return Err(fail("Function names can only contain letters, numbers, or underscores(_) and must be at least one character long"));
+        return Err(fail(
+            "Function names can only contain letters, numbers, or underscores(_) and must be at least one character long",
+        ));
     }
     if found.contains_key(&name) {
         return Err(fail("Function already exists in the library"));

@@ -11,7 +11,7 @@ local concat, sub, find, byte = table.concat, string.sub, string.find, string.by
 local ro = setmetatable({}, {__mode = 'k'})
 -- Proxy -> the table it shows, so that pairs/next see the contents.
 local proxied = setmetatable({}, {__mode = 'k'})
-local next, pcall = next, pcall
+local next, pcall, xpcall = next, pcall, xpcall
 
 local function ro_error()
   error("Attempt to modify a readonly table", 2)
@@ -113,6 +113,9 @@ ro[g_mt] = true
 
 rawset(G, 'pcall', function(f, ...)
   return fixed(pcall(f, ...))
+end)
+rawset(G, 'xpcall', function(f, h)
+  return fixed(xpcall(f, function(e) return h(fix(e)) end))
 end)
 rawset(G, 'next', function(t, k)
   return next(proxied[t] or t, k)

@@ -162,12 +162,13 @@ impl Parser<'_> {
     }
 }
 
-/// Writes a script's return value `v` to `out` in the client's protocol.
-pub fn to_resp(out: &mut Out, v: &Value, depth: usize) {
+/// Writes a script's return value `v` to `out` in the client's protocol. Booleans follow
+/// the script's own protocol (`redis.setresp`), as in Redis: `:1`/null unless it chose 3.
+pub fn to_resp(out: &mut Out, v: &Value, depth: usize, lua_resp3: bool) {
     match v {
         Value::String(s) => out.bulk(&s.as_bytes()),
         Value::Boolean(b) => {
-            if out.resp3() {
+            if lua_resp3 {
                 out.boolean(*b);
             } else if *b {
                 out.int(1);
@@ -177,7 +178,7 @@ pub fn to_resp(out: &mut Out, v: &Value, depth: usize) {
         }
         Value::Integer(n) => out.int(*n),
         Value::Number(n) => out.int(truncate(*n)),
-        Value::Table(t) => table(out, t, depth),
+        Value::Table(t) => table(out, t, depth, lua_resp3),
         _ => out.null(),
     }
 }
@@ -195,7 +196,7 @@ fn field(t: &Table, name: &str) -> Value {
     t.raw_get::<Value>(name).unwrap_or(Value::Nil)
 }
 
-fn table(out: &mut Out, t: &Table, depth: usize) {
+fn table(out: &mut Out, t: &Table, depth: usize, lua_resp3: bool) {
     if depth > MAX_DEPTH {
         out.error("ERR reached lua stack limit");
         return;
@@ -224,7 +225,10 @@ fn table(out: &mut Out, t: &Table, depth: usize) {
         let s = s.as_bytes();
         if out.resp3() {
             let mut line = b"(".to_vec();
-            line.extend(s.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+            line.extend(
+                s.iter()
+                    .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+            );
             line.extend_from_slice(b"\r\n");
             out.raw(&line);
         } else {
@@ -236,8 +240,8 @@ fn table(out: &mut Out, t: &Table, depth: usize) {
         let pairs: Vec<(Value, Value)> = m.pairs().filter_map(Result::ok).collect();
         out.map(pairs.len());
         for (k, v) in &pairs {
-            to_resp(out, k, depth + 1);
-            to_resp(out, v, depth + 1);
+            to_resp(out, k, depth + 1, lua_resp3);
+            to_resp(out, v, depth + 1, lua_resp3);
         }
         return;
     }
@@ -249,12 +253,13 @@ fn table(out: &mut Out, t: &Table, depth: usize) {
             .collect();
         out.set(keys.len());
         for k in &keys {
-            to_resp(out, k, depth + 1);
+            to_resp(out, k, depth + 1, lua_resp3);
         }
         return;
     }
     if let Value::Table(v) = field(t, "verbatim_string")
-        && let (Value::String(format), Value::String(text)) = (field(&v, "format"), field(&v, "string"))
+        && let (Value::String(format), Value::String(text)) =
+            (field(&v, "format"), field(&v, "string"))
         && format.as_bytes().len() == 3
     {
         let f = format.as_bytes();
@@ -279,6 +284,6 @@ fn table(out: &mut Out, t: &Table, depth: usize) {
     }
     out.array(items.len());
     for v in &items {
-        to_resp(out, v, depth + 1);
+        to_resp(out, v, depth + 1, lua_resp3);
     }
 }

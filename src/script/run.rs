@@ -69,7 +69,10 @@ impl Call<'_> {
             return err_table(lua, "ERR Unknown Redis command called from script");
         };
         if !spec.arity_ok(argv.len()) {
-            return err_table(lua, "ERR Wrong number of args calling Redis command from script");
+            return err_table(
+                lua,
+                "ERR Wrong number of args calling Redis command from script",
+            );
         }
         if spec.flags & flag::NOSCRIPT != 0 {
             return err_table(lua, "ERR This Redis command is not allowed from script");
@@ -138,14 +141,7 @@ impl Handles {
 
 impl Engine {
     /// Runs what a scripting handler asked for, answering `target`.
-    pub fn run_script(
-        &mut self,
-        id: u64,
-        target: Target,
-        db: usize,
-        args: &[Bytes],
-        req: Request,
-    ) {
+    pub fn run_script(&mut self, id: u64, target: Target, db: usize, args: &[Bytes], req: Request) {
         let shared = self.srv.shared.clone();
         let found = if req.function {
             self.srv
@@ -163,7 +159,9 @@ impl Engine {
             }
         };
         let Some((h, func)) = found else {
-            self.outs.to(target).error("NOSCRIPT No matching script. Please use EVAL.");
+            self.outs
+                .to(target)
+                .error("NOSCRIPT No matching script. Please use EVAL.");
             return;
         };
         let keys = &args[req.first_key..req.first_key + req.numkeys];
@@ -215,12 +213,15 @@ impl Engine {
                 let ok = matches!(ret.pop_front(), Some(Value::Boolean(true)));
                 let value = ret.pop_front().unwrap_or(Value::Nil);
                 if ok {
-                    reply::to_resp(&mut out, &value, 0);
+                    reply::to_resp(&mut out, &value, 0, h.state.resp.get() == 3);
                 } else {
                     out.error(&error_message(&value, &name));
                 }
             }
-            Err(e) => out.error(&format!("ERR Error running script {name}, {}", error_text(&e))),
+            Err(e) => out.error(&format!(
+                "ERR Error running script {name}, {}",
+                error_text(&e)
+            )),
         }
         let _ = BUSY_EVAL;
     }
@@ -236,7 +237,10 @@ fn error_message(v: &Value, name: &str) -> String {
         Ok(Value::String(s)) => String::from_utf8_lossy(&s.as_bytes()).into_owned(),
         _ => "ERR unknown error".to_string(),
     };
-    let source = t.raw_get::<Option<mlua::LuaString>>("source").ok().flatten();
+    let source = t
+        .raw_get::<Option<mlua::LuaString>>("source")
+        .ok()
+        .flatten();
     let line = t.raw_get::<Option<i64>>("line").ok().flatten();
     match (source, line) {
         (Some(src), Some(line)) => format!(
@@ -277,8 +281,8 @@ fn run_lua(
             }
             Ok(v)
         })?;
-        let protected =
-            scope.create_function(|lua, args: MultiValue| Ok(call.borrow_mut().call(lua, args)?.0))?;
+        let protected = scope
+            .create_function(|lua, args: MultiValue| Ok(call.borrow_mut().call(lua, args)?.0))?;
         h.redis.raw_set("call", raising)?;
         h.redis.raw_set("pcall", protected)?;
         let r = if function {

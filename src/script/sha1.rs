@@ -79,7 +79,10 @@ mod tests {
         assert_eq!(&hex(b""), b"da39a3ee5e6b4b0d3255bfef95601890afd80709");
         assert_eq!(&hex(b"abc"), b"a9993e364706816aba3e25717850c26c9cd0d89d");
         // The name redis-server 7.0.15 gives `return 1`.
-        assert_eq!(&hex(b"return 1"), b"e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+        assert_eq!(
+            &hex(b"return 1"),
+            b"e0e1f9fabfc9d4800c877a703b823ac0578ff8db"
+        );
         let long = vec![b'a'; 1000];
         assert_eq!(&hex(&long), b"291e9a6c66994949b57ba5e650361e98fc36b1ba");
     }

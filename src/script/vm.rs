@@ -181,22 +181,19 @@ impl Vm {
         let s = state.clone();
         hooks.raw_set(
             "fix",
-            lua.create_function(move |_, err: Value| Ok(unstash(&s, err)))?,
+            // A killed script's error must not be swallowed by a `pcall`: raise it again.
+            lua.create_function(move |_, err: Value| {
+                if s.killed.get() {
+                    return Err(killed(&s));
+                }
+                Ok(unstash(&s, err))
+            })?,
         )?;
         let allowed = lua.create_table()?;
         for name in ALLOWED {
             allowed.raw_set(*name, true)?;
         }
-        let prelude: MultiValue = lua
-            .load(include_str!("prelude.lua"))
-            .set_name("=muxis")
-            .call((g.clone(), redis.clone(), hooks, allowed))?;
-        let mut it = prelude.into_iter();
-        let (Some(Value::Table(env)), Some(Value::Function(protect)), Some(Value::Function(set_api))) =
-            (it.next(), it.next(), it.next())
-        else {
-            return Err(mlua::Error::runtime("prelude returned no environment"));
-        };
+        // Built before the prelude replaces `xpcall` with the script-facing one.
         let runners: (Function, Function) = lua
             .load(
                 "local xpcall = xpcall
@@ -205,6 +202,19 @@ impl Vm {
             )
             .set_name("=muxis_run")
             .call(())?;
+        let prelude: MultiValue = lua
+            .load(include_str!("prelude.lua"))
+            .set_name("=muxis")
+            .call((g.clone(), redis.clone(), hooks, allowed))?;
+        let mut it = prelude.into_iter();
+        let (
+            Some(Value::Table(env)),
+            Some(Value::Function(protect)),
+            Some(Value::Function(set_api)),
+        ) = (it.next(), it.next(), it.next())
+        else {
+            return Err(mlua::Error::runtime("prelude returned no environment"));
+        };
         let vm = Vm {
             lua,
             env,
@@ -285,6 +295,20 @@ fn killed(s: &RunState) -> mlua::Error {
     })
 }
 
+/// An error as Lua's `luaL_error` raises it from a C function: prefixed with the caller's
+/// position (`user_script:1: `), as lua-cjson's, LuaBitOp's and the base library's are.
+pub fn lua_error(lua: &Lua, msg: &str) -> mlua::Error {
+    let place = lua
+        .inspect_stack(1, |d| {
+            let line = d.current_line()?;
+            let src = d.source().short_src?.into_owned();
+            Some(format!("{src}:{line}: "))
+        })
+        .flatten()
+        .unwrap_or_default();
+    raise(&format!("{place}{msg}"))
+}
+
 /// A Lua error with `msg` as its text: the error handler turns it into `ERR msg`.
 pub fn raise(msg: &str) -> mlua::Error {
     mlua::Error::RuntimeError(msg.to_string())
@@ -350,8 +374,16 @@ fn log(lua: &Lua, args: MultiValue) -> mlua::Result<()> {
 fn acl_check_cmd(_: &Lua, args: MultiValue) -> mlua::Result<bool> {
     let name = match args.front() {
         Some(Value::String(s)) => s.as_bytes().to_vec(),
-        None => return Err(raise("Please specify at least one argument for this redis lib call")),
-        _ => return Err(raise("Lua redis lib command arguments must be strings or integers")),
+        None => {
+            return Err(raise(
+                "Please specify at least one argument for this redis lib call",
+            ));
+        }
+        _ => {
+            return Err(raise(
+                "Lua redis lib command arguments must be strings or integers",
+            ));
+        }
     };
     let argv: Vec<Vec<u8>> = args
         .iter()
@@ -383,11 +415,7 @@ fn error_handler(lua: &Lua, s: &RunState, err: Value) -> mlua::Result<Value> {
     for level in 1..8 {
         let frame = lua.inspect_stack(level, |d| {
             let s = d.source();
-            (
-                s.what,
-                s.source.map(|c| c.into_owned()),
-                d.current_line(),
-            )
+            (s.what, s.source.map(|c| c.into_owned()), d.current_line())
         });
         let Some((what, source, line)) = frame else {
             break;
@@ -448,17 +476,20 @@ fn install_random(lua: &Lua) -> mlua::Result<()> {
     let r = rng.clone();
     math.raw_set(
         "random",
-        lua.create_function(move |_, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             let x = next48(&r);
             let v = (x % i32::MAX as u64) as f64 / i32::MAX as f64;
             let int = |i: usize| -> mlua::Result<i64> {
                 match args.get(i).and_then(number) {
                     Some(n) => Ok(n as i64),
-                    None => Err(raise(&format!(
-                        "bad argument #{} to 'random' (number expected, got {})",
-                        i + 1,
-                        args.get(i).map_or("no value", |v| v.type_name())
-                    ))),
+                    None => Err(lua_error(
+                        lua,
+                        &format!(
+                            "bad argument #{} to 'random' (number expected, got {})",
+                            i + 1,
+                            args.get(i).map_or("no value", |v| v.type_name())
+                        ),
+                    )),
                 }
             };
             match args.len() {
@@ -466,18 +497,24 @@ fn install_random(lua: &Lua) -> mlua::Result<()> {
                 1 => {
                     let u = int(0)?;
                     if u < 1 {
-                        return Err(raise("bad argument #1 to 'random' (interval is empty)"));
+                        return Err(lua_error(
+                            lua,
+                            "bad argument #1 to 'random' (interval is empty)",
+                        ));
                     }
                     Ok((v * u as f64).floor() + 1.0)
                 }
                 2 => {
                     let (l, u) = (int(0)?, int(1)?);
                     if l > u {
-                        return Err(raise("bad argument #2 to 'random' (interval is empty)"));
+                        return Err(lua_error(
+                            lua,
+                            "bad argument #2 to 'random' (interval is empty)",
+                        ));
                     }
                     Ok((v * (u - l + 1) as f64).floor() + l as f64)
                 }
-                _ => Err(raise("wrong number of arguments")),
+                _ => Err(lua_error(lua, "wrong number of arguments")),
             }
         })?,
     )?;

@@ -22,6 +22,7 @@ mod multi;
 mod protocol;
 mod pubsub;
 mod redis_conf;
+mod scripting;
 mod server;
 mod sets;
 mod streams;

@@ -10,21 +10,25 @@ pub fn tobit(n: f64) -> i32 {
     (n + 6_755_399_441_055_744.0).to_bits() as u32 as i32
 }
 
-fn arg(args: &MultiValue, i: usize, f: &str) -> mlua::Result<i32> {
-    check_number(args, i, f).map(tobit)
+fn arg(lua: &Lua, args: &MultiValue, i: usize, f: &str) -> mlua::Result<i32> {
+    check_number(lua, args, i, f).map(tobit)
 }
 
 pub fn open(lua: &Lua) -> mlua::Result<()> {
     let t = lua.create_table()?;
     type Op = fn(i32, i32) -> i32;
-    let folds: [(&str, Op); 3] = [("band", |a, b| a & b), ("bor", |a, b| a | b), ("bxor", |a, b| a ^ b)];
+    let folds: [(&str, Op); 3] = [
+        ("band", |a, b| a & b),
+        ("bor", |a, b| a | b),
+        ("bxor", |a, b| a ^ b),
+    ];
     for (name, op) in folds {
         t.raw_set(
             name,
-            lua.create_function(move |_, args: MultiValue| {
-                let mut acc = arg(&args, 0, name)?;
+            lua.create_function(move |lua, args: MultiValue| {
+                let mut acc = arg(lua, &args, 0, name)?;
                 for i in 1..args.len() {
-                    acc = op(acc, arg(&args, i, name)?);
+                    acc = op(acc, arg(lua, &args, i, name)?);
                 }
                 Ok(acc as f64)
             })?,
@@ -35,39 +39,51 @@ pub fn open(lua: &Lua) -> mlua::Result<()> {
         ("rshift", |a, n| ((a as u32) >> (n & 31)) as i32),
         ("arshift", |a, n| a >> (n & 31)),
         ("rol", |a, n| (a as u32).rotate_left((n & 31) as u32) as i32),
-        ("ror", |a, n| (a as u32).rotate_right((n & 31) as u32) as i32),
+        ("ror", |a, n| {
+            (a as u32).rotate_right((n & 31) as u32) as i32
+        }),
     ];
     for (name, op) in shifts {
         t.raw_set(
             name,
-            lua.create_function(move |_, args: MultiValue| {
-                Ok(op(arg(&args, 0, name)?, arg(&args, 1, name)?) as f64)
+            lua.create_function(move |lua, args: MultiValue| {
+                Ok(op(arg(lua, &args, 0, name)?, arg(lua, &args, 1, name)?) as f64)
             })?,
         )?;
     }
     t.raw_set(
         "tobit",
-        lua.create_function(|_, args: MultiValue| Ok(arg(&args, 0, "tobit")? as f64))?,
+        lua.create_function(|lua, args: MultiValue| Ok(arg(lua, &args, 0, "tobit")? as f64))?,
     )?;
     t.raw_set(
         "bnot",
-        lua.create_function(|_, args: MultiValue| Ok(!arg(&args, 0, "bnot")? as f64))?,
+        lua.create_function(|lua, args: MultiValue| Ok(!arg(lua, &args, 0, "bnot")? as f64))?,
     )?;
     t.raw_set(
         "bswap",
-        lua.create_function(|_, args: MultiValue| Ok(arg(&args, 0, "bswap")?.swap_bytes() as f64))?,
+        lua.create_function(|lua, args: MultiValue| {
+            Ok(arg(lua, &args, 0, "bswap")?.swap_bytes() as f64)
+        })?,
     )?;
     t.raw_set(
         "tohex",
-        lua.create_function(|_, args: MultiValue| {
-            let b = arg(&args, 0, "tohex")? as u32;
-            let mut n = if args.len() > 1 { arg(&args, 1, "tohex")? } else { 8 };
+        lua.create_function(|lua, args: MultiValue| {
+            let b = arg(lua, &args, 0, "tohex")? as u32;
+            let mut n = if args.len() > 1 {
+                arg(lua, &args, 1, "tohex")?
+            } else {
+                8
+            };
             let upper = n < 0;
             if upper {
                 n = -n;
             }
             let n = n.clamp(1, 8) as usize;
-            let hex = if upper { format!("{b:08X}") } else { format!("{b:08x}") };
+            let hex = if upper {
+                format!("{b:08X}")
+            } else {
+                format!("{b:08x}")
+            };
             Ok(hex[8 - n..].to_string())
         })?,
     )?;

@@ -3,7 +3,7 @@
 //! `cjson.null` a light userdata NULL.
 
 use super::check_string;
-use crate::script::vm::raise;
+use crate::script::vm::lua_error;
 use mlua::{LightUserData, Lua, MultiValue, Table, Value};
 
 /// lua-cjson's default depth limits.
@@ -17,7 +17,10 @@ pub fn open(lua: &Lua) -> mlua::Result<()> {
         "encode",
         lua.create_function(|lua, args: MultiValue| {
             if args.len() != 1 {
-                return Err(raise("bad argument #1 to 'encode' (expected 1 argument)"));
+                return Err(lua_error(
+                    lua,
+                    "bad argument #1 to 'encode' (expected 1 argument)",
+                ));
             }
             let mut out = Vec::new();
             encode(lua, &args[0], 0, &mut out)?;
@@ -28,10 +31,18 @@ pub fn open(lua: &Lua) -> mlua::Result<()> {
         "decode",
         lua.create_function(|lua, args: MultiValue| {
             if args.len() != 1 {
-                return Err(raise("bad argument #1 to 'decode' (expected 1 argument)"));
+                return Err(lua_error(
+                    lua,
+                    "bad argument #1 to 'decode' (expected 1 argument)",
+                ));
             }
             let text = check_string(lua, &args, 0, "decode")?;
-            let mut d = Decoder { lua, s: &text, pos: 0, depth: 0 };
+            let mut d = Decoder {
+                lua,
+                s: &text,
+                pos: 0,
+                depth: 0,
+            };
             let v = d.value()?;
             d.ws();
             if d.pos < d.s.len() {
@@ -54,12 +65,12 @@ fn encode(lua: &Lua, v: &Value, depth: usize, out: &mut Vec<u8>) -> mlua::Result
         Value::String(s) => string(&s.as_bytes(), out),
         Value::Table(t) => {
             if depth + 1 > MAX_DEPTH {
-                return Err(raise(&format!(
-                    "Cannot serialise, excessive nesting ({})",
-                    depth + 1
-                )));
+                return Err(lua_error(
+                    lua,
+                    &format!("Cannot serialise, excessive nesting ({})", depth + 1),
+                ));
             }
-            match array_len(t)? {
+            match array_len(lua, t)? {
                 Some(n) => {
                     out.push(b'[');
                     for i in 1..=n {
@@ -87,7 +98,8 @@ fn encode(lua: &Lua, v: &Value, depth: usize, out: &mut Vec<u8>) -> mlua::Result
                                 out.push(b'"');
                             }
                             _ => {
-                                return Err(raise(
+                                return Err(lua_error(
+                                    lua,
                                     "Cannot serialise table: table key must be a number or string",
                                 ));
                             }
@@ -100,10 +112,10 @@ fn encode(lua: &Lua, v: &Value, depth: usize, out: &mut Vec<u8>) -> mlua::Result
             }
         }
         other => {
-            return Err(raise(&format!(
-                "Cannot serialise {}: type not supported",
-                other.type_name()
-            )));
+            return Err(lua_error(
+                lua,
+                &format!("Cannot serialise {}: type not supported", other.type_name()),
+            ));
         }
     }
     Ok(())
@@ -111,7 +123,7 @@ fn encode(lua: &Lua, v: &Value, depth: usize, out: &mut Vec<u8>) -> mlua::Result
 
 /// lua-cjson's `lua_array_length`: `Some(max)` when every key is a positive integer and the
 /// array is not excessively sparse (max > 10 and max > 2 * items), `None` for an object.
-fn array_len(t: &Table) -> mlua::Result<Option<usize>> {
+fn array_len(lua: &Lua, t: &Table) -> mlua::Result<Option<usize>> {
     let mut max = 0usize;
     let mut items = 0usize;
     for pair in t.pairs::<Value, Value>() {
@@ -128,7 +140,10 @@ fn array_len(t: &Table) -> mlua::Result<Option<usize>> {
         items += 1;
     }
     if max > 10 && max > items * 2 {
-        return Err(raise("Cannot serialise table: excessively sparse array"));
+        return Err(lua_error(
+            lua,
+            "Cannot serialise table: excessively sparse array",
+        ));
     }
     Ok(if items == 0 { None } else { Some(max) })
 }
@@ -140,7 +155,10 @@ fn number(lua: &Lua, v: &Value, out: &mut Vec<u8>) -> mlua::Result<()> {
         _ => 0.0,
     };
     if !n.is_finite() {
-        return Err(raise("Cannot serialise number: must not be NaN or Inf"));
+        return Err(lua_error(
+            lua,
+            "Cannot serialise number: must not be NaN or Inf",
+        ));
     }
     // Lua's own number formatting is `%.14g`, lua-cjson's default precision.
     if let Some(s) = lua.coerce_string(Value::Number(n))? {
@@ -196,10 +214,13 @@ impl Decoder<'_> {
             Some(b'-' | b'0'..=b'9') => "T_NUMBER",
             _ => "invalid token",
         };
-        raise(&format!(
-            "Expected {what} but found {found} at character {}",
-            self.pos + 1
-        ))
+        lua_error(
+            self.lua,
+            &format!(
+                "Expected {what} but found {found} at character {}",
+                self.pos + 1
+            ),
+        )
     }
 
     fn value(&mut self) -> mlua::Result<Value> {
@@ -234,11 +255,14 @@ impl Decoder<'_> {
     fn nest(&mut self) -> mlua::Result<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(raise(&format!(
-                "Found too many nested data structures ({}) at character {}",
-                self.depth,
-                self.pos + 1
-            )));
+            return Err(lua_error(
+                self.lua,
+                &format!(
+                    "Found too many nested data structures ({}) at character {}",
+                    self.depth,
+                    self.pos + 1
+                ),
+            ));
         }
         Ok(())
     }
@@ -310,7 +334,10 @@ impl Decoder<'_> {
     fn number(&mut self) -> mlua::Result<Value> {
         let start = self.pos;
         while self.pos < self.s.len()
-            && matches!(self.s[self.pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+            && matches!(
+                self.s[self.pos],
+                b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
+            )
         {
             self.pos += 1;
         }
@@ -356,7 +383,9 @@ impl Decoder<'_> {
                             {
                                 self.pos += 2;
                                 let lo = self.hex4().ok_or_else(|| self.expected("value"))?;
-                                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3ff);
+                                cp = 0x10000
+                                    + ((cp - 0xD800) << 10)
+                                    + (lo.wrapping_sub(0xDC00) & 0x3ff);
                             }
                             let ch = char::from_u32(cp).unwrap_or('\u{fffd}');
                             let mut buf = [0u8; 4];
