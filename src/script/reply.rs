@@ -185,7 +185,8 @@ pub fn to_resp(out: &mut Out, v: &Value, depth: usize, lua_resp3: bool) {
 
 /// A double as C's `(long long)` cast gives it on x86-64: out of range or NaN is i64::MIN.
 fn truncate(n: f64) -> i64 {
-    if n.is_nan() || n >= 9.223_372_036_854_775_807e18 || n < -9.223_372_036_854_775_808e18 {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    if n.is_nan() || !(-LIMIT..LIMIT).contains(&n) {
         i64::MIN
     } else {
         n as i64

@@ -2,15 +2,9 @@
 //! must be the same value of the same RESP type (errors included, with their texts and
 //! script names), in RESP2 and in RESP3, and the dataset they leave must be the same.
 
-#[path = "../differential/redis_proc.rs"]
-mod redis_proc;
-#[path = "../differential/resp.rs"]
-#[allow(dead_code)]
-mod resp;
-
 use crate::common::TestServer;
-use redis_proc::RedisProc;
-use resp::{Conn, V, show};
+use crate::differential::redis_proc::RedisProc;
+use crate::differential::resp::{Conn, V, show};
 
 /// (script, keys, args). Run in order: later ones read what earlier ones wrote.
 const SCRIPTS: &[(&str, &[&str], &[&str])] = &[

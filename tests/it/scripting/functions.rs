@@ -1,11 +1,8 @@
 //! FUNCTION libraries: load, call, list, delete, and DUMP/RESTORE in both directions with
 //! redis-server 7.0.15 (its payload LZF-compresses the code; ours does not).
 
-#[path = "../differential/redis_proc.rs"]
-mod redis_proc;
-
 use crate::common::*;
-use redis_proc::RedisProc;
+use crate::differential::redis_proc::RedisProc;
 
 const LIB: &str = "#!lua name=mylib
 local function set(keys, args) return redis.call('set', keys[1], args[1]) end
