@@ -278,14 +278,11 @@ impl Db {
         self.log_removed(key);
     }
 
-    /// Removes a key chosen for eviction and logs it for WATCH like an expired key.
-    /// Returns its value for the caller to free (its memory is what eviction measures).
-    // The log is the removal path the effects layer drains (`Server::drain_expired`):
-    // watchers touched, waiters signalled, a DEL propagated, as for an expired key.
+    /// Removes a key chosen for eviction. Returns its value for the caller to free (its
+    /// memory is what eviction measures); the caller reports the removal
+    /// (`Server::server_removed`), as the effects layer does for expired keys.
     pub fn remove_evicted(&mut self, key: &[u8]) -> Option<Value> {
-        let e = self.remove(key)?;
-        self.log_removed(key);
-        Some(e.value)
+        self.remove(key).map(|e| e.value)
     }
 
     /// Logs a key the server removed (expired or evicted) while anybody WATCHes.

@@ -336,8 +336,8 @@ impl Server {
         }
     }
 
-    /// Deals with the keys expiry removed since the last call: their watchers are touched,
-    /// each goes into the stream as a DEL, and an `expired` event is recorded.
+    /// Deals with the keys expiry removed since the last call: each goes through
+    /// [`Server::server_removed`] as `expired`.
     pub fn drain_expired(&mut self) {
         // Looked up once per drain that found something (expiry is rare next to commands).
         let mut lazy = None;
@@ -347,19 +347,22 @@ impl Server {
                     self.effects.propagating()
                         && self.config.get("lazyfree-lazy-expire").as_deref() == Some("yes")
                 });
-                if !self.watches.is_empty() {
-                    self.touch_watchers(db, &key);
-                }
-                self.signal_waiters(db, &key);
-                self.effects.deleted(db, &key, lazy);
-                if self.effects.record_events {
-                    self.effects.events.push(KeyEvent {
-                        db,
-                        key,
-                        event: "expired",
-                    });
-                }
+                self.server_removed(db, key, "expired", lazy);
             }
+        }
+    }
+
+    /// A key the server removed itself (`expired` or `evicted`): its watchers are touched,
+    /// its waiters signalled, it goes into the stream as DEL (UNLINK when freed lazily, as
+    /// Redis's `propagateDeletion`) and the event is recorded.
+    pub fn server_removed(&mut self, db: usize, key: Bytes, event: &'static str, lazy: bool) {
+        if !self.watches.is_empty() {
+            self.touch_watchers(db, &key);
+        }
+        self.signal_waiters(db, &key);
+        self.effects.deleted(db, &key, lazy);
+        if self.effects.record_events {
+            self.effects.events.push(KeyEvent { db, key, event });
         }
     }
 }

@@ -5,8 +5,9 @@
 //! (`denyoom`) is refused with `-OOM` only when nothing more can be evicted.
 //!
 //! Evicted values too big to drop in place go to the lazy-free thread, so eviction never
-//! stalls the executor on one huge value. Evicted keys are logged for WATCH as expired
-//! ones are (see `Db::remove_evicted`).
+//! stalls the executor on one huge value. Each evicted key touches its watchers, goes
+//! into the propagated stream as DEL (UNLINK under `lazyfree-lazy-eviction`) and is
+//! recorded as an `evicted` event (`Server::server_removed`).
 
 use super::state::Server;
 use crate::db::{Policy, Rank};
@@ -131,13 +132,15 @@ impl Server {
     /// lazy-free thread.
     fn evict_key(&mut self, dbi: usize, key: bytes::Bytes) -> bool {
         let db = &mut self.dbs[dbi];
-        let mut handed_off = false;
-        if let Some(value) = db.remove_evicted(&key) {
-            // Big values are freed off the executor whatever lazyfree-lazy-eviction
-            // says: one huge value must not stall every client.
-            handed_off = db.lazy.free(value, &db.enc);
-            self.evict_stats.evicted_keys += 1;
-        }
+        let Some(value) = db.remove_evicted(&key) else {
+            return false;
+        };
+        // Big values are freed off the executor whatever lazyfree-lazy-eviction says:
+        // one huge value must not stall every client.
+        let handed_off = db.lazy.free(value, &db.enc);
+        self.evict_stats.evicted_keys += 1;
+        let lazy = self.config.mem.lazy_eviction;
+        self.server_removed(dbi, key, "evicted", lazy);
         handed_off
     }
 

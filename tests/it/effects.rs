@@ -234,6 +234,26 @@ fn effective_forms_are_propagated() {
 }
 
 #[test]
+fn evicted_keys_are_propagated_as_del_or_unlink_under_lazyfree_lazy_eviction() {
+    // maxmemory 1: the process always uses more, so every key is evicted at once.
+    let text = propagated(
+        b"SET a 1\r\nSET b 2\r\nCONFIG SET maxmemory-policy allkeys-random\r\n\
+          CONFIG SET maxmemory 1\r\nCONFIG SET maxmemory 0 lazyfree-lazy-eviction yes\r\n\
+          SET c 3\r\nCONFIG SET maxmemory 1\r\nCONFIG SET maxmemory 0\r\n",
+    );
+    let head = "*2 $6 SELECT $1 0 *3 $3 SET $1 a $1 1 *3 $3 SET $1 b $1 2 ";
+    let evicted_ab = [
+        format!("{head}*2 $3 DEL $1 a *2 $3 DEL $1 b "),
+        format!("{head}*2 $3 DEL $1 b *2 $3 DEL $1 a "),
+    ];
+    let tail = "*3 $3 SET $1 c $1 3 *2 $6 UNLINK $1 c ";
+    assert!(
+        evicted_ab.iter().any(|ab| text == format!("{ab}{tail}")),
+        "{text}"
+    );
+}
+
+#[test]
 fn watch_of_a_key_already_expired_is_not_touched_by_its_reclaim() {
     // Another client's WATCH (and a stream reader) keep the expiry log on: the reclaim
     // WATCH itself does must still not count against the watcher, as in Redis 7.0.
