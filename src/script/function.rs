@@ -157,6 +157,11 @@ impl Registry {
         self.vm = None;
     }
 
+    /// Bytes of the libraries' code (INFO's `used_memory_functions`).
+    pub fn code_bytes(&self) -> usize {
+        self.libraries.values().map(|l| l.code.len()).sum()
+    }
+
     pub fn function_count(&self) -> usize {
         self.index.len()
     }

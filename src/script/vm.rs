@@ -133,6 +133,8 @@ impl Vm {
         let state = Rc::new(RunState::new());
         libs::bit::open(&lua)?;
         libs::cjson::open(&lua)?;
+        libs::structs::open(&lua)?;
+        libs::cmsgpack::open(&lua)?;
         install_random(&lua)?;
 
         let redis = lua.create_table()?;

@@ -1,9 +1,11 @@
-//! The libraries Redis loads into its Lua states beyond Lua's own: `bit` (LuaBitOp)
-//! and `cjson` (lua-cjson). The vendored
+//! The libraries Redis loads into its Lua states beyond Lua's own: `bit` (LuaBitOp),
+//! `cjson` (lua-cjson), `struct` (lua-struct) and `cmsgpack` (lua-cmsgpack). The vendored
 //! Lua 5.1 has none of them, so they are written here against the same behaviour.
 
 pub mod bit;
 pub mod cjson;
+pub mod cmsgpack;
+pub mod structs;
 
 use mlua::{Lua, MultiValue, Value};
 

@@ -129,12 +129,64 @@ const SCRIPTS: &[(&str, &[&str], &[&str])] = &[
         &[],
         &[],
     ),
-    // muxis has no `struct` and `cmsgpack` yet (see README): every other global matches.
     (
-        "local t={} for k in pairs(_G) do if k ~= 'struct' and k ~= 'cmsgpack' then t[#t+1]=k end end table.sort(t) return t",
+        "local t={} for k in pairs(_G) do t[#t+1]=k end table.sort(t) return t",
         &[],
         &[],
     ),
+    (
+        "return struct.pack('>iHbc3s', -5, 513, 7, 'abc', 'zt')",
+        &[],
+        &[],
+    ),
+    (
+        "return {struct.unpack('<i2I4d', struct.pack('<i2I4d', -2, 4000000000, 1.5))}",
+        &[],
+        &[],
+    ),
+    (
+        "return {struct.unpack('!4bi', struct.pack('!4bi', 1, 2))}",
+        &[],
+        &[],
+    ),
+    (
+        "return {struct.size('>ihd'), struct.size('!8bd')}",
+        &[],
+        &[],
+    ),
+    (
+        "return {struct.unpack('bc0', struct.pack('bc0', 3, 'xyz'))}",
+        &[],
+        &[],
+    ),
+    ("return struct.pack('q', 1)", &[], &[]),
+    ("return struct.unpack('i', 'ab')", &[], &[]),
+    (
+        "return cmsgpack.pack({1, 2, 3}, 'str', true, false, -1, -200, 70000, 2^40, 1.5, 0.1, {a = 1})",
+        &[],
+        &[],
+    ),
+    (
+        "return cmsgpack.pack(string.rep('x', 40), string.rep('y', 300))",
+        &[],
+        &[],
+    ),
+    (
+        "local t = {cmsgpack.unpack(cmsgpack.pack({1, {2, 3}}, 'x', -7, 3.25))} return {#t, t[1][2][2], t[2], t[3], tostring(t[4])}",
+        &[],
+        &[],
+    ),
+    (
+        "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 0)}",
+        &[],
+        &[],
+    ),
+    (
+        "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2, 0)}",
+        &[],
+        &[],
+    ),
+    ("return cmsgpack.unpack('\\205')", &[], &[]),
     (
         "local t={} for k in pairs(redis) do t[#t+1]=k end table.sort(t) return t",
         &[],
