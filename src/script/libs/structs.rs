@@ -112,8 +112,8 @@ fn pad(len: usize, h: &Header, item: &Item) -> usize {
 fn put_int(out: &mut Vec<u8>, n: f64, little: bool, size: usize) {
     let mut v: u64 = if n < 0.0 { n as i64 as u64 } else { n as u64 };
     let mut bytes = vec![0u8; size];
-    for i in 0..size.min(8) {
-        bytes[i] = (v & 0xff) as u8;
+    for b in bytes.iter_mut().take(8) {
+        *b = (v & 0xff) as u8;
         v >>= 8;
     }
     if !little {
