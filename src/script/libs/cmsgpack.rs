@@ -142,7 +142,12 @@ struct Decoder<'a> {
     lua: &'a Lua,
     s: &'a [u8],
     pos: usize,
+    /// Containers open: bounded, so hostile input cannot exhaust the executor's stack.
+    depth: usize,
 }
+
+/// Nesting a decoded payload may have.
+const MAX_DECODE_DEPTH: usize = 1000;
 
 enum Fail {
     Missing,
@@ -176,16 +181,27 @@ impl Decoder<'_> {
         Ok(Value::String(self.lua.create_string(&b)?))
     }
 
+    fn enter(&mut self) -> Result<(), Fail> {
+        self.depth += 1;
+        if self.depth > MAX_DECODE_DEPTH {
+            return Err(Fail::Bad);
+        }
+        Ok(())
+    }
+
     fn array(&mut self, n: usize) -> Result<Value, Fail> {
+        self.enter()?;
         let t = self.lua.create_table_with_capacity(n.min(1024), 0)?;
         for i in 1..=n {
             let v = self.value()?;
             t.raw_set(i, v)?;
         }
+        self.depth -= 1;
         Ok(Value::Table(t))
     }
 
     fn map(&mut self, n: usize) -> Result<Value, Fail> {
+        self.enter()?;
         let t = self.lua.create_table_with_capacity(0, n.min(1024))?;
         for _ in 0..n {
             let k = self.value()?;
@@ -194,6 +210,7 @@ impl Decoder<'_> {
                 t.raw_set(k, v)?;
             }
         }
+        self.depth -= 1;
         Ok(Value::Table(t))
     }
 
@@ -258,6 +275,7 @@ fn decode(lua: &Lua, s: &[u8], limit: usize, offset: usize) -> mlua::Result<(Vec
         lua,
         s,
         pos: offset,
+        depth: 0,
     };
     let mut values = Vec::new();
     while d.pos < s.len() && (limit == 0 || values.len() < limit) {

@@ -182,3 +182,35 @@ print("ok")
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn hostile_scripts_fail_without_hurting_the_server() {
+    let s = TestServer::start();
+    let mut con = s.client();
+    let cases = [
+        // Deep recursion: Lua's own stack limit.
+        "local function f(n) return f(n + 1) + 1 end return f(1)",
+        // A msgpack payload nested 100,000 deep.
+        "return cmsgpack.unpack(string.rep('\\145', 100000) .. '\\1')",
+        // JSON nested past cjson's limit.
+        "return cjson.decode(string.rep('[', 5000))",
+        // A table that contains itself, encoded.
+        "local t = {} t[1] = t return cjson.encode(t)",
+    ];
+    for script in cases {
+        let r = redis::Script::new(script).invoke::<redis::Value>(&mut con);
+        assert!(r.is_err(), "{script} gave {r:?}");
+    }
+    // A reply that contains itself is cut at a nesting bound with an error element, as
+    // Redis cuts it (at its Lua stack's limit, 7,995 levels; here 2,000).
+    let mut r = s.raw();
+    r.send(&resp(&[b"EVAL", b"local t = {} t[1] = t return t", b"0"]));
+    let mut got = Vec::new();
+    while !got.ends_with(b"-ERR reached lua stack limit\r\n") {
+        got.push(r.read_n(1)[0]);
+        assert!(got.len() < 100_000, "no end to the reply");
+    }
+    assert!(got.starts_with(b"*1\r\n*1\r\n"));
+    let pong: String = redis::cmd("PING").query(&mut con).expect("still serving");
+    assert_eq!(pong, "PONG");
+}
