@@ -10,12 +10,18 @@ use super::{Request, reply};
 use crate::engine::dispatch::Engine;
 use crate::engine::out::Target;
 use crate::engine::table::flag;
-use crate::shared::{BUSY_EVAL, Shared};
+use crate::shared::Shared;
 use bytes::Bytes;
 use mlua::{Function, Lua, MultiValue, Table, Value};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
+
+/// `busy-reply-threshold`'s index in the parameter table, looked up once (the lookup by
+/// name is a scan; a script's run must not pay for it).
+static THRESHOLD: std::sync::LazyLock<Option<usize>> = std::sync::LazyLock::new(|| {
+    crate::config::params::lookup(b"busy-reply-threshold").map(|f| f.index)
+});
 
 /// The state one `redis.call` needs: the engine, and the rules of this run.
 struct Call<'e> {
@@ -166,12 +172,10 @@ impl Engine {
         };
         let keys = &args[req.first_key..req.first_key + req.numkeys];
         let argv = &args[req.first_key + req.numkeys..];
-        let threshold = self
-            .srv
-            .config
-            .get("busy-reply-threshold")
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(5000);
+        let threshold = match THRESHOLD.map(|i| self.srv.config.val(i)) {
+            Some(crate::config::Val::Int(ms)) => u64::try_from(ms).unwrap_or(0),
+            _ => 5000,
+        };
         let s = &h.state;
         s.resp.set(2);
         s.repl.set(3);
@@ -223,7 +227,6 @@ impl Engine {
                 error_text(&e)
             )),
         }
-        let _ = BUSY_EVAL;
     }
 }
 
