@@ -156,9 +156,9 @@ impl Engine {
                 .find(&req.name)
                 .map(|(vm, f)| (Handles::of(vm), f.callback.clone()))
         } else {
-            let mut sha = [0u8; 40];
-            sha.copy_from_slice(&req.name[..40.min(req.name.len())]);
-            let func = self.srv.scripting.scripts.get(&sha).map(|s| s.func.clone());
+            let sha: Option<[u8; 40]> = req.name[..].try_into().ok();
+            let scripts = &self.srv.scripting.scripts;
+            let func = sha.and_then(|sha| scripts.get(&sha)).map(|s| s.func.clone());
             match (func, self.srv.scripting.vm(&shared)) {
                 (Some(f), Ok(vm)) => Some((Handles::of(vm), f)),
                 _ => None,
