@@ -158,7 +158,9 @@ impl Engine {
         } else {
             let sha: Option<[u8; 40]> = req.name[..].try_into().ok();
             let scripts = &self.srv.scripting.scripts;
-            let func = sha.and_then(|sha| scripts.get(&sha)).map(|s| s.func.clone());
+            let func = sha
+                .and_then(|sha| scripts.get(&sha))
+                .map(|s| s.func.clone());
             match (func, self.srv.scripting.vm(&shared)) {
                 (Some(f), Ok(vm)) => Some((Handles::of(vm), f)),
                 _ => None,
