@@ -19,6 +19,7 @@ pub mod lists;
 pub mod multi;
 pub mod object;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod sets;
 pub mod streams;
@@ -76,6 +77,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     streams::HANDLERS,
     debug::HANDLERS,
     aof::HANDLERS,
+    scripting::HANDLERS,
 ];
 
 /// The command table: built once per process (every server in it runs the same commands)

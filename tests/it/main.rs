@@ -24,6 +24,7 @@ mod persist_aof;
 mod protocol;
 mod pubsub;
 mod redis_conf;
+mod scripting;
 mod server;
 mod sets;
 mod streams;
