@@ -17,6 +17,7 @@
 //! - [`cmd`]: command handlers, one file per family.
 //! - [`db`]: the keyspace, values and expiry.
 //! - [`persist`]: durability: the multi-part AOF (its own thread writes and fsyncs).
+//! - [`script`]: Lua scripting (EVAL, FUNCTION): the Lua states and running scripts.
 //! - [`shared`]: the atomics both sides read (per-thread counters, limits).
 //! - [`stats`]: executor counters.
 //! - [`error`]: reply error strings in Redis's words.
@@ -35,6 +36,7 @@ pub mod net;
 pub mod persist;
 pub mod pin;
 pub mod resp;
+pub mod script;
 pub mod server;
 pub mod shared;
 pub mod stats;

@@ -6,7 +6,7 @@
 //! poll round, not once per command.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 /// Counters for one I/O thread. Each is written only by its thread.
 #[derive(Debug, Default)]
@@ -130,6 +130,26 @@ impl Limits {
     }
 }
 
+/// A script running past `busy-reply-threshold`, as the I/O threads see it: while `state` is
+/// set they answer other clients' commands with `-BUSY` themselves (the executor is inside
+/// the script), and SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE leave a request in `kill`
+/// that the script's instruction hook reads. Nothing here is touched per command unless a
+/// script is running late.
+#[derive(Debug, Default)]
+pub struct ScriptBusy {
+    /// 0: no slow script; [`BUSY_EVAL`] or [`BUSY_FUNCTION`]: one is running late.
+    pub state: AtomicU8,
+    /// 0: nothing asked; [`KILL_SCRIPT`] or [`KILL_SHUTDOWN`].
+    pub kill: AtomicU8,
+    /// The running script has written: it cannot be killed (`-UNKILLABLE`).
+    pub wrote: AtomicBool,
+}
+
+pub const BUSY_EVAL: u8 = 1;
+pub const BUSY_FUNCTION: u8 = 2;
+pub const KILL_SCRIPT: u8 = 1;
+pub const KILL_SHUTDOWN: u8 = 2;
+
 /// The most I/O threads a server can run (their counters are allocated up front, so that
 /// threads can be added at runtime without moving anything other threads read).
 pub const MAX_IO_THREADS: usize = 128;
@@ -150,6 +170,8 @@ pub struct Shared {
     pub exec_queue: AtomicUsize,
     /// The Unix socket's path, which `CLIENT LIST` shows as its clients' addresses.
     pub unixsocket: String,
+    /// A slow script's state (see [`ScriptBusy`]).
+    pub script: ScriptBusy,
 }
 
 impl Shared {
@@ -174,6 +196,7 @@ impl Shared {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
+            script: ScriptBusy::default(),
         })
     }
 

@@ -191,6 +191,39 @@ fn memory(out: &mut String, srv: &mut Server) {
     );
     field!(out, "total_system_memory", "{system}");
     field!(out, "total_system_memory_human", "{}", human(system));
+    // The Lua states are built on first use: 0 until a script or library needs one.
+    let sc = &srv.scripting;
+    let (vm_eval, vm_functions) = (sc.eval_memory(), sc.functions.memory());
+    let functions_bytes = sc.functions.code_bytes();
+    field!(out, "used_memory_lua", "{vm_eval}");
+    field!(out, "used_memory_vm_eval", "{vm_eval}");
+    field!(out, "used_memory_lua_human", "{}", human(vm_eval as u64));
+    field!(out, "used_memory_scripts_eval", "{}", sc.scripts_bytes);
+    field!(out, "number_of_cached_scripts", "{}", sc.scripts.len());
+    field!(
+        out,
+        "number_of_functions",
+        "{}",
+        sc.functions.function_count()
+    );
+    field!(out, "used_memory_vm_functions", "{vm_functions}");
+    let vm_total = vm_eval + vm_functions;
+    field!(out, "used_memory_vm_total", "{vm_total}");
+    field!(
+        out,
+        "used_memory_vm_total_human",
+        "{}",
+        human(vm_total as u64)
+    );
+    field!(out, "used_memory_functions", "{functions_bytes}");
+    let scripts = sc.scripts_bytes + functions_bytes;
+    field!(out, "used_memory_scripts", "{scripts}");
+    field!(
+        out,
+        "used_memory_scripts_human",
+        "{}",
+        human(scripts as u64)
+    );
     let max = srv.config.mem.maxmemory;
     let policy = srv.config.get("maxmemory-policy").unwrap_or_default();
     field!(out, "maxmemory", "{max}");

@@ -20,6 +20,7 @@ pub mod multi;
 pub mod object;
 pub mod persist;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod sets;
 pub mod streams;
@@ -78,6 +79,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     debug::HANDLERS,
     aof::HANDLERS,
     persist::HANDLERS,
+    scripting::HANDLERS,
 ];
 
 /// The command table: built once per process (every server in it runs the same commands)

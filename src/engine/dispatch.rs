@@ -209,6 +209,9 @@ impl Engine {
         if let Some(queue) = self.srv.exec_request.take() {
             self.exec(id, target, queue);
         }
+        if let Some(req) = self.srv.script_request.take() {
+            self.run_script(id, target, db, args, req);
+        }
         self.srv.effects.end();
         self.finish(target);
     }
@@ -337,13 +340,22 @@ impl Engine {
     /// issue) calls commands. It nests inside whatever unit is running (a script's writes
     /// then propagate with it, wrapped in MULTI/EXEC), and never blocks.
     pub fn call_for_reply(&mut self, id: u64, db: usize, argv: &[Bytes]) -> Vec<u8> {
+        let Some(resp3) = self.srv.clients.get(&id).map(|c| c.resp3) else {
+            return Vec::new();
+        };
+        self.call_captured(id, db, argv, resp3)
+    }
+
+    /// [`Engine::call_for_reply`] with the reply in the protocol asked for (a script's
+    /// `redis.setresp`), whatever the client speaks.
+    pub fn call_captured(&mut self, id: u64, db: usize, argv: &[Bytes], resp3: bool) -> Vec<u8> {
         let Some(client) = self.srv.clients.get(&id) else {
             return Vec::new();
         };
         let target = Target {
             thread: CAPTURE,
             conn: client.conn,
-            resp3: client.resp3,
+            resp3,
         };
         // A capture may nest (a script calling a command that calls back): keep the outer.
         let outer = std::mem::take(&mut self.outs.capture);
@@ -364,6 +376,7 @@ impl Engine {
             Some((c, Some(spec))) => {
                 self.call(spec, c.handler, id, target, db, argv, true);
                 self.srv.block_request = None;
+                self.srv.script_request = None;
             }
         }
         std::mem::replace(&mut self.outs.capture, outer).buf
@@ -446,6 +459,9 @@ impl Engine {
             self.call(spec, handler, id, target, db, &args, true);
             // A blocking command inside MULTI answers at once (no_block), never parks.
             self.srv.block_request = None;
+            if let Some(req) = self.srv.script_request.take() {
+                self.run_script(id, target, db, &args, req);
+            }
         }
         self.srv.effects.end();
     }

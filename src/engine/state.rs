@@ -68,6 +68,10 @@ pub struct Server {
     pub acl: crate::acl::Acl,
     /// The append-only file (`persist/aof`).
     pub aof: crate::persist::aof::Aof,
+    /// Lua scripts and functions (`script/`).
+    pub scripting: crate::script::Scripting,
+    /// Set by EVAL/FCALL's handlers; the engine runs the script right after.
+    pub script_request: Option<crate::script::Request>,
 }
 
 impl Server {
@@ -111,6 +115,8 @@ impl Server {
             persist: crate::persist::State::new(unix_ms() / 1000),
             acl: crate::acl::Acl::new(),
             aof: Default::default(),
+            scripting: Default::default(),
+            script_request: None,
         };
         srv.apply_acl_config();
         let now = srv.now_ms;

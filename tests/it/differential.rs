@@ -26,9 +26,9 @@ mod gen_types;
 mod gen_zset;
 mod generator;
 mod norm;
-mod redis_proc;
+pub mod redis_proc;
 mod replay;
-mod resp;
+pub mod resp;
 mod run;
 
 use crate::common::TestServer;

@@ -25,6 +25,7 @@ mod persist_rdb;
 mod protocol;
 mod pubsub;
 mod redis_conf;
+mod scripting;
 mod server;
 mod sets;
 mod streams;

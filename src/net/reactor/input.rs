@@ -7,7 +7,7 @@
 //! the middle of a command keeps a buffer of its own. So 10,000 idle clients cost no read
 //! buffers, and a burst (a 512 MB SET) leaves nothing behind once it has been parsed.
 
-use super::{IoThread, MAX_INFLIGHT, MAX_PENDING_OUT, RELEASE_MIN, would_block};
+use super::{IoThread, MAX_INFLIGHT, MAX_PENDING_OUT, RELEASE_MIN, busy, would_block};
 use crate::engine::msg::{ConnId, Event, Resolved};
 use crate::net::conn::{READ_CHUNK, READ_MIN_ROOM};
 use crate::resp::parser::Limits;
@@ -137,6 +137,20 @@ impl IoThread {
                         Some(i) => Resolved::WrongArity(i),
                         None => Resolved::Unknown,
                     };
+                    // A script running late: answered here (see `busy.rs`).
+                    if conn.inflight == 0
+                        && matches!(cmd, Resolved::Known(_))
+                        && let busy::Busy::Reply(reply) =
+                            busy::check(&self.shared.script, self.table, &self.batch.args[argv..])
+                    {
+                        self.batch.args.truncate(argv);
+                        conn.wbuf.extend_from_slice(reply);
+                        if !conn.dirty {
+                            conn.dirty = true;
+                            self.dirty.push(slot);
+                        }
+                        continue;
+                    }
                     self.batch.events.push(Event::Command {
                         conn: id,
                         cmd,

@@ -329,3 +329,34 @@ fn differential_requirepass_auth_and_acl_log() {
         ],
     );
 }
+
+#[test]
+fn differential_acl_inside_scripts() {
+    compare(
+        "scripts",
+        &[
+            (
+                0,
+                &[
+                    "ACL", "SETUSER", "sc", "on", "nopass", "+eval", "+set", "~k*", "&c*",
+                ],
+            ),
+            (1, &["AUTH", "sc", "x"]),
+            (1, &["EVAL", "return redis.call('get','a')", "0"]),
+            (1, &["EVAL", "return redis.call('set','a','b')", "0"]),
+            (1, &["EVAL", "return redis.pcall('set','a','b')", "0"]),
+            (1, &["EVAL", "return redis.call('set','k1','b')", "0"]),
+            (1, &["EVAL", "return redis.acl_check_cmd('get','a')", "0"]),
+            (
+                1,
+                &["EVAL", "return redis.acl_check_cmd('set','k1','b')", "0"],
+            ),
+            (
+                1,
+                &["EVAL", "return redis.acl_check_cmd('set','a','b')", "0"],
+            ),
+            (1, &["EVAL", "return redis.acl_check_cmd('nosuch')", "0"]),
+            (0, &["ACL", "LOG", "2"]),
+        ],
+    );
+}
