@@ -4,6 +4,7 @@
 //!
 //! Handlers parse arguments and write replies; keyspace logic lives in `db/`.
 
+pub mod bits;
 pub mod client;
 pub mod command;
 pub mod config;
@@ -61,6 +62,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     config::HANDLERS,
     command::HANDLERS,
     strings::HANDLERS,
+    bits::HANDLERS,
     keys::HANDLERS,
     multi::HANDLERS,
     pubsub::HANDLERS,

@@ -6,6 +6,7 @@ muxis::use_allocator!();
 
 mod bench;
 mod binary;
+mod bits;
 mod common;
 mod connection;
 mod crash;

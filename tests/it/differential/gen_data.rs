@@ -1,0 +1,129 @@
+//! Generators for the data families of issue 11: bitmaps, HyperLogLog, geo and SORT, from
+//! the Redis 7.0 docs. Bitmaps work on strings, so they also meet the string family's keys.
+
+use super::generator::{Entry, Family, Gen, Step, one};
+use crate::cmd;
+
+use Family::Bits as B;
+
+#[rustfmt::skip]
+pub const ENTRIES: &[Entry] = &[
+    Entry { name: "setbit", weight: 6, family: B, make: |g| { let o = bit_offset(g); let v = g.rng.pick(&["0", "1", "1", "2", "-1", "x"]); one(cmd!["SETBIT", g.key(B), o, v]) } },
+    Entry { name: "getbit", weight: 3, family: B, make: |g| { let o = bit_offset(g); one(cmd!["GETBIT", g.key(B), o]) } },
+    Entry { name: "bitcount", weight: 4, family: B, make: |g| one(bit_range(g, "BITCOUNT", None)) },
+    Entry { name: "bitpos", weight: 4, family: B, make: |g| { let b = g.rng.pick(&["0", "1", "1", "0", "2"]); one(bit_range(g, "BITPOS", Some(b))) } },
+    Entry { name: "bitop", weight: 3, family: B, make: bitop },
+    Entry { name: "bitfield", weight: 6, family: B, make: |g| one(bitfield(g, "BITFIELD")) },
+    Entry { name: "bitfield_ro", weight: 2, family: B, make: |g| one(bitfield(g, "BITFIELD_RO")) },
+];
+
+/// A bit offset: small, near byte edges, sometimes out of range or not a number.
+fn bit_offset(g: &mut Gen) -> Vec<u8> {
+    match g.rng.below(20) {
+        0 => g
+            .rng
+            .pick(&["-1", "4294967296", "4294967295", "abc", ""])
+            .into(),
+        1..=3 => g.rng.range(0, 200).to_string().into_bytes(),
+        _ => g.rng.range(0, 40).to_string().into_bytes(),
+    }
+}
+
+/// BITCOUNT or BITPOS with an optional range and unit.
+fn bit_range(g: &mut Gen, name: &str, bit: Option<&str>) -> Vec<Vec<u8>> {
+    let mut c = cmd![name, g.key(B)];
+    if let Some(b) = bit {
+        c.push(b.into());
+    }
+    let n = g.rng.below(4);
+    if n >= 1 {
+        c.push(g.int(-20, 20));
+    }
+    if n >= 2 || (bit.is_none() && n == 1 && g.rng.chance(80)) {
+        c.push(g.int(-20, 20));
+    }
+    if n >= 3 {
+        c.push(g.rng.pick(&["BIT", "BYTE", "bit", "foo"]).into());
+    }
+    c
+}
+
+fn bitop(g: &mut Gen) -> Vec<Step> {
+    let op = g.rng.pick(&["AND", "OR", "XOR", "NOT", "not", "FOO"]);
+    let mut c = cmd!["BITOP", op, g.key(B)];
+    let n = if op.eq_ignore_ascii_case("not") && g.rng.chance(85) {
+        1
+    } else {
+        1 + g.rng.below(3)
+    };
+    for _ in 0..n {
+        c.push(g.key(B));
+    }
+    one(c)
+}
+
+/// A field type: mostly valid, sometimes u64 or nonsense.
+fn field_type(g: &mut Gen) -> String {
+    match g.rng.below(20) {
+        0 => g.rng.pick(&["u64", "i65", "i0", "x8", "I8", "u"]).into(),
+        1 => "i64".into(),
+        2 => "u63".into(),
+        _ => format!("{}{}", g.rng.pick(&["i", "u"]), 1 + g.rng.below(16)),
+    }
+}
+
+fn bitfield(g: &mut Gen, name: &str) -> Vec<Vec<u8>> {
+    let mut c = cmd![name, g.key(B)];
+    for _ in 0..g.rng.below(4) {
+        match g.rng.below(10) {
+            0 | 1 => c.extend(cmd![
+                "OVERFLOW",
+                g.rng.pick(&["WRAP", "SAT", "FAIL", "fail", "bad"])
+            ]),
+            2..=4 => {
+                let t = field_type(g);
+                c.extend(cmd!["GET", t, field_offset(g)]);
+            }
+            5 | 6 => {
+                let t = field_type(g);
+                let o = field_offset(g);
+                c.extend(cmd!["SET", t, o, field_value(g)]);
+            }
+            _ => {
+                let t = field_type(g);
+                let o = field_offset(g);
+                c.extend(cmd!["INCRBY", t, o, field_value(g)]);
+            }
+        }
+    }
+    c
+}
+
+fn field_offset(g: &mut Gen) -> Vec<u8> {
+    if g.rng.chance(25) {
+        return format!("#{}", g.rng.range(0, 6)).into_bytes();
+    }
+    bit_offset(g)
+}
+
+/// A value for SET or INCRBY: small, near the edges of small widths, or 64-bit extremes.
+fn field_value(g: &mut Gen) -> Vec<u8> {
+    match g.rng.below(10) {
+        0 => g.bad_int(),
+        1 => g
+            .rng
+            .pick(&[
+                "127", "128", "-128", "-129", "255", "256", "32767", "-32768", "65535",
+            ])
+            .into(),
+        2 => g
+            .rng
+            .pick(&[
+                "9223372036854775807",
+                "-9223372036854775808",
+                "4611686018427387904",
+            ])
+            .into(),
+        _ => g.rng.range(-300, 300).to_string().into_bytes(),
+    }
+}
