@@ -20,6 +20,7 @@ pub mod object;
 pub mod pubsub;
 pub mod server;
 pub mod sets;
+pub mod sort;
 pub mod streams;
 pub mod strings;
 pub mod zsets;
@@ -73,6 +74,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     lists::HANDLERS,
     zsets::HANDLERS,
     streams::HANDLERS,
+    sort::HANDLERS,
     debug::HANDLERS,
 ];
 

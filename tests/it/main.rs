@@ -25,6 +25,7 @@ mod pubsub;
 mod redis_conf;
 mod server;
 mod sets;
+mod sort;
 mod streams;
 mod strings;
 mod threads;

@@ -5,6 +5,7 @@ use super::generator::{Entry, Family, Gen, Step, one};
 use crate::cmd;
 
 use Family::Bits as B;
+use Family::{Lists, Sets, ZSets};
 
 #[rustfmt::skip]
 pub const ENTRIES: &[Entry] = &[
@@ -15,6 +16,10 @@ pub const ENTRIES: &[Entry] = &[
     Entry { name: "bitop", weight: 3, family: B, make: bitop },
     Entry { name: "bitfield", weight: 6, family: B, make: |g| one(bitfield(g, "BITFIELD")) },
     Entry { name: "bitfield_ro", weight: 2, family: B, make: |g| one(bitfield(g, "BITFIELD_RO")) },
+    // SORT reads the list, set and sorted-set families' keys; `k*` names the string keys
+    // `k1`/`k2` after elements 1 and 2, `{t}*->f1` the hashes `{t}a`/`{t}b` after a and b.
+    Entry { name: "sort", weight: 5, family: Family::Lists, make: |g| one(sort(g, "SORT")) },
+    Entry { name: "sort_ro", weight: 2, family: Family::Lists, make: |g| one(sort(g, "SORT_RO")) },
 ];
 
 /// A bit offset: small, near byte edges, sometimes out of range or not a number.
@@ -126,4 +131,47 @@ fn field_value(g: &mut Gen) -> Vec<u8> {
             .into(),
         _ => g.rng.range(-300, 300).to_string().into_bytes(),
     }
+}
+
+/// SORT on a list, set or sorted set with a mix of options. ALPHA is never combined with a
+/// BY pattern: ties between equal BY values keep the input order, and a set's input order
+/// is its hash table's (KNOWN DIFFERENCE: not reproducible).
+fn sort(g: &mut Gen, name: &str) -> Vec<Vec<u8>> {
+    let family = g.rng.pick(&[Lists, Lists, Sets, ZSets]);
+    let mut c = cmd![name, g.key(family)];
+    let mut by_pattern = false;
+    let mut alpha = false;
+    for _ in 0..g.rng.below(5) {
+        match g.rng.below(12) {
+            0 | 1 => {
+                let p = g
+                    .rng
+                    .pick(&["nosort", "k*", "*", "{t}*->f1", "{t}*->", "w_*", "#"]);
+                by_pattern |= p.contains('*');
+                c.extend(cmd!["BY", p]);
+            }
+            2 | 3 => c.extend(cmd!["LIMIT", g.int(-2, 5), g.int(-2, 5)]),
+            4 | 5 => {
+                let p = g
+                    .rng
+                    .pick(&["#", "k*", "{t}*->f1", "{t}*->a", "nokey", "*"]);
+                c.extend(cmd!["GET", p]);
+            }
+            6 => c.push(g.rng.pick(&["ASC", "DESC", "desc"]).into()),
+            7 | 8 => {
+                alpha = true;
+                c.push(b"ALPHA".to_vec());
+            }
+            9 => {
+                let d = g.key(Lists);
+                c.extend(cmd!["STORE", d]);
+            }
+            10 => c.push(b"BAD".to_vec()),
+            _ => c.push(b"LIMIT".to_vec()),
+        }
+    }
+    if alpha && by_pattern {
+        c.retain(|a| !a.eq_ignore_ascii_case(b"alpha"));
+    }
+    c
 }
