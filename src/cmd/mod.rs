@@ -12,6 +12,7 @@ pub mod connection;
 pub mod debug;
 pub mod expire;
 pub mod hashes;
+pub mod hll;
 pub mod info;
 pub mod keys;
 pub mod lists;
@@ -64,6 +65,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     command::HANDLERS,
     strings::HANDLERS,
     bits::HANDLERS,
+    hll::HANDLERS,
     keys::HANDLERS,
     multi::HANDLERS,
     pubsub::HANDLERS,

@@ -13,6 +13,7 @@ mod crash;
 mod differential;
 mod effects;
 mod hashes;
+mod hll;
 mod hostile;
 mod keys;
 mod listen;

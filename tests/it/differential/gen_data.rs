@@ -16,6 +16,12 @@ pub const ENTRIES: &[Entry] = &[
     Entry { name: "bitop", weight: 3, family: B, make: bitop },
     Entry { name: "bitfield", weight: 6, family: B, make: |g| one(bitfield(g, "BITFIELD")) },
     Entry { name: "bitfield_ro", weight: 2, family: B, make: |g| one(bitfield(g, "BITFIELD_RO")) },
+    // HyperLogLog: GET shows the representation, byte for byte.
+    Entry { name: "pfadd", weight: 6, family: Family::Hll, make: pfadd },
+    Entry { name: "pfcount", weight: 3, family: Family::Hll, make: |g| { let mut c = cmd!["PFCOUNT"]; c.extend(g.keys(Family::Hll, 3)); one(c) } },
+    Entry { name: "pfmerge", weight: 2, family: Family::Hll, make: |g| { let mut c = cmd!["PFMERGE", g.key(Family::Hll)]; for _ in 0..g.rng.below(3) { c.push(g.key(Family::Hll)); } one(c) } },
+    Entry { name: "pfdebug", weight: 1, family: Family::Hll, make: |g| { let s = g.rng.pick(&["ENCODING", "DECODE", "TODENSE", "foo"]); one(cmd!["PFDEBUG", s, g.key(Family::Hll)]) } },
+    Entry { name: "get", weight: 3, family: Family::Hll, make: |g| one(cmd!["GET", g.key(Family::Hll)]) },
     // SORT reads the list, set and sorted-set families' keys; `k*` names the string keys
     // `k1`/`k2` after elements 1 and 2, `{t}*->f1` the hashes `{t}a`/`{t}b` after a and b.
     Entry { name: "sort", weight: 5, family: Family::Lists, make: |g| one(sort(g, "SORT")) },
@@ -174,4 +180,22 @@ fn sort(g: &mut Gen, name: &str) -> Vec<Vec<u8>> {
         c.retain(|a| !a.eq_ignore_ascii_case(b"alpha"));
     }
     c
+}
+
+/// PFADD of a few elements, sometimes many (the sparse form grows and turns dense).
+fn pfadd(g: &mut Gen) -> Vec<Step> {
+    let mut c = cmd!["PFADD", g.key(Family::Hll)];
+    let n = if g.rng.chance(10) {
+        50 + g.rng.below(400)
+    } else {
+        g.rng.below(4)
+    };
+    for _ in 0..n {
+        if g.rng.chance(70) {
+            c.push(g.rng.range(0, 100_000).to_string().into_bytes());
+        } else {
+            c.push(g.value());
+        }
+    }
+    one(c)
 }

@@ -76,6 +76,7 @@ pub enum Family {
     ZSets,
     Streams,
     Bits,
+    Hll,
 }
 
 impl Family {
@@ -90,6 +91,7 @@ impl Family {
             Family::ZSets => Some(8),
             Family::Streams => Some(10),
             Family::Bits => Some(12),
+            Family::Hll => Some(14),
             _ => None,
         }
     }
