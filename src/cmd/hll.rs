@@ -6,6 +6,7 @@
 //! which is a change (it propagates); a HLL that grows past `hll-sparse-max-bytes` turns
 //! dense.
 
+mod selftest;
 mod sketch;
 
 use crate::db::Value;
@@ -262,7 +263,7 @@ fn pfdebug(ctx: &mut Ctx) {
 /// Checks the register packing and the estimator's error on this build; OK or an error
 /// naming what failed.
 fn pfselftest(ctx: &mut Ctx) {
-    match sketch::selftest(&mut ctx.srv.rng) {
+    match selftest::run(&mut ctx.srv.rng) {
         Ok(()) => ctx.out.ok(),
         Err(msg) => ctx.error(&msg),
     }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod connection;
 pub mod debug;
 pub mod expire;
+pub mod geo;
 pub mod hashes;
 pub mod hll;
 pub mod info;
@@ -66,6 +67,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     strings::HANDLERS,
     bits::HANDLERS,
     hll::HANDLERS,
+    geo::HANDLERS,
     keys::HANDLERS,
     multi::HANDLERS,
     pubsub::HANDLERS,

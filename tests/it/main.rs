@@ -12,6 +12,7 @@ mod connection;
 mod crash;
 mod differential;
 mod effects;
+mod geo;
 mod hashes;
 mod hll;
 mod hostile;

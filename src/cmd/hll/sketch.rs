@@ -24,7 +24,7 @@ const ZERO_MAX_LEN: usize = 64;
 const XZERO_MAX_LEN: usize = 16384;
 const VAL_MAX_VALUE: u8 = 32;
 const VAL_MAX_LEN: usize = 4;
-const REGISTER_MAX: u8 = 63;
+pub(super) const REGISTER_MAX: u8 = 63;
 
 /// A sparse representation that does not cover exactly 16384 registers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub fn invalidate(s: &mut [u8]) {
 
 // ----- dense -----
 
-fn dense_get(regs: &[u8], i: usize) -> u8 {
+pub(super) fn dense_get(regs: &[u8], i: usize) -> u8 {
     let bit = i * 6;
     let (byte, fb) = (bit / 8, bit % 8);
     let b0 = u16::from(regs[byte]);
@@ -107,7 +107,7 @@ fn dense_get(regs: &[u8], i: usize) -> u8 {
     (((b0 >> fb) | (b1 << (8 - fb))) & u16::from(REGISTER_MAX)) as u8
 }
 
-fn dense_put(regs: &mut [u8], i: usize, v: u8) {
+pub(super) fn dense_put(regs: &mut [u8], i: usize, v: u8) {
     let bit = i * 6;
     let (byte, fb) = (bit / 8, bit % 8);
     let v = u16::from(v & REGISTER_MAX) << fb;
@@ -468,115 +468,6 @@ pub fn decode(s: &[u8]) -> String {
     out.trim_end_matches(' ').to_string()
 }
 
-/// PFSELFTEST: every register keeps what is written to it without disturbing its
-/// neighbours, and a sparse and a dense HLL fed the same elements agree and stay within
-/// five standard errors of the true count. The error names the failure as Redis's does.
-pub fn selftest(rng: &mut crate::util::rand::Rng) -> Result<(), String> {
-    let mut regs = vec![0u8; DENSE_SIZE - HDR];
-    let mut bytes = vec![0u8; REGISTERS];
-    for _ in 0..100 {
-        for (i, b) in bytes.iter_mut().enumerate() {
-            *b = (rng.next_u64() & u64::from(REGISTER_MAX)) as u8;
-            dense_put(&mut regs, i, *b);
-        }
-        for (i, &b) in bytes.iter().enumerate() {
-            let v = dense_get(&regs, i);
-            if v != b {
-                return Err(format!("TESTFAILED Register {i} should be {b} but is {v}"));
-            }
-        }
-    }
-    let (mut sparse, mut dense) = (new_sparse(), new_sparse());
-    to_dense(&mut dense).map_err(|_| "TESTFAILED dense conversion".to_string())?;
-    let relerr = 1.04 / (REGISTERS as f64).sqrt();
-    let seed = rng.next_u64();
-    let mut checkpoint = 1u64;
-    for j in 1..=100_000u64 {
-        let ele = (seed ^ j).to_le_bytes();
-        let (a, b) = (add(&mut sparse, &ele, 3000), add(&mut dense, &ele, 3000));
-        if a.is_err() || b.is_err() {
-            return Err("TESTFAILED corrupted HLL".into());
-        }
-        if j != checkpoint {
-            continue;
-        }
-        checkpoint *= 10;
-        let (a, b) = (count(&sparse), count(&dense));
-        let (Ok(a), Ok(b)) = (a, b) else {
-            return Err("TESTFAILED corrupted HLL".into());
-        };
-        if a != b {
-            return Err(format!("TESTFAILED dense/sparse disagree: {b} vs {a}"));
-        }
-        let abserr = (j as f64 - a as f64).abs();
-        let maxerr = (relerr * 5.0 * j as f64).ceil().max(2.0);
-        if abserr > maxerr {
-            return Err(format!(
-                "TESTFAILED Too big error. card:{j} abserr:{abserr} maxerr:{maxerr}"
-            ));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn elements_land_where_redis_puts_them() {
-        // redis-server 7.0.15: PFADD x a b c; PFDEBUG DECODE x gives
-        // Z:8436 v:1,1 Z:4274 v:2,1 Z:3068 v:1,1 Z:603.
-        let mut s = new_sparse();
-        for e in [&b"a"[..], b"b", b"c"] {
-            assert_eq!(add(&mut s, e, 3000), Ok(true));
-        }
-        assert_eq!(decode(&s), "Z:8436 v:1,1 Z:4274 v:2,1 Z:3068 v:1,1 Z:603");
-        assert_eq!(count(&s), Ok(3));
-    }
-
-    #[test]
-    fn dense_registers_round_trip() {
-        let mut regs = vec![0u8; DENSE_SIZE - HDR];
-        for i in 0..REGISTERS {
-            dense_put(&mut regs, i, (i % 64) as u8);
-        }
-        for i in 0..REGISTERS {
-            assert_eq!(dense_get(&regs, i), (i % 64) as u8);
-        }
-    }
-
-    #[test]
-    fn sparse_and_dense_count_the_same() {
-        let mut sparse = new_sparse();
-        assert_eq!(sparse.len(), 18);
-        let mut dense = new_sparse();
-        to_dense(&mut dense).expect("valid");
-        for i in 0..500u32 {
-            let e = i.to_string();
-            add(&mut sparse, e.as_bytes(), 3000).expect("valid");
-            add(&mut dense, e.as_bytes(), 3000).expect("valid");
-        }
-        assert_eq!(sparse[4], SPARSE);
-        let mut promoted = sparse.clone();
-        to_dense(&mut promoted).expect("valid");
-        assert_eq!(promoted[HDR..], dense[HDR..]);
-        let (a, b) = (
-            count(&sparse).expect("valid"),
-            count(&dense).expect("valid"),
-        );
-        assert_eq!(a, b);
-        assert!((480..=520).contains(&a), "{a}");
-    }
-
-    #[test]
-    fn a_sparse_body_that_does_not_cover_every_register_is_corrupt() {
-        let mut s = new_sparse();
-        s.truncate(HDR);
-        s.push(0x3f); // ZERO:64
-        assert_eq!(count(&s), Err(Corrupt));
-        assert_eq!(to_dense(&mut s.clone()), Err(Corrupt));
-        // "a" lands in register 8436, past the 64 the body covers.
-        assert_eq!(add(&mut s, b"a", 3000), Err(Corrupt));
-    }
-}
+#[path = "sketch_tests.rs"]
+mod tests;

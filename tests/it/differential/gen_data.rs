@@ -22,6 +22,18 @@ pub const ENTRIES: &[Entry] = &[
     Entry { name: "pfmerge", weight: 2, family: Family::Hll, make: |g| { let mut c = cmd!["PFMERGE", g.key(Family::Hll)]; for _ in 0..g.rng.below(3) { c.push(g.key(Family::Hll)); } one(c) } },
     Entry { name: "pfdebug", weight: 1, family: Family::Hll, make: |g| { let s = g.rng.pick(&["ENCODING", "DECODE", "TODENSE", "foo"]); one(cmd!["PFDEBUG", s, g.key(Family::Hll)]) } },
     Entry { name: "get", weight: 3, family: Family::Hll, make: |g| one(cmd!["GET", g.key(Family::Hll)]) },
+    // Geo: scores via ZRANGE, distances, hashes and positions, searches in every form.
+    Entry { name: "geoadd", weight: 6, family: Family::Geo, make: geoadd },
+    Entry { name: "geodist", weight: 2, family: Family::Geo, make: |g| { let mut c = cmd!["GEODIST", g.key(Family::Geo), place(g), place(g)]; if g.rng.chance(60) { c.push(geo_unit(g)); } one(c) } },
+    Entry { name: "geohash", weight: 2, family: Family::Geo, make: |g| { let mut c = cmd!["GEOHASH", g.key(Family::Geo)]; for _ in 0..g.rng.below(4) { c.push(place(g)); } one(c) } },
+    Entry { name: "geopos", weight: 2, family: Family::Geo, make: |g| { let mut c = cmd!["GEOPOS", g.key(Family::Geo)]; for _ in 0..g.rng.below(4) { c.push(place(g)); } one(c) } },
+    Entry { name: "zrange", weight: 2, family: Family::Geo, make: |g| one(cmd!["ZRANGE", g.key(Family::Geo), "0", "-1", "WITHSCORES"]) },
+    Entry { name: "georadius", weight: 3, family: Family::Geo, make: |g| { let (x, y) = (lon(g), lat(g)); let r = geo_radius(g); let u = geo_unit(g); let mut c = cmd!["GEORADIUS", g.key(Family::Geo), x, y, r, u]; geo_opts(g, &mut c, true); one(c) } },
+    Entry { name: "georadius_ro", weight: 1, family: Family::Geo, make: |g| { let (x, y) = (lon(g), lat(g)); let r = geo_radius(g); let u = geo_unit(g); let mut c = cmd!["GEORADIUS_RO", g.key(Family::Geo), x, y, r, u]; geo_opts(g, &mut c, false); one(c) } },
+    Entry { name: "georadiusbymember", weight: 2, family: Family::Geo, make: |g| { let m = place(g); let r = geo_radius(g); let u = geo_unit(g); let mut c = cmd!["GEORADIUSBYMEMBER", g.key(Family::Geo), m, r, u]; geo_opts(g, &mut c, true); one(c) } },
+    Entry { name: "georadiusbymember_ro", weight: 1, family: Family::Geo, make: |g| { let m = place(g); let r = geo_radius(g); let u = geo_unit(g); let mut c = cmd!["GEORADIUSBYMEMBER_RO", g.key(Family::Geo), m, r, u]; geo_opts(g, &mut c, false); one(c) } },
+    Entry { name: "geosearch", weight: 3, family: Family::Geo, make: |g| { let mut c = cmd!["GEOSEARCH", g.key(Family::Geo)]; geosearch(g, &mut c); one(c) } },
+    Entry { name: "geosearchstore", weight: 2, family: Family::Geo, make: |g| { let d = g.key(Family::Geo); let mut c = cmd!["GEOSEARCHSTORE", d, g.key(Family::Geo)]; geosearch(g, &mut c); if g.rng.chance(40) { c.push(b"STOREDIST".to_vec()); } one(c) } },
     // SORT reads the list, set and sorted-set families' keys; `k*` names the string keys
     // `k1`/`k2` after elements 1 and 2, `{t}*->f1` the hashes `{t}a`/`{t}b` after a and b.
     Entry { name: "sort", weight: 5, family: Family::Lists, make: |g| one(sort(g, "SORT")) },
@@ -198,4 +210,109 @@ fn pfadd(g: &mut Gen) -> Vec<Step> {
         }
     }
     one(c)
+}
+
+/// Places: a handful of names, so searches and GEODIST find them.
+fn place(g: &mut Gen) -> Vec<u8> {
+    g.rng
+        .pick(&[
+            "rome", "paris", "oslo", "cairo", "lima", "pole", "dateline", "a", "",
+        ])
+        .into()
+}
+
+/// A longitude: mostly around Europe (where the places cluster), sometimes anywhere,
+/// at the limits or invalid.
+fn lon(g: &mut Gen) -> Vec<u8> {
+    match g.rng.below(12) {
+        0 => g
+            .rng
+            .pick(&["180", "-180", "180.0001", "abc", "inf"])
+            .into(),
+        1 | 2 => format!("{:.6}", g.rng.range(-180_000_000, 180_000_000) as f64 / 1e6).into_bytes(),
+        _ => format!("{:.6}", g.rng.range(-10_000_000, 30_000_000) as f64 / 1e6).into_bytes(),
+    }
+}
+
+fn lat(g: &mut Gen) -> Vec<u8> {
+    match g.rng.below(12) {
+        0 => g
+            .rng
+            .pick(&["85.05112878", "-85.05112878", "85.06", "-90", "x"])
+            .into(),
+        1 | 2 => format!("{:.6}", g.rng.range(-85_000_000, 85_000_000) as f64 / 1e6).into_bytes(),
+        _ => format!("{:.6}", g.rng.range(35_000_000, 60_000_000) as f64 / 1e6).into_bytes(),
+    }
+}
+
+fn geo_unit(g: &mut Gen) -> Vec<u8> {
+    if g.rng.chance(4) {
+        return b"furlong".to_vec();
+    }
+    g.rng.pick(&["m", "km", "KM", "mi", "ft", "km"]).into()
+}
+
+fn geo_radius(g: &mut Gen) -> Vec<u8> {
+    match g.rng.below(12) {
+        0 => g.rng.pick(&["-1", "x", "0"]).into(),
+        _ => g
+            .rng
+            .pick(&["1", "50", "500", "1000", "3000", "20000", "0.5", "2500000"])
+            .into(),
+    }
+}
+
+fn geoadd(g: &mut Gen) -> Vec<Step> {
+    let mut c = cmd!["GEOADD", g.key(Family::Geo)];
+    for _ in 0..g.rng.below(3) {
+        c.push(g.rng.pick(&["NX", "XX", "CH", "ch"]).into());
+    }
+    for _ in 0..1 + g.rng.below(3) {
+        let (x, y) = (lon(g), lat(g));
+        c.extend([x, y, place(g)]);
+    }
+    one(c)
+}
+
+/// GEORADIUS's options; `store` allows STORE/STOREDIST.
+fn geo_opts(g: &mut Gen, c: &mut Vec<Vec<u8>>, store: bool) {
+    for _ in 0..g.rng.below(4) {
+        match g.rng.below(12) {
+            0 | 9 => c.push(b"WITHDIST".to_vec()),
+            1 => c.push(b"WITHCOORD".to_vec()),
+            2 => c.push(b"WITHHASH".to_vec()),
+            3 => c.push(g.rng.pick(&["ASC", "DESC"]).into()),
+            4 | 5 | 10 => c.extend(cmd!["COUNT", g.int(0, 4)]),
+            6 if c.iter().any(|a| a == b"COUNT") || g.rng.chance(10) => c.push(b"ANY".to_vec()),
+            7 if store => {
+                let k = g.key(Family::Geo);
+                c.extend(cmd![g.rng.pick(&["STORE", "STOREDIST"]), k]);
+            }
+            11 => c.push(b"BAD".to_vec()),
+            _ => c.push(b"WITHCOORD".to_vec()),
+        }
+    }
+}
+
+fn geosearch(g: &mut Gen, c: &mut Vec<Vec<u8>>) {
+    match g.rng.below(20) {
+        0 => {}
+        1..=8 => c.extend(cmd!["FROMMEMBER", place(g)]),
+        _ => {
+            let (x, y) = (lon(g), lat(g));
+            c.extend(cmd!["FROMLONLAT", x, y]);
+        }
+    }
+    match g.rng.below(20) {
+        0 => {}
+        1..=10 => {
+            let (r, u) = (geo_radius(g), geo_unit(g));
+            c.extend(cmd!["BYRADIUS", r, u]);
+        }
+        _ => {
+            let (w, h, u) = (geo_radius(g), geo_radius(g), geo_unit(g));
+            c.extend(cmd!["BYBOX", w, h, u]);
+        }
+    }
+    geo_opts(g, c, false);
 }

@@ -77,6 +77,7 @@ pub enum Family {
     Streams,
     Bits,
     Hll,
+    Geo,
 }
 
 impl Family {
@@ -92,6 +93,7 @@ impl Family {
             Family::Streams => Some(10),
             Family::Bits => Some(12),
             Family::Hll => Some(14),
+            Family::Geo => Some(16),
             _ => None,
         }
     }
