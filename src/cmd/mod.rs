@@ -9,6 +9,7 @@ pub mod client;
 pub mod command;
 pub mod config;
 pub mod connection;
+pub mod dbs;
 pub mod debug;
 pub mod expire;
 pub mod geo;
@@ -16,6 +17,7 @@ pub mod hashes;
 pub mod hll;
 pub mod info;
 pub mod keys;
+pub mod lcs;
 pub mod lists;
 pub mod multi;
 pub mod object;
@@ -68,6 +70,8 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     bits::HANDLERS,
     hll::HANDLERS,
     geo::HANDLERS,
+    lcs::HANDLERS,
+    dbs::HANDLERS,
     keys::HANDLERS,
     multi::HANDLERS,
     pubsub::HANDLERS,

@@ -10,6 +10,7 @@ mod bits;
 mod common;
 mod connection;
 mod crash;
+mod dbs;
 mod differential;
 mod effects;
 mod geo;
