@@ -114,6 +114,11 @@ fn sort_generic(ctx: &mut Ctx, ro: bool) {
             Some(Value::ZSet(z)) => (zset_elems(z), false),
             Some(_) => return ctx.error(error::WRONGTYPE),
         };
+    // Redis converts a sorted set it sorts to a skiplist, for good (even SORT_RO does).
+    let now = ctx.now();
+    if let Ok(Some(z)) = ctx.srv.dbs[ctx.db].typed_mut::<ZSet>(&argv[1], now) {
+        z.make_large();
+    }
     if dontsort && is_set && o.store.is_some() {
         dontsort = false;
         o.alpha = true;
