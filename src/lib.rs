@@ -21,6 +21,7 @@
 //! - [`error`]: reply error strings in Redis's words.
 //! - [`util`]: glob matching, number parsing and formatting, a small RNG.
 
+pub mod acl;
 pub mod alloc;
 pub mod cmd;
 pub mod config;

@@ -24,6 +24,8 @@ pub enum StartError {
     Address(String),
     Cpu(String),
     Io(std::io::Error),
+    /// Bad ACL users (the `aclfile` or `user` directives).
+    Acl(String),
 }
 
 impl fmt::Display for StartError {
@@ -31,6 +33,7 @@ impl fmt::Display for StartError {
         match self {
             StartError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
             StartError::Address(m) | StartError::Cpu(m) => f.write_str(m),
+            StartError::Acl(m) => write!(f, "Aborting Redis startup because of ACL errors: {m}"),
             StartError::Io(e) => write!(f, "{e}"),
         }
     }
@@ -184,6 +187,7 @@ pub fn start_observed(
     sinks: Vec<Sink>,
 ) -> Result<Handle, StartError> {
     check_cpus(&config)?;
+    let users = crate::acl::file::initial_users(&config).map_err(StartError::Acl)?;
     let bind = listen::parse_bind(&config.bind).map_err(StartError::Address)?;
     let unix = config
         .unixsocket
@@ -236,6 +240,7 @@ pub fn start_observed(
     );
     let main_cpu: Vec<usize> = config.main_cpu.into_iter().collect();
     let mut srv = Server::new(config, addr, shared);
+    srv.load_users(users);
     for sink in sinks {
         srv.effects.add_sink(sink);
     }

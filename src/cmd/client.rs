@@ -264,6 +264,7 @@ struct Filter<'a> {
     kind: Option<Kind>,
     addr: Option<&'a [u8]>,
     laddr: Option<&'a [u8]>,
+    user: Option<&'a [u8]>,
     skipme: bool,
 }
 
@@ -273,6 +274,7 @@ impl Filter<'_> {
             && self.kind.is_none_or(|k| c.kind() == k)
             && self.addr.is_none_or(|a| a == c.info.addr.as_bytes())
             && self.laddr.is_none_or(|a| a == c.info.laddr.as_bytes())
+            && self.user.is_none_or(|u| u == &c.user.name[..])
             && !(self.skipme && c.id() == me)
     }
 }
@@ -298,6 +300,11 @@ fn kill(ctx: &mut Ctx) {
             Err(msg) => return ctx.error(&msg),
         }
     };
+    if let Some(u) = filter.user
+        && ctx.srv.acl.get(u).is_none()
+    {
+        return ctx.error(&format!("ERR No such user '{}'", error::sanitize(u)));
+    }
     let me = ctx.id;
     let mut killed = 0;
     for c in ctx.srv.clients.values_mut().filter(|c| !c.closing) {
@@ -338,10 +345,7 @@ fn kill_filter(args: &[Bytes]) -> Result<Filter<'_>, String> {
         } else if opt.eq_ignore_ascii_case(b"laddr") {
             f.laddr = Some(value);
         } else if opt.eq_ignore_ascii_case(b"user") {
-            // Every client is the `default` user, so that filter matches them all.
-            if &value[..] != b"default" {
-                return Err(format!("ERR No such user '{}'", error::sanitize(value)));
-            }
+            f.user = Some(value);
         } else if opt.eq_ignore_ascii_case(b"skipme") {
             f.skipme = if value.eq_ignore_ascii_case(b"yes") {
                 true
@@ -446,7 +450,8 @@ mod tests {
         assert_eq!(err(&["id", "0"]), KILL_ID);
         assert_eq!(err(&["id", "1", "type"]), error::SYNTAX);
         assert_eq!(err(&["type", "foo"]), "ERR Unknown client type 'foo'");
-        assert_eq!(err(&["user", "nobody"]), "ERR No such user 'nobody'");
+        // The user is looked up by the command, which has the users (see acl tests).
+        assert!(kill_filter(&args(&["user", "nobody"])).is_ok());
         assert_eq!(err(&["skipme", "maybe"]), error::SYNTAX);
         assert_eq!(err(&["maxage", "5"]), error::SYNTAX);
         let owned = args(&["ID", "7", "skipme", "NO", "type", "replica"]);

@@ -184,7 +184,13 @@ fn set(ctx: &mut Ctx) {
         crate::log::set_level(&next);
     }
     let old_policy = ctx.srv.config.mem.policy;
+    let old_pass = ctx.srv.config.get("requirepass");
     ctx.srv.config = next;
+    let pass = ctx.srv.config.get("requirepass");
+    if pass != old_pass {
+        ctx.srv.set_requirepass(&pass.unwrap_or_default());
+    }
+    ctx.srv.apply_acl_config();
     ctx.srv.apply_memory_config(old_policy);
     // A lower maxmemory takes effect at once, as Redis's CONFIG SET maxmemory.
     if ctx.srv.config.mem.maxmemory > 0 {

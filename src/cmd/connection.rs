@@ -1,4 +1,4 @@
-//! Connection commands: PING, ECHO, QUIT, HELLO, SELECT, RESET, AUTH.
+//! Connection commands: PING, ECHO, QUIT, HELLO, SELECT, RESET, AUTH (users: `src/acl/`).
 //!
 //! They change only the calling client's executor-side state (protocol, selected DB, name);
 //! closing a connection is the executor's job, asked for with `closing`.
@@ -23,7 +23,8 @@ pub const HANDLERS: &[(&str, Handler)] = &[
 pub const REDIS_VERSION: &str = "7.0.15";
 
 const NO_PASSWORD: &str = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?";
-const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
+const WRONGPASS: &str = crate::acl::WRONGPASS;
+const HELLO_NOAUTH: &str = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time";
 const INT_RANGE: &str = "ERR value is out of range, value must between -2147483648 and 2147483647";
 const HELLO_PROTOVER: &str = "ERR Protocol version is not an integer or out of range";
 
@@ -89,7 +90,8 @@ fn hello(ctx: &mut Ctx) {
         let more = argc - 1 - j;
         let opt = ctx.arg(j);
         if opt.eq_ignore_ascii_case(b"auth") && more >= 2 {
-            if !authenticates(ctx.arg(j + 1), ctx.arg(j + 2)) {
+            let argv = ctx.argv;
+            if !log_in(ctx, &argv[j + 1], &argv[j + 2]) {
                 return ctx.error(WRONGPASS);
             }
             j += 3;
@@ -106,6 +108,9 @@ fn hello(ctx: &mut Ctx) {
             );
             return ctx.error(&msg);
         }
+    }
+    if !ctx.client().is_some_and(|c| c.authenticated) {
+        return ctx.error(HELLO_NOAUTH);
     }
     let id = ctx.id;
     let resp3 = match (ver, ctx.client()) {
@@ -134,21 +139,42 @@ fn hello(ctx: &mut Ctx) {
     ctx.out.array(0);
 }
 
-/// Whether `user` and `password` authenticate. With no ACL users and no `requirepass`, the
-/// `default` user takes any password, as Redis's `nopass` default user does.
-fn authenticates(user: &[u8], _password: &[u8]) -> bool {
-    user == b"default"
+/// Logs the client in as `user` if `password` opens it (Redis's `ACLAuthenticateUser`);
+/// a failure is logged (ACL LOG) under the name tried, and changes nothing.
+fn log_in(ctx: &mut Ctx, user: &[u8], password: &[u8]) -> bool {
+    match ctx.srv.acl.authenticate(user, password) {
+        Some(u) => {
+            if let Some(c) = ctx.client() {
+                c.user = u;
+                c.authenticated = true;
+            }
+            true
+        }
+        None => {
+            let command = ctx.argv[0].clone();
+            ctx.srv.acl_auth_failed(ctx.id, &command, user);
+            false
+        }
+    }
 }
 
 /// ```text
 /// AUTH [username] password
 /// ```
+/// The one-argument form logs in as `default`, and is an error while that needs no
+/// password, as in Redis.
 fn auth(ctx: &mut Ctx) {
-    match ctx.argv.len() {
-        2 => ctx.error(NO_PASSWORD),
-        3 if authenticates(ctx.arg(1), ctx.arg(2)) => ctx.out.ok(),
-        3 => ctx.error(WRONGPASS),
-        _ => ctx.error(error::SYNTAX),
+    let argv = ctx.argv;
+    let ok = match argv.len() {
+        2 if ctx.srv.acl.default_user().nopass => return ctx.error(NO_PASSWORD),
+        2 => log_in(ctx, b"default", &argv[1]),
+        3 => log_in(ctx, &argv[1], &argv[2]),
+        _ => return ctx.error(error::SYNTAX),
+    };
+    if ok {
+        ctx.out.ok()
+    } else {
+        ctx.error(WRONGPASS)
     }
 }
 
@@ -188,20 +214,10 @@ fn reset(ctx: &mut Ctx) {
         c.db = 0;
         c.resp3 = false;
         c.name = None;
+        c.user = ctx.srv.acl.default_user();
+        c.authenticated = ctx.srv.acl.starts_authenticated();
         ctx.srv.clients.insert(id, c);
     }
     // The same bytes in RESP2 and RESP3, so the old protocol of `ctx.out` does no harm.
     ctx.out.simple("RESET");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_the_default_user_authenticates() {
-        assert!(authenticates(b"default", b"anything"));
-        assert!(!authenticates(b"Default", b"x"));
-        assert!(!authenticates(b"", b""));
-    }
 }

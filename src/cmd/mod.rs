@@ -4,6 +4,7 @@
 //!
 //! Handlers parse arguments and write replies; keyspace logic lives in `db/`.
 
+pub mod acl;
 pub mod bits;
 pub mod client;
 pub mod command;
@@ -62,6 +63,7 @@ pub fn read<'s, T: Typed>(
 /// Every family's handlers.
 pub const FAMILIES: &[&[(&str, Handler)]] = &[
     connection::HANDLERS,
+    acl::HANDLERS,
     client::HANDLERS,
     server::HANDLERS,
     config::HANDLERS,

@@ -67,14 +67,10 @@ fn exec(ctx: &mut Ctx) {
 /// DISCARD
 /// ```
 fn discard(ctx: &mut Ctx) {
-    let id = ctx.id;
-    let Some(c) = ctx.srv.clients.get_mut(&id) else {
-        return;
-    };
-    if c.multi.take().is_none() {
+    if ctx.client().is_none_or(|c| c.multi.is_none()) {
         return ctx.error("ERR DISCARD without MULTI");
     }
-    unwatch_all(ctx);
+    ctx.srv.discard_transaction(ctx.id);
     ctx.out.ok();
 }
 

@@ -16,7 +16,7 @@ const DEPRECATED: &[&str] = &[
 ];
 
 /// Directives outside the parameter table that muxis does not have.
-const NOT_SUPPORTED: &[&str] = &["rename-command", "user", "loadmodule", "sentinel"];
+const NOT_SUPPORTED: &[&str] = &["rename-command", "loadmodule", "sentinel"];
 
 /// Reads config text into a [`Config`].
 #[derive(Default)]
@@ -97,6 +97,10 @@ impl Loader {
             return Ok(());
         }
         if DEPRECATED.contains(&name.as_str()) && argv.len() == 2 {
+            return Ok(());
+        }
+        if name == "user" && argv.len() >= 2 {
+            cfg.users.push(argv[1..].to_vec());
             return Ok(());
         }
         if name == "include" && argv.len() == 2 {

@@ -142,6 +142,8 @@ pub struct Config {
     pub config_file: Option<PathBuf>,
     /// The values of the parameters kept without effect.
     pub stored: Stored,
+    /// `user` directives: each line's words after `user` (the ACL users to create).
+    pub users: Vec<Vec<String>>,
 }
 
 /// `maxmemory`, the eviction policy and its tuning, and the lazy-free switches.
@@ -282,6 +284,7 @@ impl Default for Config {
             mem: Memory::default(),
             config_file: None,
             stored: Stored((0..PARAMS.len()).map(params::default_val).collect()),
+            users: Vec::new(),
         }
     }
 }

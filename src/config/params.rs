@@ -250,8 +250,8 @@ pub static PARAMS: &[Param] = &[
     p!("save", None, MULTI | UNSUPPORTED, special(Special::Save), ""),
     p!("replicaof", Some("slaveof"), IMMUTABLE | MULTI | UNSUPPORTED, special(Special::ReplicaOf), "no one"),
     p!("cluster-enabled", None, IMMUTABLE | UNSUPPORTED, BOOL, "no"),
-    p!("requirepass", None, SENSITIVE | UNSUPPORTED, STR, ""),
-    p!("aclfile", None, IMMUTABLE | UNSUPPORTED, STR, ""),
+    p!("requirepass", None, SENSITIVE, STR, ""),
+    p!("aclfile", None, IMMUTABLE, STR, ""),
     p!("tls-port", None, UNSUPPORTED, int(0, 65535), "0"),
 
     // Accepted and reported, without effect (see README).

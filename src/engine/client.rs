@@ -5,10 +5,12 @@
 use super::blocking::Blocked;
 use super::msg::{ConnId, ConnInfo, Resolved};
 use super::out::Target;
+use crate::acl::User;
 use bytes::Bytes;
 use indexmap::IndexSet;
 use std::collections::VecDeque;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// A client's type, as `CLIENT LIST TYPE` and `CLIENT KILL TYPE` name it.
@@ -74,6 +76,10 @@ pub struct Client {
     /// Subscribed channels and patterns, in subscription order.
     pub channels: IndexSet<Bytes, ahash::RandomState>,
     pub patterns: IndexSet<Bytes, ahash::RandomState>,
+    /// The ACL user its commands run as (`default` until AUTH).
+    pub user: Arc<User>,
+    /// Logged in: as `default` when that needs no password, or by AUTH/HELLO.
+    pub authenticated: bool,
 }
 
 /// A transaction being queued.
@@ -85,7 +91,14 @@ pub struct Multi {
 }
 
 impl Client {
-    pub fn new(conn: ConnId, thread: usize, info: Box<ConnInfo>, now: Instant) -> Client {
+    pub fn new(
+        conn: ConnId,
+        thread: usize,
+        info: Box<ConnInfo>,
+        now: Instant,
+        user: Arc<User>,
+        authenticated: bool,
+    ) -> Client {
         Client {
             conn,
             thread,
@@ -109,6 +122,8 @@ impl Client {
             dirty_cas: false,
             channels: IndexSet::default(),
             patterns: IndexSet::default(),
+            user,
+            authenticated,
         }
     }
 
@@ -182,13 +197,14 @@ impl Client {
         let _ = write!(
             buf,
             " db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 \
-             rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 \
+             rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir=-1 \
              resp={} lib-name=",
             self.db,
             self.channels.len(),
             self.patterns.len(),
             self.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             self.last_cmd,
+            String::from_utf8_lossy(&self.user.name),
             if self.resp3 { 3 } else { 2 }
         );
         buf.extend_from_slice(self.lib_name.as_deref().unwrap_or_default());

@@ -56,7 +56,9 @@ impl Engine {
     }
 
     pub fn open(&mut self, conn: ConnId, thread: usize, info: Box<ConnInfo>) {
-        let client = Client::new(conn, thread, info, self.srv.clock);
+        let user = self.srv.acl.default_user();
+        let authenticated = self.srv.acl.starts_authenticated();
+        let client = Client::new(conn, thread, info, self.srv.clock, user, authenticated);
         self.srv.clients.insert(conn.id, client);
     }
 
@@ -136,8 +138,8 @@ impl Engine {
                 return self.reject(id, target, &msg);
             }
             Resolved::WrongArity(i) => {
-                let name = self.table.get(i).name;
-                return self.reject(id, target, &error::wrong_arity(name));
+                let spec = self.table.get(i).spec;
+                return self.refuse(id, target, spec, &error::wrong_arity(spec.name));
             }
         };
         // A container's subcommand is what runs: its arity, flags and keys apply.
@@ -146,7 +148,10 @@ impl Engine {
             return self.reject(id, target, &msg);
         };
         if !spec.arity_ok(args.len()) {
-            return self.reject(id, target, &error::wrong_arity(spec.name));
+            return self.refuse(id, target, spec, &error::wrong_arity(spec.name));
+        }
+        if let Some(msg) = self.permission(id, spec, args) {
+            return self.refuse(id, target, spec, &msg);
         }
         if self.srv.config.mem.maxmemory > 0 {
             let oom = self.out_of_memory(id, spec);
@@ -155,7 +160,7 @@ impl Engine {
                 self.touch_expired();
             }
             if oom {
-                return self.reject(id, target, error::OOM);
+                return self.refuse(id, target, spec, error::OOM);
             }
         }
         let Some(client) = self.srv.clients.get_mut(&id) else {
@@ -196,6 +201,43 @@ impl Engine {
         }
         self.srv.effects.end();
         self.finish(target);
+    }
+
+    /// Whether client `id` may run `args` as `spec`: authenticated when the server needs
+    /// it, and allowed by its ACL user. A denial is logged (ACL LOG) and its error
+    /// returned.
+    fn permission(&mut self, id: u64, spec: &'static Spec, args: &[Bytes]) -> Option<String> {
+        let client = self.srv.clients.get(&id)?;
+        if !client.authenticated && spec.flags & flag::NO_AUTH == 0 && self.srv.acl.auth_required()
+        {
+            return Some(crate::acl::NOAUTH.into());
+        }
+        let denied = crate::acl::check(&client.user, spec, args).err()?;
+        let context = if client.multi.is_some() {
+            "multi"
+        } else {
+            "toplevel"
+        };
+        self.srv.acl_denied(id, denied, context, spec, args);
+        Some(crate::acl::denied_error(denied, spec))
+    }
+
+    /// [`Engine::permission`] for a command EXEC runs, with Redis's EXEC-time texts.
+    fn exec_permission(&mut self, id: u64, spec: &'static Spec, args: &[Bytes]) -> Option<String> {
+        let client = self.srv.clients.get(&id)?;
+        let denied = crate::acl::check(&client.user, spec, args).err()?;
+        self.srv.acl_denied(id, denied, "multi", spec, args);
+        let reason = match denied {
+            crate::acl::Denied::Command => "no permission to execute the command or subcommand",
+            crate::acl::Denied::Key(_) => "no permission to touch the specified keys",
+            crate::acl::Denied::Channel(_) => {
+                "no permission to access one of the channels used as arguments"
+            }
+        };
+        Some(format!(
+            "NOPERM ACLs rules changed between the moment the transaction was accumulated and \
+             the EXEC call. This command is no longer allowed for the following reason: {reason}"
+        ))
     }
 
     /// Evicts what the policy allows before a command runs; true if the command must be
@@ -328,6 +370,19 @@ impl Engine {
         self.finish(target);
     }
 
+    /// [`Engine::reject`] for a known command. A refused EXEC also ends the transaction,
+    /// with Redis's `EXECABORT Transaction discarded because of: ...` wrapping (its
+    /// `execCommandAbort`).
+    fn refuse(&mut self, id: u64, target: Target, spec: &Spec, msg: &str) {
+        if spec.name != "exec" {
+            return self.reject(id, target, msg);
+        }
+        self.srv.discard_transaction(id);
+        let why = msg.strip_prefix("ERR ").unwrap_or(msg);
+        let msg = format!("EXECABORT Transaction discarded because of: {why}");
+        self.reject(id, target, &msg);
+    }
+
     /// Records that one command was answered, then closes the connections a handler asked
     /// to close (QUIT, CLIENT KILL): after this reply, so the caller's own close follows it.
     /// No client lookup per command: closes are queued in `pending_closes`.
@@ -370,6 +425,11 @@ impl Engine {
             let (spec, handler) = self.spec_of(i, &args);
             // SELECT inside the transaction changes the database for what follows.
             let db = self.srv.clients.get(&id).map_or(0, |c| c.db);
+            // Permissions are checked again: the rules may have changed since queueing.
+            if let Some(msg) = self.exec_permission(id, spec, &args) {
+                self.outs.to(target).error(&msg);
+                continue;
+            }
             self.call(spec, handler, id, target, db, &args, true);
             // A blocking command inside MULTI answers at once (no_block), never parks.
             self.srv.block_request = None;

@@ -1,6 +1,7 @@
 //! The execution side: the executor loop, the message types it shares with the I/O threads,
 //! the command table, and what handlers see. Never touches a socket or mio.
 
+pub mod acl;
 pub mod blocking;
 pub mod client;
 pub mod ctx;

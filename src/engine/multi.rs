@@ -1,6 +1,7 @@
 //! WATCH bookkeeping: which clients watch which keys, so that a write can mark their next
 //! EXEC as failed. Queued MULTI commands live on the client (`client::Multi`).
 
+use super::state::Server;
 use ahash::RandomState;
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -55,5 +56,19 @@ impl Watches {
             .filter(|(d, _)| *d == db)
             .map(|(_, k)| k.clone())
             .collect()
+    }
+}
+
+impl Server {
+    /// Ends client `id`'s transaction, if any, and forgets its WATCHes (Redis's
+    /// `discardTransaction`: DISCARD, and an EXEC refused before it ran).
+    pub fn discard_transaction(&mut self, id: u64) {
+        if let Some(c) = self.clients.get_mut(&id) {
+            c.multi = None;
+            let watched = std::mem::take(&mut c.watched);
+            c.dirty_cas = false;
+            self.watches.unwatch(id, &watched);
+            self.update_expired_tracking();
+        }
     }
 }

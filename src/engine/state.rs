@@ -62,6 +62,8 @@ pub struct Server {
     pub next_evict_db: usize,
     /// The lazy-free thread every database hands big values to.
     pub lazy: crate::db::Lazy,
+    /// Users, permissions and the ACL LOG.
+    pub acl: crate::acl::Acl,
 }
 
 impl Server {
@@ -102,7 +104,9 @@ impl Server {
             evict_stats: Default::default(),
             next_evict_db: 0,
             lazy,
+            acl: crate::acl::Acl::new(),
         };
+        srv.apply_acl_config();
         let now = srv.now_ms;
         srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
         srv.apply_memory_config(crate::db::Policy::NoEviction);

@@ -240,10 +240,10 @@ mod tests {
 
     #[test]
     fn build_refuses_names_the_data_file_lacks_or_twice() {
-        // ACL is in the data file but has no summary: muxis does not implement it.
+        // FAILOVER is in the data file but has no summary: muxis does not implement it.
         assert_eq!(
-            Table::build(&[&[("acl", nop)]]).err(),
-            Some(BuildError::NoSummary("acl"))
+            Table::build(&[&[("failover", nop)]]).err(),
+            Some(BuildError::NoSummary("failover"))
         );
         assert_eq!(
             Table::build(&[&[("nosuch", nop)]]).err(),

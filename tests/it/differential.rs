@@ -16,6 +16,7 @@
 //! `MUXIS_REDIS_SERVER=path` runs another redis-server binary than Debian's.
 //! Without redis-server the test is skipped, loudly; with `CI` set it fails instead.
 
+mod acl;
 mod command_data;
 mod commands;
 mod config;

@@ -4,6 +4,7 @@
 // The in-process servers use the allocator the muxis binary uses (INFO reports it).
 muxis::use_allocator!();
 
+mod acl;
 mod bench;
 mod binary;
 mod bits;

@@ -30,14 +30,27 @@ pub fn parse(text: &'static str) -> Result<Specs, Error> {
     let Some(commands) = root.get("commands").and_then(Json::as_object) else {
         return err("root", "no 'commands' object");
     };
-    let commands = commands
+    let mut commands: Vec<Spec> = commands
         .iter()
         .map(|(name, v)| spec(name, v))
         .collect::<Result<_, _>>()?;
+    let mut next = 0;
+    for c in &mut commands {
+        number(c, &mut next);
+    }
     Ok(Specs {
         commands,
         redis_version,
     })
+}
+
+/// Gives `s` and its subcommands the next ACL ids.
+fn number(s: &mut Spec, next: &mut u16) {
+    s.acl_id = *next;
+    *next += 1;
+    for sub in &mut s.subcommands {
+        number(sub, next);
+    }
 }
 
 /// A string of the embedded file: borrowed from it, or (when it had escapes) leaked, since
@@ -159,6 +172,7 @@ fn spec(name: &Cow<'static, str>, v: &Json<'static>) -> Result<Spec, Error> {
     };
     Ok(Spec {
         name: key_name(name),
+        acl_id: 0,
         arity: small(v, "arity", at)?,
         flags,
         keys: range,

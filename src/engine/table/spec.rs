@@ -45,6 +45,8 @@ pub mod key_flag {
 pub struct Spec {
     /// Lower-case full name, as COMMAND reports it.
     pub name: &'static str,
+    /// Its bit in ACL command sets: commands and subcommands numbered in file order.
+    pub acl_id: u16,
     /// Argument count including the name (and, for a subcommand, its container's name);
     /// negative means "at least -arity".
     pub arity: i32,
