@@ -158,6 +158,16 @@ pub fn check(user: &User, spec: &Spec, argv: &[Bytes]) -> Result<(), Denied> {
     Err(worst)
 }
 
+/// Whether `user` may run `argv` as `spec` with read access to every key, as SORT's BY
+/// and GET patterns need (Redis's `ACLUserCheckCmdWithUnrestrictedKeyAccess`).
+pub fn reads_every_key(user: &User, spec: &Spec, argv: &[Bytes]) -> bool {
+    user.unrestricted
+        || user
+            .selectors
+            .iter()
+            .any(|s| s.reads_every_key() && s.check(spec, argv).is_ok())
+}
+
 /// The error a denied command gets (Redis 7.0's `processCommand` texts).
 pub fn denied_error(d: Denied, spec: &Spec) -> String {
     match d {

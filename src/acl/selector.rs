@@ -397,6 +397,12 @@ impl Selector {
         Ok(())
     }
 
+    /// Whether this selector may read any key at all (`~*`, `%R~*`): Redis's
+    /// `ACLSelectorHasUnrestrictedKeyAccess` for reads.
+    pub fn reads_every_key(&self) -> bool {
+        self.all_keys || self.keys.iter().any(|k| k.read && &k.pattern[..] == b"*")
+    }
+
     /// Redis's `ACLSelectorCheckKey`.
     fn key_allowed(&self, key: &[u8], flags: u32) -> bool {
         if self.all_keys {

@@ -6,15 +6,20 @@
 
 pub mod acl;
 pub mod aof;
+pub mod bits;
 pub mod client;
 pub mod command;
 pub mod config;
 pub mod connection;
+pub mod dbs;
 pub mod debug;
 pub mod expire;
+pub mod geo;
 pub mod hashes;
+pub mod hll;
 pub mod info;
 pub mod keys;
+pub mod lcs;
 pub mod lists;
 pub mod multi;
 pub mod object;
@@ -23,6 +28,7 @@ pub mod pubsub;
 pub mod scripting;
 pub mod server;
 pub mod sets;
+pub mod sort;
 pub mod streams;
 pub mod strings;
 pub mod zsets;
@@ -66,6 +72,11 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     config::HANDLERS,
     command::HANDLERS,
     strings::HANDLERS,
+    bits::HANDLERS,
+    hll::HANDLERS,
+    geo::HANDLERS,
+    lcs::HANDLERS,
+    dbs::HANDLERS,
     keys::HANDLERS,
     multi::HANDLERS,
     pubsub::HANDLERS,
@@ -76,6 +87,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     lists::HANDLERS,
     zsets::HANDLERS,
     streams::HANDLERS,
+    sort::HANDLERS,
     debug::HANDLERS,
     aof::HANDLERS,
     persist::HANDLERS,

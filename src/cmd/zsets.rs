@@ -24,6 +24,8 @@ use crate::engine::out::Out;
 use crate::engine::state::Server;
 use crate::engine::table::Handler;
 
+/// GEOADD stores its positions through ZADD, as Redis does.
+pub(crate) use basic::zadd;
 use basic::*;
 use pop::*;
 use random::*;

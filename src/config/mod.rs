@@ -116,6 +116,8 @@ pub struct Config {
     pub databases: usize,
     pub loglevel: String,
     pub proto_max_bulk_len: u64,
+    /// `hll-sparse-max-bytes`: a sparse HyperLogLog growing past this turns dense.
+    pub hll_sparse_max_bytes: u64,
     pub client_query_buffer_limit: u64,
     pub hz: u32,
     /// `tcp-backlog`: the listen queue length (the kernel caps it at `somaxconn`).
@@ -265,6 +267,7 @@ impl Default for Config {
             databases: 16,
             loglevel: "notice".into(),
             proto_max_bulk_len: 512 * 1024 * 1024, // 512 MB
+            hll_sparse_max_bytes: 3000,
             client_query_buffer_limit: 1024 * 1024 * 1024, // 1 GB
             hz: 10,
             tcp_backlog: 511,

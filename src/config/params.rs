@@ -363,7 +363,7 @@ pub static PARAMS: &[Param] = &[
     p!("repl-backlog-size", None, 0, mem(1, LONG_MAX), "1048576"),
     p!("cluster-link-sendbuf-limit", None, 0, mem(0, ULLONG_MAX), "0"),
     p!("active-defrag-ignore-bytes", None, 0, mem(1, LONG_MAX), "104857600"),
-    p!("hll-sparse-max-bytes", None, 0, mem(0, LONG_MAX), "3000"),
+    p!("hll-sparse-max-bytes", None, 0, mem(0, LONG_MAX), "3000", num!(hll_sparse_max_bytes: u64)),
     p!("tracking-table-max-keys", None, 0, int(0, LONG_MAX), "1000000"),
     p!("maxmemory-clients", None, 0, Kind::Num { min: -100, max: LONG_MAX, fmt: Fmt::MemoryPercent }, "0"),
     p!("repl-backlog-ttl", None, 0, int(0, LONG_MAX), "3600"),

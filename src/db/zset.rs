@@ -135,6 +135,12 @@ impl ZSet {
         self.listpack
     }
 
+    /// Leaves the small encoding for good, as Redis's SORT does to a sorted set it reads
+    /// (`zsetConvert(..., OBJ_ENCODING_SKIPLIST)`): later scores keep their sign of zero.
+    pub fn make_large(&mut self) {
+        self.listpack = false;
+    }
+
     /// Converts a computed result to the small encoding if it fits, as Redis's
     /// `zsetConvertToListpackIfNeeded` does before storing it; -0 scores become 0.
     pub fn fit_encoding(&mut self) {

@@ -296,6 +296,30 @@ impl Server {
         }
     }
 
+    /// Before databases `a` and `b` swap contents (SWAPDB): the watchers of a key that
+    /// exists on either side are touched (Redis's `touchAllWatchedKeysInDb` both ways), and
+    /// every key waited on in either is signalled, so blocked clients see what arrived.
+    pub fn swapping(&mut self, a: usize, b: usize) {
+        let now = self.now_ms;
+        for (x, y) in [(a, b), (b, a)] {
+            if !self.watches.is_empty() {
+                for key in self.watches.keys_of_db(x) {
+                    if self.dbs[x].peek(&key, now).is_some()
+                        || self.dbs[y].peek(&key, now).is_some()
+                    {
+                        self.touch_watchers(x, &key);
+                    }
+                }
+            }
+            if !self.blocking.waiters.is_empty() {
+                let waited = self.blocking.waited_in(x);
+                self.blocking
+                    .ready
+                    .extend(waited.into_iter().map(|k| (x, k)));
+            }
+        }
+    }
+
     /// After `key` changed: if it no longer holds a stream and a client blocked on it is in
     /// XREADGROUP, has the executor release that client (with its error). Additions that can
     /// serve waiters signal the key themselves ([`Ctx::signal_ready`]), so other changes

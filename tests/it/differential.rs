@@ -21,6 +21,7 @@ mod command_data;
 mod commands;
 mod config;
 mod gen_basic;
+mod gen_data;
 mod gen_stream;
 mod gen_types;
 mod gen_zset;

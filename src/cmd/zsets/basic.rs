@@ -16,7 +16,7 @@ const NAN_RESULT: &str = "ERR resulting score is not a number (NaN)";
 /// ```text
 /// ZADD key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]
 /// ```
-pub(super) fn zadd(ctx: &mut Ctx) {
+pub(crate) fn zadd(ctx: &mut Ctx) {
     zadd_generic(ctx, AddFlags::default());
 }
 

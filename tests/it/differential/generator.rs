@@ -6,7 +6,7 @@
 //! Each family lists its commands with a weight; a command muxis's table does not have is
 //! left out, so families merged later are covered as soon as they land.
 
-use super::{gen_basic, gen_stream, gen_types, gen_zset};
+use super::{gen_basic, gen_data, gen_stream, gen_types, gen_zset};
 use std::collections::HashSet;
 
 pub type Cmd = Vec<Vec<u8>>;
@@ -75,6 +75,9 @@ pub enum Family {
     Sets,
     ZSets,
     Streams,
+    Bits,
+    Hll,
+    Geo,
 }
 
 impl Family {
@@ -88,6 +91,9 @@ impl Family {
             Family::Sets => Some(6),
             Family::ZSets => Some(8),
             Family::Streams => Some(10),
+            Family::Bits => Some(12),
+            Family::Hll => Some(14),
+            Family::Geo => Some(16),
             _ => None,
         }
     }
@@ -127,6 +133,12 @@ pub const KEYS: &[&[u8]] = &[
     b"",
     b"\x00\xffbin",
     b"k*",
+    b"bm1",
+    b"bm:2",
+    b"hll1",
+    b"{h}ll2",
+    b"geo1",
+    b"geo:2",
 ];
 
 pub struct Gen {
@@ -163,6 +175,7 @@ impl Gen {
             gen_types::ENTRIES,
             gen_zset::ENTRIES,
             gen_stream::ENTRIES,
+            gen_data::ENTRIES,
         ] {
             for e in family {
                 if all || e.name.is_empty() || muxis::cmd::TABLE.lookup(e.name.as_bytes()).is_some()

@@ -31,6 +31,14 @@ pub fn normalise(cmd: &Cmd, queued: &[Cmd], v: V) -> V {
         // Unordered in Redis: hash-table (or listpack) iteration order.
         "keys" | "smembers" | "sinter" | "sunion" | "sdiff" | "hkeys" | "hvals" => sorted(v),
         "hgetall" => sorted_pairs(v),
+        // BY a pattern without `*` keeps a set's own (hash-table) order.
+        // ... and LIMIT then cuts that order: only the shape is comparable.
+        "sort" | "sort_ro"
+            if sort_unordered(cmd) && cmd.iter().any(|a| a.eq_ignore_ascii_case(b"limit")) =>
+        {
+            shape(v)
+        }
+        "sort" | "sort_ro" if sort_unordered(cmd) => sorted(v),
         // Random picks: only the shape (types, lengths) is specified. SPOP's key is deleted
         // by the generator right after, so the two keyspaces stay equal.
         "srandmember" | "hrandfield" | "zrandmember" | "randomkey" | "spop" => shape(v),
@@ -137,6 +145,14 @@ fn float_close(x: &[u8], y: &[u8]) -> bool {
         return false;
     };
     (a - b).abs() <= 1e-12 * a.abs().max(b.abs()) || (a - b).abs() < 1e-300
+}
+
+/// SORT ... BY nosort (a BY pattern without `*`) without STORE: a set comes out in its
+/// hash table's order.
+fn sort_unordered(cmd: &Cmd) -> bool {
+    cmd.windows(2)
+        .any(|w| w[0].eq_ignore_ascii_case(b"by") && !w[1].contains(&b'*'))
+        && !cmd.iter().any(|a| a.eq_ignore_ascii_case(b"store"))
 }
 
 fn sorted(v: V) -> V {
