@@ -46,6 +46,11 @@ impl Record {
 /// A snapshot in progress on one database.
 #[derive(Debug)]
 pub struct Capture {
+    /// The database's number when the snapshot started (SWAPDB moves a whole `Db`, its
+    /// capture with it, and the file must keep the numbers of the start).
+    index: usize,
+    /// The walk reached the bottom of the table.
+    walked: bool,
     epoch: u32,
     /// The walk's position (a table position, going down); None before the first step.
     cursor: Option<u64>,
@@ -65,10 +70,13 @@ impl Capture {
 }
 
 impl Db {
-    /// Starts a snapshot: from now on every entry present is owed once.
-    pub fn capture_start(&mut self) {
+    /// Starts a snapshot of this database, number `index`: from now on every entry
+    /// present is owed once.
+    pub fn capture_start(&mut self, index: usize) {
         self.epoch = self.epoch.wrapping_add(1);
         self.capture = Some(Box::new(Capture {
+            index,
+            walked: false,
             epoch: self.epoch,
             cursor: None,
             out: Vec::new(),
@@ -79,6 +87,16 @@ impl Db {
     /// Whether a snapshot is running here.
     pub fn capturing(&self) -> bool {
         self.capture.is_some()
+    }
+
+    /// The number this database had when the snapshot started.
+    pub fn capture_index(&self) -> Option<usize> {
+        self.capture.as_ref().map(|c| c.index)
+    }
+
+    /// Whether the snapshot's walk of this database still has positions to visit.
+    pub fn capture_walking(&self) -> bool {
+        self.capture.as_ref().is_some_and(|c| !c.walked)
     }
 
     /// The epoch a table frozen by this snapshot marks handed-over entries with.
@@ -106,6 +124,9 @@ impl Db {
         let Some(cap) = self.capture.as_deref_mut() else {
             return true;
         };
+        if cap.walked {
+            return true;
+        }
         let len = self.map.len() as u64;
         let mut pos = match cap.cursor {
             None => len,
@@ -124,7 +145,8 @@ impl Db {
             }
         }
         cap.cursor = Some(pos);
-        pos == 0
+        cap.walked = pos == 0;
+        cap.walked
     }
 
     /// Takes what the snapshot was handed so far: records and frozen tables.
@@ -162,7 +184,7 @@ mod tests {
         for i in 0..1000 {
             db.set(format!("k{i}").as_bytes(), s(&format!("v{i}")), None);
         }
-        db.capture_start();
+        db.capture_start(0);
         let mut got: Vec<Record> = Vec::new();
         let mut frozen = Vec::new();
         let mut round = 0;

@@ -49,8 +49,6 @@ pub struct Bgsave {
     backlog: VecDeque<Msg>,
     /// The walk is over and `End` is queued.
     ended: bool,
-    /// The database being walked; `dbs.len()` when the walk is over.
-    walking: usize,
     started: Instant,
     /// The longest step so far (the snapshot's share of an executor stall).
     longest_step: Duration,
@@ -61,7 +59,7 @@ pub struct Bgsave {
 impl std::fmt::Debug for Bgsave {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Bgsave")
-            .field("walking", &self.walking)
+            .field("ended", &self.ended)
             .field("backlog", &self.backlog.len())
             .finish()
     }
@@ -90,8 +88,8 @@ pub fn start(srv: &mut Server) -> Result<(), &'static str> {
         .iter()
         .map(|db| (db.len() as u64, db.volatile_len() as u64))
         .collect();
-    for db in srv.dbs.iter_mut() {
-        db.capture_start();
+    for (i, db) in srv.dbs.iter_mut().enumerate() {
+        db.capture_start(i);
     }
     let (tx, rx) = crossbeam_channel::bounded(IN_FLIGHT);
     let (done_tx, done) = crossbeam_channel::bounded(1);
@@ -120,7 +118,6 @@ pub fn start(srv: &mut Server) -> Result<(), &'static str> {
         thread: Some(thread),
         backlog: VecDeque::new(),
         ended: false,
-        walking: 0,
         started: Instant::now(),
         longest_step: Duration::ZERO,
         start_secs: srv.now_ms / 1000,
@@ -194,7 +191,8 @@ fn step_inner(bg: &mut Bgsave, dbs: &mut [crate::db::Db], start: Instant) {
         return;
     };
     // What writes handed over since the last step goes first, from every database.
-    for (i, db) in dbs.iter_mut().enumerate() {
+    for db in dbs.iter_mut() {
+        let i = db.capture_index().unwrap_or(0);
         let (recs, frozen) = db.capture_take();
         let epoch = db.capture_epoch().unwrap_or(0);
         if !recs.is_empty() {
@@ -220,7 +218,8 @@ fn step_inner(bg: &mut Bgsave, dbs: &mut [crate::db::Db], start: Instant) {
             bg.tx = None;
             return;
         }
-        if bg.walking >= dbs.len() {
+        // The next database still to walk (SWAPDB may reorder them: each knows).
+        let Some(next) = dbs.iter().position(|d| d.capture_walking()) else {
             // The walk is over and every record taken: the snapshot is complete.
             for db in dbs.iter_mut() {
                 db.capture_end();
@@ -228,22 +227,20 @@ fn step_inner(bg: &mut Bgsave, dbs: &mut [crate::db::Db], start: Instant) {
             bg.backlog.push_back(Msg::End);
             bg.ended = true;
             continue;
-        }
+        };
         if start.elapsed() >= STEP_BUDGET {
             return;
         }
-        let db = &mut dbs[bg.walking];
-        let done = db.capture_walk(WALK_CHUNK);
+        let db = &mut dbs[next];
+        let index = db.capture_index().unwrap_or(next);
+        db.capture_walk(WALK_CHUNK);
         let (recs, frozen) = db.capture_take();
         let epoch = db.capture_epoch().unwrap_or(0);
         for t in frozen {
-            bg.backlog.push_back(Msg::Frozen(bg.walking, t, epoch));
+            bg.backlog.push_back(Msg::Frozen(index, t, epoch));
         }
         if !recs.is_empty() {
-            bg.backlog.push_back(Msg::Keys(bg.walking, recs));
-        }
-        if done {
-            bg.walking += 1;
+            bg.backlog.push_back(Msg::Keys(index, recs));
         }
     }
 }

@@ -1,5 +1,5 @@
 //! BGSAVE: the file holds exactly the dataset as it was when BGSAVE was called, whatever
-//! the writes (overwrites, deletes, new keys, FLUSHALL) during the save.
+//! the writes (overwrites, deletes, new keys, SWAPDB, FLUSHALL) during the save.
 
 use super::proc::{Kind, Scratch, Srv, info, wait_bgsave};
 use muxis::persist::rdb;
@@ -61,6 +61,14 @@ fn bgsave_saves_the_state_at_its_start_under_concurrent_writes() {
         let _: () = p.query(&mut c).expect("writes");
         writes += 500;
         round += 1;
+        if round == 2 {
+            // The save keeps the numbers databases had at its start.
+            let _: Value = redis::cmd("SWAPDB")
+                .arg(0)
+                .arg(1)
+                .query(&mut c)
+                .expect("swapdb");
+        }
         if round == 3 {
             let _: Value = redis::cmd("FLUSHALL").query(&mut c).expect("flushall");
         }
@@ -81,6 +89,7 @@ fn bgsave_saves_the_state_at_its_start_under_concurrent_writes() {
     };
     rdb::load_bytes(&data, &loader, |k| {
         assert!(k.expire_at.is_none(), "no TTL existed at the start");
+        assert_eq!(k.db, 0, "every key was in database 0 at the start");
         assert!(
             got.insert(k.key.to_vec(), k.value).is_none(),
             "a key saved twice"
