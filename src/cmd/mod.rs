@@ -24,6 +24,7 @@ pub mod lists;
 pub mod migrate;
 pub mod multi;
 pub mod object;
+pub mod ops;
 pub mod persist;
 pub mod pubsub;
 pub mod scripting;
@@ -77,6 +78,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     hll::HANDLERS,
     geo::HANDLERS,
     lcs::HANDLERS,
+    ops::HANDLERS,
     migrate::HANDLERS,
     dbs::HANDLERS,
     keys::HANDLERS,
