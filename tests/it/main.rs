@@ -19,6 +19,7 @@ mod hashes;
 mod hll;
 mod hostile;
 mod keys;
+mod limits;
 mod listen;
 mod lists;
 mod maxmemory;
