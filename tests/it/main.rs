@@ -14,6 +14,7 @@ mod crash;
 mod dbs;
 mod differential;
 mod effects;
+mod fuzz;
 mod geo;
 mod hashes;
 mod hll;
