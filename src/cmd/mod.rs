@@ -23,6 +23,7 @@ pub mod lcs;
 pub mod lists;
 pub mod multi;
 pub mod object;
+pub mod persist;
 pub mod pubsub;
 pub mod scripting;
 pub mod server;
@@ -89,6 +90,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     sort::HANDLERS,
     debug::HANDLERS,
     aof::HANDLERS,
+    persist::HANDLERS,
     scripting::HANDLERS,
 ];
 

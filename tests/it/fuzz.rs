@@ -361,6 +361,18 @@ fn check_acl(words: &[String]) -> bool {
         return false;
     };
     let described = user.describe();
+    // Redis's own quirk, kept: `%R~*` and `%W~*` merge into a read-write `*` pattern that is
+    // not "allkeys", so other patterns may sit beside it; ACL LIST then shows `~*` among
+    // them, which reads back as allkeys (dropping them, or refusing a pattern after it),
+    // in redis-server 7.0.15 as here (found by this target; see the corpus). Same access.
+    let merged_star = words.iter().any(|w| {
+        w.strip_prefix('%')
+            .and_then(|w| w.strip_suffix("~*"))
+            .is_some_and(|f| !f.is_empty() && f.bytes().all(|b| b == b'R' || b == b'W'))
+    });
+    if merged_star {
+        return true;
+    }
     let mut again = vec!["user".to_string(), "fuzz".to_string()];
     again.extend(
         described
@@ -368,8 +380,10 @@ fn check_acl(words: &[String]) -> bool {
             .filter(|w| !w.is_empty())
             .map(String::from),
     );
-    let back = muxis::acl::file::parse_user(&again, false, &[])
-        .unwrap_or_else(|e| panic!("{words:?} describes as {described:?}, which fails: {e}"));
+    let back = match muxis::acl::file::parse_user(&again, false, &[]) {
+        Ok(u) => u,
+        Err(e) => panic!("{words:?} describes as {described:?}, which fails: {e}"),
+    };
     assert_eq!(back.describe(), described, "from {words:?}");
     true
 }
@@ -428,7 +442,8 @@ fn fuzz_acl_rule_parser() {
     for (name, input) in corpus("acl") {
         let text = String::from_utf8_lossy(&input).into_owned();
         for line in text.lines() {
-            let words: Vec<String> = line.split(' ').map(String::from).collect();
+            // `user <name> <rules...>` lines, as in an ACL file: the rules are the input.
+            let words: Vec<String> = line.split(' ').skip(2).map(String::from).collect();
             let r = std::panic::catch_unwind(|| {
                 check_acl(&words);
             });

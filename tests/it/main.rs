@@ -27,6 +27,7 @@ mod maxmemory;
 mod memory;
 mod multi;
 mod persist_aof;
+mod persist_rdb;
 mod protocol;
 mod pubsub;
 mod redis_conf;
