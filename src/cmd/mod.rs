@@ -21,6 +21,7 @@ pub mod info;
 pub mod keys;
 pub mod lcs;
 pub mod lists;
+pub mod migrate;
 pub mod multi;
 pub mod object;
 pub mod persist;
@@ -76,6 +77,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     hll::HANDLERS,
     geo::HANDLERS,
     lcs::HANDLERS,
+    migrate::HANDLERS,
     dbs::HANDLERS,
     keys::HANDLERS,
     multi::HANDLERS,

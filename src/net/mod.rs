@@ -4,5 +4,6 @@
 pub mod conn;
 pub mod limits;
 pub mod listen;
+pub mod outbound;
 pub mod reactor;
 pub mod stream;

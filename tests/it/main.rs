@@ -25,6 +25,7 @@ mod listen;
 mod lists;
 mod maxmemory;
 mod memory;
+mod migrate;
 mod multi;
 mod persist_aof;
 mod persist_rdb;
