@@ -6,7 +6,9 @@
 //! poll round, not once per command.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed,
+};
 
 /// Counters for one I/O thread. Each is written only by its thread.
 #[derive(Debug, Default)]
@@ -100,6 +102,13 @@ pub struct Limits {
     pub max_bulk_len: AtomicU64,
     pub max_query_len: AtomicUsize,
     pub maxclients: AtomicUsize,
+    /// `tcp-keepalive` seconds for new TCP connections (0: off).
+    pub tcp_keepalive: AtomicU32,
+    /// `protected-mode yes`.
+    pub protected_mode: AtomicBool,
+    /// The `default` user has `nopass`: kept current by [`crate::acl::Acl`], which holds
+    /// the other handle. With `protected_mode` it keeps non-loopback clients out.
+    pub default_nopass: Arc<AtomicBool>,
     /// `client-output-buffer-limit`, by class (normal, replica, pubsub; see
     /// [`crate::config::OUTPUT_CLASSES`]).
     pub output: [OutputLimit; 3],
@@ -117,6 +126,8 @@ impl Limits {
     /// Publishes the settings the I/O threads enforce.
     pub fn store(&self, config: &crate::config::Config) {
         self.maxclients.store(config.maxclients, Relaxed);
+        self.tcp_keepalive.store(config.tcp_keepalive, Relaxed);
+        self.protected_mode.store(config.protected_mode, Relaxed);
         self.max_bulk_len.store(config.proto_max_bulk_len, Relaxed);
         self.max_query_len.store(
             usize::try_from(config.client_query_buffer_limit).unwrap_or(usize::MAX),
@@ -163,7 +174,7 @@ pub struct Shared {
     active: AtomicUsize,
     pub limits: Limits,
     pub next_client_id: AtomicU64,
-    /// Connections rejected because of `maxclients`.
+    /// Connections rejected because of `maxclients` or protected mode.
     pub rejected: AtomicU64,
     pub total_connections: AtomicU64,
     /// Batches waiting in the executor's channel, as the executor last saw it.
@@ -180,6 +191,9 @@ impl Shared {
             max_bulk_len: AtomicU64::new(0),
             max_query_len: AtomicUsize::new(0),
             maxclients: AtomicUsize::new(0),
+            tcp_keepalive: AtomicU32::new(0),
+            protected_mode: AtomicBool::new(false),
+            default_nopass: Arc::new(AtomicBool::new(true)),
             output: Default::default(),
         };
         limits.store(config);

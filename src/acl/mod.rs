@@ -16,6 +16,7 @@ use bytes::Bytes;
 pub use selector::{Denied, RuleError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 pub use user::User;
 
 /// Redis's reply to a failed AUTH: it never says which part was wrong.
@@ -29,6 +30,9 @@ pub struct Acl {
     pub log: log::Log,
     /// `acl-pubsub-default allchannels`: new users and selectors get every channel.
     pub pubsub_all: bool,
+    /// Whether `default` has `nopass`, published for the I/O threads' protected-mode check
+    /// (see [`Acl::share_nopass`]); updated by every change to the users.
+    nopass_flag: Arc<AtomicBool>,
 }
 
 impl Default for Acl {
@@ -48,7 +52,19 @@ impl Acl {
             users,
             log: log::Log::default(),
             pubsub_all: false,
+            nopass_flag: Arc::new(AtomicBool::new(true)),
         }
+    }
+
+    /// Publishes whether `default` has `nopass` into `flag`, now and after every change.
+    pub fn share_nopass(&mut self, flag: Arc<AtomicBool>) {
+        self.nopass_flag = flag;
+        self.publish_nopass();
+    }
+
+    fn publish_nopass(&self) {
+        let nopass = self.users.get(&b"default"[..]).is_some_and(|u| u.nopass);
+        self.nopass_flag.store(nopass, Relaxed);
     }
 
     pub fn get(&self, name: &[u8]) -> Option<&Arc<User>> {
@@ -101,6 +117,7 @@ impl Acl {
         }
         let u = Arc::new(u);
         self.users.insert(u.name.clone(), u.clone());
+        self.publish_nopass();
         Ok(u)
     }
 
@@ -123,6 +140,7 @@ impl Acl {
         for u in users {
             self.users.insert(u.name.clone(), Arc::new(u));
         }
+        self.publish_nopass();
     }
 
     /// `requirepass`: the default user gets exactly this password, or none (`nopass`).
@@ -137,6 +155,7 @@ impl Acl {
         let _ = u.apply(&op, self.pubsub_all);
         let u = Arc::new(u);
         self.users.insert(u.name.clone(), u.clone());
+        self.publish_nopass();
         u
     }
 }

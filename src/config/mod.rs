@@ -119,6 +119,13 @@ pub struct Config {
     /// `hll-sparse-max-bytes`: a sparse HyperLogLog growing past this turns dense.
     pub hll_sparse_max_bytes: u64,
     pub client_query_buffer_limit: u64,
+    /// `timeout`: idle clients are closed after this many seconds (0: never).
+    pub timeout: u64,
+    /// `tcp-keepalive`: TCP keepalive probes every this many seconds on new connections
+    /// (0: off).
+    pub tcp_keepalive: u32,
+    /// `protected-mode`: with no password for `default`, only loopback clients are served.
+    pub protected_mode: bool,
     pub hz: u32,
     /// `tcp-backlog`: the listen queue length (the kernel caps it at `somaxconn`).
     pub tcp_backlog: u32,
@@ -269,6 +276,9 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024, // 512 MB
             hll_sparse_max_bytes: 3000,
             client_query_buffer_limit: 1024 * 1024 * 1024, // 1 GB
+            timeout: 0,
+            tcp_keepalive: 300,
+            protected_mode: true,
             hz: 10,
             tcp_backlog: 511,
             stub_engine: false,

@@ -185,6 +185,9 @@ pub static PARAMS: &[Param] = &[
     p!("databases", None, IMMUTABLE, int(1, INT_MAX), "16", num!(databases: usize)),
     p!("loglevel", None, 0, Kind::Enum(LOGLEVELS), "notice", text!(loglevel)),
     p!("proto-max-bulk-len", None, 0, mem(1024 * 1024, LONG_MAX), "536870912", num!(proto_max_bulk_len: u64)),
+    p!("timeout", None, 0, int(0, INT_MAX), "0", num!(timeout: u64)),
+    p!("tcp-keepalive", None, 0, int(0, INT_MAX), "300", num!(tcp_keepalive: u32)),
+    p!("protected-mode", None, 0, BOOL, "yes", flag!(protected_mode)),
     p!("client-query-buffer-limit", None, 0, mem(1024 * 1024, LONG_MAX), "1073741824", num!(client_query_buffer_limit: u64)),
     p!("client-output-buffer-limit", None, MULTI, special(Special::OutputLimits), COB_DEFAULT, Slot::Field(
         |c| Val::Limits(c.output_limits),
@@ -263,7 +266,6 @@ pub static PARAMS: &[Param] = &[
     // Accepted and reported, without effect (see README).
     p!("io-threads-do-reads", None, IMMUTABLE, BOOL, "yes"),
     p!("always-show-logo", None, IMMUTABLE, BOOL, "no"),
-    p!("protected-mode", None, 0, BOOL, "yes"),
     p!("activerehashing", None, 0, BOOL, "yes"),
     p!("set-proc-title", None, IMMUTABLE, BOOL, "yes"),
     p!("dynamic-hz", None, 0, BOOL, "yes"),
@@ -328,7 +330,6 @@ pub static PARAMS: &[Param] = &[
     p!("shutdown-on-sigterm", None, MULTI, special(Special::Shutdown), "default"),
     p!("auto-aof-rewrite-percentage", None, 0, int(0, INT_MAX), "100"),
     p!("cluster-replica-validity-factor", Some("cluster-slave-validity-factor"), 0, int(0, INT_MAX), "10"),
-    p!("tcp-keepalive", None, 0, int(0, INT_MAX), "300"),
     p!("cluster-migration-barrier", None, 0, int(0, INT_MAX), "1"),
     p!("active-defrag-cycle-min", None, 0, int(1, 99), "1"),
     p!("active-defrag-cycle-max", None, 0, int(1, 99), "25"),
@@ -336,7 +337,6 @@ pub static PARAMS: &[Param] = &[
     p!("active-defrag-threshold-upper", None, 0, int(0, 1000), "100"),
     p!("replica-priority", Some("slave-priority"), 0, int(0, INT_MAX), "100"),
     p!("repl-diskless-sync-delay", None, 0, int(0, INT_MAX), "5"),
-    p!("timeout", None, 0, int(0, INT_MAX), "0"),
     p!("replica-announce-port", Some("slave-announce-port"), 0, int(0, 65535), "0"),
     p!("cluster-port", None, IMMUTABLE, int(0, 65535), "0"),
     p!("cluster-announce-bus-port", None, 0, int(0, 65535), "0"),

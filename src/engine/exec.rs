@@ -55,6 +55,8 @@ pub struct Executor {
     signal: Arc<AtomicBool>,
     /// Timer ticks since the last batch.
     idle_ticks: u32,
+    /// When idle clients were last looked for (`timeout`; once a second).
+    idle_check: Instant,
     /// Rounds whose replies wait for the AOF thread to write (or fsync) them, oldest
     /// first (see [`Executor::flush`]).
     held: std::collections::VecDeque<Held>,
@@ -91,6 +93,7 @@ impl Executor {
             spawn,
             signal,
             idle_ticks: 0,
+            idle_check: Instant::now(),
             held: Default::default(),
             synced,
         }
@@ -350,6 +353,10 @@ impl Executor {
         // timer), so memory comes down even while no writes arrive.
         if self.engine.srv.config.mem.maxmemory > 0 {
             self.engine.srv.perform_evictions();
+        }
+        if now.saturating_duration_since(self.idle_check) >= Duration::from_secs(1) {
+            self.idle_check = now;
+            self.engine.close_idle_clients();
         }
         crate::persist::cron(&mut self.engine.srv);
         self.engine.touch_expired();

@@ -9,6 +9,7 @@ pub mod dispatch;
 pub mod effects;
 pub mod evict;
 pub mod exec;
+mod idle;
 pub mod msg;
 pub mod multi;
 pub mod out;

@@ -119,6 +119,8 @@ impl Server {
             script_request: None,
         };
         srv.apply_acl_config();
+        let nopass = srv.shared.limits.default_nopass.clone();
+        srv.acl.share_nopass(nopass);
         let now = srv.now_ms;
         srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
         srv.apply_memory_config(crate::db::Policy::NoEviction);

@@ -2,6 +2,7 @@
 //! Never touches the keyspace; talks to the executor only through `engine::msg`.
 
 pub mod conn;
+pub mod limits;
 pub mod listen;
 pub mod outbound;
 pub mod reactor;

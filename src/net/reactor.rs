@@ -7,6 +7,7 @@
 //! in the common case. Never touches the keyspace.
 
 use super::conn::Conn;
+use super::limits;
 use super::listen::Listener;
 use super::stream::Stream;
 use crate::engine::exec::Wake;
@@ -308,6 +309,10 @@ impl IoThread {
 
     /// Takes ownership of a connection: registers it and tells the executor.
     fn register(&mut self, mut stream: Stream, id: u64) {
+        if self.turn_away(&mut stream) {
+            self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
+            return;
+        }
         let entry = self.conns.vacant_entry();
         let slot = entry.key();
         if let Err(e) = self.poll.registry().register(
@@ -337,6 +342,26 @@ impl IoThread {
             conn,
             info: Box::new(info),
         });
+    }
+
+    /// Applies the per-connection settings to a new connection, and answers protected
+    /// mode's DENIED (then drops it) to a client it keeps out: true when dropped.
+    fn turn_away(&mut self, stream: &mut Stream) -> bool {
+        let limits = &self.shared.limits;
+        let Stream::Tcp(tcp) = stream else {
+            return false;
+        };
+        limits::set_keepalive(tcp.as_raw_fd(), limits.tcp_keepalive.load(Relaxed));
+        if !limits.protected_mode.load(Relaxed)
+            || !limits.default_nopass.load(Relaxed)
+            || !limits::protected_denies(true, true, limits::peer_ip(tcp.peer_addr()))
+        {
+            return false;
+        }
+        // Best effort, as Redis: the socket is fresh, so the line fits its buffer.
+        let _ = stream.write(limits::DENIED.as_bytes());
+        self.shared.rejected.fetch_add(1, Relaxed);
+        true
     }
 
     /// Handles the executor's messages.
