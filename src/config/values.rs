@@ -449,24 +449,24 @@ pub fn cpu_text(cpus: &[usize]) -> String {
 }
 
 // Keyspace event classes, as Redis's notify.c numbers them.
-const K: u32 = 1 << 0;
-const E: u32 = 1 << 1;
-const G: u32 = 1 << 2;
-const STR: u32 = 1 << 3;
-const L: u32 = 1 << 4;
-const SET: u32 = 1 << 5;
-const HASH: u32 = 1 << 6;
-const Z: u32 = 1 << 7;
-const X: u32 = 1 << 8;
-const EV: u32 = 1 << 9;
-const T: u32 = 1 << 10;
-const KM: u32 = 1 << 11;
-const MODULE: u32 = 1 << 13;
-const NEW: u32 = 1 << 14;
-const ALL: u32 = G | STR | L | SET | HASH | Z | X | EV | T | MODULE;
+pub const K: u32 = 1 << 0;
+pub const E: u32 = 1 << 1;
+pub const G: u32 = 1 << 2;
+pub const STR: u32 = 1 << 3;
+pub const L: u32 = 1 << 4;
+pub const SET: u32 = 1 << 5;
+pub const HASH: u32 = 1 << 6;
+pub const Z: u32 = 1 << 7;
+pub const X: u32 = 1 << 8;
+pub const EV: u32 = 1 << 9;
+pub const T: u32 = 1 << 10;
+pub const KM: u32 = 1 << 11;
+pub const MODULE: u32 = 1 << 13;
+pub const NEW: u32 = 1 << 14;
+pub const ALL: u32 = G | STR | L | SET | HASH | Z | X | EV | T | MODULE;
 
 /// `keyspaceEventsStringToFlags`.
-fn notify_flags(s: &str) -> Option<u32> {
+pub fn notify_flags(s: &str) -> Option<u32> {
     let mut f = 0;
     for c in s.chars() {
         f |= match c {

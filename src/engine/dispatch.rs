@@ -303,6 +303,13 @@ impl Engine {
     ) {
         self.srv.effects.begin();
         let outer = self.srv.effects.enter(spec.name);
+        // Keys a write may create, looked up before it runs, only while `new` events are
+        // asked for (`notify.rs`).
+        let absent = if self.srv.notify_new() && spec.flags & flag::WRITE != 0 {
+            self.absent_keys(spec, db, args)
+        } else {
+            Vec::new()
+        };
         // CLIENT NO-TOUCH: this client's lookups leave the keys' access records alone
         // (except TOUCH's, whose whole point they are).
         let no_touch = self.srv.no_touch_clients > 0
@@ -327,8 +334,46 @@ impl Engine {
         if self.srv.expiry_logged() {
             self.srv.drain_expired();
         }
+        if self.srv.effects.record_events {
+            self.notify(db, args, absent);
+        }
         self.srv.effects.leave(outer, db, args);
         self.srv.effects.end();
+    }
+
+    /// The keys of `args` that do not exist in `db` (candidates for a `new` event).
+    fn absent_keys(&mut self, spec: &Spec, db: usize, args: &[Bytes]) -> Vec<(usize, Bytes)> {
+        let now = self.srv.now_ms;
+        let mut out = Vec::new();
+        for k in spec.keys(args) {
+            if let Some(key) = args.get(k.pos)
+                && !self.srv.dbs[db].contains(key, now)
+            {
+                out.push((db, key.clone()));
+            }
+        }
+        out
+    }
+
+    /// Publishes the key events the command just run recorded: `absent` are the keys that
+    /// did not exist before it, announced as `new` if it created them.
+    fn notify(&mut self, db: usize, args: &[Bytes], absent: Vec<(usize, Bytes)>) {
+        if self.srv.effects.events.is_empty() {
+            return;
+        }
+        let now = self.srv.now_ms;
+        let created: Vec<(usize, Bytes)> = absent
+            .into_iter()
+            .filter(|(d, k)| {
+                self.srv
+                    .effects
+                    .events
+                    .iter()
+                    .any(|e| e.db == *d && e.key == *k)
+                    && self.srv.dbs[db].contains(k, now)
+            })
+            .collect();
+        super::notify::deliver(&mut self.srv, &mut self.outs, args, &created);
     }
 
     /// Runs `argv` for client `id` in `db` through the same call path as any command, and
@@ -614,6 +659,9 @@ impl Engine {
     pub fn touch_expired(&mut self) {
         if self.srv.expiry_logged() {
             self.srv.drain_expired();
+            if !self.srv.effects.events.is_empty() {
+                super::notify::deliver(&mut self.srv, &mut self.outs, &[], &[]);
+            }
             self.settle();
         }
     }

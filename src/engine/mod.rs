@@ -11,6 +11,7 @@ pub mod evict;
 pub mod exec;
 pub mod msg;
 pub mod multi;
+pub mod notify;
 pub mod out;
 pub mod pubsub;
 pub mod state;

@@ -24,6 +24,7 @@ mod lists;
 mod maxmemory;
 mod memory;
 mod multi;
+mod notify;
 mod persist_aof;
 mod protocol;
 mod pubsub;
