@@ -330,7 +330,15 @@ fn parse_special(s: Special, words: &[String], cur: &Val) -> Result<Val, String>
                 return Err("wrong number of arguments".into());
             }
             notify_flags(&words[0])
-                .map(|f| Val::Text(notify_text(f)))
+                .map(|f| {
+                    // Redis keeps the flags and prints them without `n` after `A` (its
+                    // keyspaceEventsFlagsToString): the value keeps it, CONFIG GET drops it.
+                    let mut text = notify_text(f);
+                    if f & ALL == ALL && f & NEW != 0 {
+                        text.push('n');
+                    }
+                    Val::Text(text)
+                })
                 .ok_or_else(|| "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into())
         }
         Special::Words => {
@@ -533,6 +541,7 @@ pub fn show(kind: Kind, v: &Val) -> String {
             _ => n.to_string(),
         },
         (_, Val::Int(n)) => n.to_string(),
+        (Kind::Special(Special::Notify), Val::Text(s)) if s.starts_with('A') => s.replace('n', ""),
         (_, Val::Text(s)) => s.clone(),
         (_, Val::Limits(l)) => OUTPUT_CLASSES
             .iter()
@@ -699,6 +708,8 @@ mod tests {
         assert_eq!(parse(n, &w(&["KEA"]), &cur), Ok(Val::Text("AKE".into())));
         assert_eq!(parse(n, &w(&["Kgx"]), &cur), Ok(Val::Text("gxK".into())));
         assert!(parse(n, &w(&["Q"]), &cur).is_err());
+        assert_eq!(parse(n, &w(&["KEAn"]), &cur), Ok(Val::Text("AKEn".into())));
+        assert_eq!(show(n, &Val::Text("AKEn".into())), "AKE");
         assert_eq!(format_memory(64 << 20), "64mb");
         assert_eq!(format_memory(2000), "2000");
         assert_eq!(repr("a\"b"), "\"a\\\"b\"");

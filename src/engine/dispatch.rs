@@ -335,7 +335,7 @@ impl Engine {
             self.srv.drain_expired();
         }
         if self.srv.effects.record_events {
-            self.notify(db, args, absent);
+            self.notify(args, absent);
         }
         self.srv.effects.leave(outer, db, args);
         self.srv.effects.end();
@@ -345,8 +345,30 @@ impl Engine {
     fn absent_keys(&mut self, spec: &Spec, db: usize, args: &[Bytes]) -> Vec<(usize, Bytes)> {
         let now = self.srv.now_ms;
         let mut out = Vec::new();
+        // MOVE creates its key in the database it names.
+        if spec.name == "move" {
+            let to = args.get(2).and_then(|a| std::str::from_utf8(a).ok());
+            if let (Some(to), Some(key)) = (to.and_then(|t| t.parse::<usize>().ok()), args.get(1))
+                && to < self.srv.dbs.len()
+                && !self.srv.dbs[to].contains(key, now)
+            {
+                out.push((to, key.clone()));
+            }
+            return out;
+        }
+        // These delete a destination they replace and add it anew (Redis's dbDelete then
+        // dbAdd): it is `new` even when it existed.
+        let replaced = match spec.name {
+            "rename" | "renamenx" | "copy" => args.get(2),
+            "restore" => args.get(1),
+            _ => None,
+        };
+        if let Some(key) = replaced.cloned() {
+            out.push((db, key));
+        }
         for k in spec.keys(args) {
             if let Some(key) = args.get(k.pos)
+                && Some(key) != replaced
                 && !self.srv.dbs[db].contains(key, now)
             {
                 out.push((db, key.clone()));
@@ -357,7 +379,7 @@ impl Engine {
 
     /// Publishes the key events the command just run recorded: `absent` are the keys that
     /// did not exist before it, announced as `new` if it created them.
-    fn notify(&mut self, db: usize, args: &[Bytes], absent: Vec<(usize, Bytes)>) {
+    fn notify(&mut self, args: &[Bytes], absent: Vec<(usize, Bytes)>) {
         if self.srv.effects.events.is_empty() {
             return;
         }
@@ -370,7 +392,7 @@ impl Engine {
                     .events
                     .iter()
                     .any(|e| e.db == *d && e.key == *k)
-                    && self.srv.dbs[db].contains(k, now)
+                    && self.srv.dbs[*d].contains(k, now)
             })
             .collect();
         super::notify::deliver(&mut self.srv, &mut self.outs, args, &created);

@@ -22,9 +22,13 @@ impl Server {
     /// Applies `notify-keyspace-events`: recording of key events is on only while some
     /// class is asked for.
     pub fn apply_notify_config(&mut self) {
-        let text = self
-            .config
-            .get("notify-keyspace-events")
+        // The stored value, not CONFIG GET's text (which drops `n` after `A`).
+        let text = crate::config::params::lookup(b"notify-keyspace-events")
+            .map(|f| self.config.val(f.index))
+            .and_then(|v| match v {
+                crate::config::Val::Text(t) => Some(t),
+                _ => None,
+            })
             .unwrap_or_default();
         self.notify_flags = crate::config::values::notify_flags(&text).unwrap_or(0);
         let on = self.notify_flags != 0;
@@ -67,6 +71,15 @@ pub fn deliver(srv: &mut Server, outs: &mut Outs, argv: &[Bytes], created: &[(us
     ) {
         let src = argv.get(1);
         own.sort_by_key(|e| src.is_some_and(|s| *s == e.key));
+    }
+    // MOVE and RENAME add the destination (`new`) before announcing either side.
+    if matches!(
+        own.first().map(|e| e.event),
+        Some("move" | "rename" | "renamenx")
+    ) {
+        for (db, key) in created.drain(..) {
+            out.push((db, key, (NEW, "new")));
+        }
     }
     let mut last: Option<&KeyEvent> = None;
     for ev in own {

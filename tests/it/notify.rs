@@ -141,6 +141,64 @@ const CONTAINERS: &[&[&str]] = &[
     &["XTRIM", "x", "MAXLEN", "0"],
 ];
 
+const MORE: &[&[&str]] = &[
+    &["MULTI"],
+    &["SET", "m1", "a"],
+    &["LPUSH", "m2", "a", "b"],
+    &["EXEC"],
+    &["LPUSHX", "m2", "c"],
+    &["RPUSHX", "nope", "c"],
+    &["SORT", "m2", "ALPHA", "STORE", "sorted"],
+    &["SORT", "nope", "STORE", "sorted"],
+    &["SET", "b1", "ab"],
+    &["BITOP", "NOT", "b2", "b1"],
+    &["BITFIELD", "b2", "SET", "u8", "0", "1"],
+    &["SDIFFSTORE", "sd", "nope", "nope2"],
+    &["SADD", "sa", "x"],
+    &["SDIFFSTORE", "sd", "sa", "nope"],
+    &["SDIFFSTORE", "sd", "nope", "sa"],
+    &["ZADD", "za", "1", "a", "2", "b"],
+    &["ZMPOP", "1", "za", "MAX"],
+    &["ZMPOP", "1", "za", "MIN"],
+    &["GEOADD", "geo", "13.361389", "38.115556", "Palermo"],
+    &[
+        "GEOSEARCHSTORE",
+        "gs",
+        "geo",
+        "FROMLONLAT",
+        "15",
+        "37",
+        "BYRADIUS",
+        "200",
+        "km",
+    ],
+    &["SET", "mv", "1"],
+    &["MOVE", "mv", "1"],
+    &["RENAME", "m1", "m2"],
+    &["RENAMENX", "m2", "m3"],
+    &["SET", "k", "v", "EX", "100"],
+    &["SET", "k", "w", "KEEPTTL"],
+    &["EXPIREAT", "k", "1"],
+    &["XADD", "x", "MAXLEN", "1", "*", "f", "v"],
+    &["XGROUP", "CREATE", "x", "g", "$", "MKSTREAM"],
+    &["XGROUP", "CREATE", "newx", "g", "$", "MKSTREAM"],
+    &["XGROUP", "CREATECONSUMER", "x", "g", "c1"],
+    &["XGROUP", "SETID", "x", "g", "0"],
+    &["XREADGROUP", "GROUP", "g", "c2", "STREAMS", "x", ">"],
+    &["XGROUP", "DELCONSUMER", "x", "g", "c1"],
+    &["XGROUP", "DESTROY", "x", "g"],
+    &["XSETID", "x", "9999999999999-0"],
+    &["HSET", "hh", "a", "1"],
+    &["HDEL", "hh", "nope"],
+    &["FLUSHDB"],
+];
+
+#[test]
+fn notify_transactions_stores_streams_match_redis() {
+    compare("KEA", MORE);
+    compare("KEAn", MORE);
+}
+
 #[test]
 fn notify_strings_and_generic_match_redis() {
     compare("KEA", STRINGS_AND_GENERIC);
