@@ -4,6 +4,8 @@
 
 pub const SYNTAX: &str = "ERR syntax error";
 /// A `denyoom` command while memory is over `maxmemory` and nothing can be evicted.
+/// Writes refused after a failed background save (`stop-writes-on-bgsave-error`).
+pub const MISCONF: &str = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 pub const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
 pub const NOT_INTEGER: &str = "ERR value is not an integer or out of range";
 pub const NOT_FLOAT: &str = "ERR value is not a valid float";

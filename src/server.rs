@@ -244,8 +244,17 @@ pub fn start_observed(
     let mut srv = Server::new(config, addr, shared);
     srv.load_users(users);
     let mut engine = Engine::new(srv, &crate::cmd::TABLE, links.len());
-    // The AOF is loaded before anyone reads the stream, so its commands go nowhere.
-    if let Err(e) = crate::persist::aof::start(&mut engine) {
+    // The AOF is loaded before anyone reads the stream, so its commands go nowhere. As in
+    // Redis, the AOF (when on) is the dataset; otherwise `dbfilename` is loaded.
+    let aof_on = engine.srv.config.get("appendonly").as_deref() == Some("yes");
+    let loaded = crate::persist::aof::start(&mut engine).and_then(|()| {
+        if aof_on || engine.srv.config.stub_engine {
+            Ok(())
+        } else {
+            crate::persist::file::load_at_start(&mut engine.srv)
+        }
+    });
+    if let Err(e) = loaded {
         for link in &links {
             let _ = link.tx.send(crate::engine::msg::ToIo::Shutdown);
             link.waker.wake();

@@ -14,12 +14,18 @@ const HELP: &[&str] = &[
     "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "PANIC",
     "    Crash the server simulating a panic.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Available options:",
+    "    * MERGE: Merge the content of the RDB instead of flushing the data first.",
+    "    * NOFLUSH: Do not flush the RAM before loading the data.",
+    "    * NOSAVE: the database will be loaded from an existing RDB file.",
     "HELP",
     "    Print this help.",
 ];
 
 /// ```text
 /// DEBUG PANIC
+/// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
 /// DEBUG HELP
 /// ```
 fn debug(ctx: &mut Ctx) {
@@ -40,6 +46,9 @@ fn debug(ctx: &mut Ctx) {
         let now = ctx.now() / 1000;
         panic!("DEBUG PANIC called at Unix time {now}");
     }
+    if sub.eq_ignore_ascii_case(b"reload") {
+        return reload(ctx);
+    }
     if sub.eq_ignore_ascii_case(b"help") && ctx.argv.len() == 2 {
         ctx.out.array(HELP.len());
         for line in HELP {
@@ -52,6 +61,45 @@ fn debug(ctx: &mut Ctx) {
         crate::error::sanitize(sub)
     );
     ctx.error(&msg);
+}
+
+/// DEBUG RELOAD: save, empty the keyspace, load the file back (Redis's test suite uses it
+/// to check that every value survives the RDB format).
+fn reload(ctx: &mut Ctx) {
+    let (mut merge, mut flush, mut save) = (false, true, true);
+    for opt in &ctx.argv[2..] {
+        if opt.eq_ignore_ascii_case(b"merge") {
+            merge = true;
+        } else if opt.eq_ignore_ascii_case(b"noflush") {
+            flush = false;
+        } else if opt.eq_ignore_ascii_case(b"nosave") {
+            save = false;
+        } else {
+            return ctx
+                .error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        }
+    }
+    if ctx.srv.persist.bgsave.is_some() {
+        crate::persist::snapshot::abort(ctx.srv);
+    }
+    if save && !crate::persist::save(ctx.srv) {
+        return ctx.error("ERR");
+    }
+    if flush && !merge {
+        for db in ctx.srv.dbs.iter_mut() {
+            db.clear();
+        }
+    }
+    match crate::persist::file::load(ctx.srv, merge) {
+        Ok(()) => {
+            tracing::info!("DB reloaded by DEBUG RELOAD");
+            ctx.out.ok();
+        }
+        Err(e) => {
+            tracing::warn!("{e}");
+            ctx.error("ERR Error trying to load the RDB dump, check server logs.");
+        }
+    }
 }
 
 /// Whether an `ip:port` (or `[ip]:port`, or `ip6:port`) names a loopback address.

@@ -238,15 +238,38 @@ fn memory(out: &mut String, srv: &mut Server) {
 }
 
 fn persistence(out: &mut String, srv: &mut Server) {
-    // No persistence: report a server that is not loading and has never saved.
-    let started = (srv.now_ms / 1000).saturating_sub(srv.started.elapsed().as_secs());
+    let p = &srv.persist;
     field!(out, "loading", "0");
     field!(out, "async_loading", "0");
-    // Nothing is ever saved: every change since start counts, as Redis with no save points.
-    field!(out, "rdb_changes_since_last_save", "{}", srv.effects.dirty);
-    field!(out, "rdb_bgsave_in_progress", "0");
-    field!(out, "rdb_last_save_time", "{started}");
-    field!(out, "rdb_last_bgsave_status", "ok");
+    // No fork, so no copy-on-write: the snapshot's copies are in used_memory.
+    field!(out, "current_cow_peak", "0");
+    field!(out, "current_cow_size", "0");
+    field!(out, "current_cow_size_age", "0");
+    field!(out, "current_fork_perc", "0.00");
+    field!(out, "current_save_keys_processed", "0");
+    field!(out, "current_save_keys_total", "0");
+    field!(
+        out,
+        "rdb_changes_since_last_save",
+        "{}",
+        crate::persist::changes(srv)
+    );
+    field!(
+        out,
+        "rdb_bgsave_in_progress",
+        "{}",
+        u8::from(p.bgsave.is_some())
+    );
+    field!(out, "rdb_last_save_time", "{}", p.lastsave);
+    let ok = if p.last_bgsave_ok { "ok" } else { "err" };
+    field!(out, "rdb_last_bgsave_status", "{ok}");
+    field!(out, "rdb_last_bgsave_time_sec", "{}", p.last_bgsave_secs);
+    let current = p.bgsave.as_ref().map_or(-1, |b| b.elapsed_secs() as i64);
+    field!(out, "rdb_current_bgsave_time_sec", "{current}");
+    field!(out, "rdb_saves", "{}", p.saves);
+    field!(out, "rdb_last_cow_size", "0");
+    field!(out, "rdb_last_load_keys_expired", "{}", p.load_expired);
+    field!(out, "rdb_last_load_keys_loaded", "{}", p.load_keys);
     crate::persist::aof::info_fields(out, srv);
     field!(out, "module_fork_in_progress", "0");
     field!(out, "module_fork_last_cow_size", "0");
@@ -452,7 +475,7 @@ pub fn run_id() -> &'static str {
 }
 
 /// The replication id: random like the run id, but a different value, as in Redis.
-fn replid() -> &'static str {
+pub fn replid() -> &'static str {
     static ID: OnceLock<String> = OnceLock::new();
     ID.get_or_init(|| random_hex40(2))
 }

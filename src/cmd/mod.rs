@@ -21,8 +21,11 @@ pub mod info;
 pub mod keys;
 pub mod lcs;
 pub mod lists;
+pub mod migrate;
 pub mod multi;
 pub mod object;
+pub mod ops;
+pub mod persist;
 pub mod pubsub;
 pub mod scripting;
 pub mod server;
@@ -75,6 +78,8 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     hll::HANDLERS,
     geo::HANDLERS,
     lcs::HANDLERS,
+    ops::HANDLERS,
+    migrate::HANDLERS,
     dbs::HANDLERS,
     keys::HANDLERS,
     multi::HANDLERS,
@@ -89,6 +94,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     sort::HANDLERS,
     debug::HANDLERS,
     aof::HANDLERS,
+    persist::HANDLERS,
     scripting::HANDLERS,
 ];
 

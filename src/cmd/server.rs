@@ -88,8 +88,18 @@ fn flushall(ctx: &mut Ctx) {
         ctx.srv.flushing(db);
     }
     ctx.srv.effects.force();
+    // With save points set, Redis stops a running background save and saves the empty
+    // dataset at once (`flushAllDataAndResetRDB`); without, a running BGSAVE goes on and
+    // still writes what was there when it started.
+    let save = !crate::persist::save_points(ctx.srv).is_empty();
+    if save && ctx.srv.persist.bgsave.is_some() {
+        crate::persist::snapshot::abort(ctx.srv);
+    }
     for db in ctx.srv.dbs.iter_mut() {
         flush_db(db, async_free);
+    }
+    if save {
+        crate::persist::save(ctx.srv);
     }
     ctx.out.ok();
 }
@@ -110,16 +120,22 @@ fn time(ctx: &mut Ctx) {
 /// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
 /// ```
 ///
-/// There is nothing to save, so every accepted form stops the server at once. On success
-/// nothing is written: Redis closes the connections without a reply, and clients expect
-/// the connection to drop.
+/// Saves first when asked (SAVE) or when save points are set (neither option); NOSAVE
+/// skips it. A failed save keeps the server up unless FORCE. On success nothing is
+/// written: Redis closes the connections without a reply, and clients expect the
+/// connection to drop.
 fn shutdown(ctx: &mut Ctx) {
     let (mut save, mut nosave, mut other, mut abort) = (false, false, false, false);
+    let mut force = false;
     for arg in &ctx.argv[1..] {
         match arg.to_ascii_lowercase().as_slice() {
             b"nosave" => nosave = true,
             b"save" => save = true,
-            b"now" | b"force" => other = true,
+            b"now" => other = true,
+            b"force" => {
+                other = true;
+                force = true;
+            }
             b"abort" => abort = true,
             _ => return ctx.error(error::SYNTAX),
         }
@@ -132,5 +148,18 @@ fn shutdown(ctx: &mut Ctx) {
         return ctx.error(NO_SHUTDOWN);
     }
     tracing::warn!("User requested shutdown...");
+    let want = if save {
+        Some(true)
+    } else if nosave {
+        Some(false)
+    } else {
+        None
+    };
+    if !crate::persist::prepare_shutdown(ctx.srv, want) && !force {
+        tracing::warn!(
+            "Errors trying to shut down the server. Check the logs for more information."
+        );
+        return ctx.error("ERR Errors trying to SHUTDOWN. Check logs.");
+    }
     ctx.srv.shutdown = true;
 }

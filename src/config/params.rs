@@ -247,22 +247,24 @@ pub static PARAMS: &[Param] = &[
 
     // Features muxis does not have: their default only.
     p!("appendonly", None, 0, BOOL, "no"),
-    p!("save", None, MULTI | UNSUPPORTED, special(Special::Save), ""),
     p!("replicaof", Some("slaveof"), IMMUTABLE | MULTI | UNSUPPORTED, special(Special::ReplicaOf), "no one"),
     p!("cluster-enabled", None, IMMUTABLE | UNSUPPORTED, BOOL, "no"),
     p!("requirepass", None, SENSITIVE, STR, ""),
     p!("aclfile", None, IMMUTABLE, STR, ""),
     p!("tls-port", None, UNSUPPORTED, int(0, 65535), "0"),
 
-    // Accepted and reported, without effect (see README).
+    // Persistence (persist/).
+    p!("save", None, MULTI, special(Special::Save), ""),
     p!("rdbchecksum", None, IMMUTABLE, BOOL, "yes"),
+    p!("rdbcompression", None, 0, BOOL, "yes"),
+    p!("rdb-del-sync-files", None, 0, BOOL, "no"),
+    p!("stop-writes-on-bgsave-error", None, 0, BOOL, "yes"),
+
+    // Accepted and reported, without effect (see README).
     p!("io-threads-do-reads", None, IMMUTABLE, BOOL, "yes"),
     p!("always-show-logo", None, IMMUTABLE, BOOL, "no"),
     p!("protected-mode", None, 0, BOOL, "yes"),
-    p!("rdbcompression", None, 0, BOOL, "yes"),
-    p!("rdb-del-sync-files", None, 0, BOOL, "no"),
     p!("activerehashing", None, 0, BOOL, "yes"),
-    p!("stop-writes-on-bgsave-error", None, 0, BOOL, "yes"),
     p!("set-proc-title", None, IMMUTABLE, BOOL, "yes"),
     p!("dynamic-hz", None, 0, BOOL, "yes"),
     p!("repl-disable-tcp-nodelay", None, 0, BOOL, "no"),

@@ -20,12 +20,16 @@ use indexmap::{IndexMap, IndexSet};
 ///
 /// The expiry is a plain `u64` with [`NO_EXPIRE`] for none rather than an `Option<u64>`
 /// (16 bytes with its tag): the 4-byte access record then fits in what the tag's padding
-/// took, and an entry stays 56 bytes, as it was before keys had an access record.
+/// took, and an entry stays 56 bytes, as it was before keys had an access record. The
+/// snapshot epoch (`capture.rs`) takes the last 4 bytes of padding: still 56.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub value: Value,
     expire: u64,
     pub lru: u32,
+    /// The snapshot epoch this entry was written out in (or created in): a running
+    /// snapshot skips an entry whose epoch is its own.
+    pub(super) snap: u32,
 }
 
 /// `Entry::expire` of a key without a TTL. No expiry time reaches it: they are bounded by
@@ -39,6 +43,7 @@ impl Entry {
             value,
             expire: expire_at.unwrap_or(NO_EXPIRE),
             lru: 0,
+            snap: 0,
         }
     }
 
@@ -78,6 +83,10 @@ pub struct Db {
     pub lazy_server_del: bool,
     /// The time of the latest lookup, Unix milliseconds.
     clock: u64,
+    /// The epoch of the latest snapshot (new entries are stamped with it).
+    pub(super) epoch: u32,
+    /// A point-in-time snapshot in progress (`capture.rs`).
+    pub(super) capture: Option<Box<super::capture::Capture>>,
 }
 
 impl Db {
@@ -149,6 +158,9 @@ impl Db {
     /// `encoding.rs`).
     pub fn get_mut(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
         let enc = self.enc;
+        if self.capture.is_some() && self.expire_if_needed(key, now) {
+            self.preserve(key);
+        }
         let e = self.get_mut_raw(key, now)?;
         super::encoding::refresh(&mut e.value, &enc);
         Some(e)
@@ -209,6 +221,10 @@ impl Db {
     pub fn set(&mut self, key: &[u8], value: Value, expire_at: Option<u64>) {
         let r = self.next_unit();
         let (track, now, no_touch) = (self.track, self.clock, self.no_touch);
+        if self.capture.is_some() {
+            self.preserve(key);
+        }
+        let epoch = self.epoch;
         match self.map.get_mut(key) {
             Some(e) => {
                 let old = std::mem::replace(&mut e.value, value);
@@ -246,6 +262,7 @@ impl Db {
                         value,
                         expire: expire_at.unwrap_or(NO_EXPIRE),
                         lru,
+                        snap: epoch,
                     },
                 );
             }
@@ -262,6 +279,9 @@ impl Db {
     }
 
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        if self.capture.is_some() {
+            self.preserve(key);
+        }
         let entry = self.map.swap_remove(key)?;
         if entry.expire_at().is_some() {
             self.volatile.swap_remove(key);
@@ -331,6 +351,9 @@ impl Db {
         if !self.expire_if_needed(key, now) {
             return false;
         }
+        if self.capture.is_some() {
+            self.preserve(key);
+        }
         let Some((k, e)) = self.map.get_key_value(key) else {
             return false;
         };
@@ -391,18 +414,53 @@ impl Db {
         true
     }
 
+    /// Stores a key read from a file or a RESTORE payload; false (nothing stored) if the
+    /// key is already there. `lru` is its access record, if the file gave one.
+    pub fn load(
+        &mut self,
+        key: Bytes,
+        value: Value,
+        expire_at: Option<u64>,
+        lru: Option<u32>,
+    ) -> bool {
+        if self.map.contains_key(&key) {
+            return false;
+        }
+        if expire_at.is_some() {
+            self.volatile.insert(key.clone());
+        }
+        let lru = lru.unwrap_or_else(|| self.fresh_lru(self.clock));
+        let entry = Entry {
+            value,
+            expire: expire_at.unwrap_or(NO_EXPIRE),
+            lru,
+            snap: self.epoch,
+        };
+        self.map.insert(key, entry);
+        true
+    }
+
     /// Removes every key and hands back the tables that held them (for the lazy-free
     /// thread to drop).
     pub fn take_contents(&mut self) -> impl Send + 'static + use<> {
-        (
-            std::mem::take(&mut self.map),
-            std::mem::take(&mut self.volatile),
-        )
+        let map = std::mem::take(&mut self.map);
+        // A running snapshot still owes the old keys: it takes the table whole.
+        let map = match self.capture.as_deref_mut() {
+            Some(c) => {
+                c.freeze(map);
+                IndexMap::default()
+            }
+            None => map,
+        };
+        (map, std::mem::take(&mut self.volatile))
     }
 
     /// Removes every key.
     pub fn clear(&mut self) {
-        self.map = IndexMap::default();
+        let map = std::mem::take(&mut self.map);
+        if let Some(c) = self.capture.as_deref_mut() {
+            c.freeze(map);
+        }
         self.volatile = IndexSet::default();
     }
 

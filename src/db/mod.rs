@@ -2,6 +2,7 @@
 //!
 //! Owned by the executor thread alone; nothing here knows about sockets, threads or RESP.
 
+mod capture;
 pub mod collection_scan;
 pub mod encoding;
 mod evict;
@@ -16,6 +17,7 @@ mod typed;
 mod value;
 pub mod zset;
 
+pub use capture::{Record, Table, handed_over};
 pub use encoding::EncLimits;
 pub use evict::{Policy, Pool, Rank};
 pub use expire::{ExpireStats, budget as expire_budget};

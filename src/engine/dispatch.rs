@@ -163,11 +163,15 @@ impl Engine {
                 return self.refuse(id, target, spec, error::OOM);
             }
         }
-        // Redis's processCommand: writes (and PING) stop while the AOF cannot be written.
-        if (spec.flags & flag::WRITE != 0 || spec.name == "ping")
-            && let Some(msg) = crate::persist::aof::writes_refused(&self.srv)
-        {
-            return self.reject(id, target, &msg);
+        // Redis's processCommand: writes (and PING) stop while the AOF cannot be written
+        // or the last background save failed.
+        if spec.flags & flag::WRITE != 0 || spec.name == "ping" {
+            if let Some(msg) = crate::persist::aof::writes_refused(&self.srv) {
+                return self.reject(id, target, &msg);
+            }
+            if crate::persist::writes_refused(&self.srv) {
+                return self.reject(id, target, error::MISCONF);
+            }
         }
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;

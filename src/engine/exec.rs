@@ -126,6 +126,7 @@ impl Executor {
                     }
                     self.engine.timeouts();
                     self.apply_requests();
+                    crate::persist::snapshot::step(&mut self.engine.srv);
                     // The round's propagated writes go to their readers before the replies
                     // go out, so a reader (the AOF, later) never lags what clients were told.
                     self.engine.srv.effects.publish();
@@ -140,6 +141,7 @@ impl Executor {
                     self.idle_ticks = 0;
                 }
                 Err(RecvTimeoutError::Timeout) => {
+                    crate::persist::snapshot::step(&mut self.engine.srv);
                     if self.engine.srv.blocking.next_deadline().is_some() {
                         self.engine.srv.refresh_clock();
                         self.engine.timeouts();
@@ -163,7 +165,12 @@ impl Executor {
             }
             if self.signal.load(Ordering::Relaxed) {
                 tracing::warn!("Received a termination signal, scheduling shutdown...");
-                self.engine.srv.shutdown = true;
+                // Saves first when save points are set; a failed save keeps the server up.
+                if crate::persist::prepare_shutdown(&mut self.engine.srv, None) {
+                    self.engine.srv.shutdown = true;
+                } else {
+                    self.signal.store(false, Ordering::Relaxed);
+                }
             }
             if self.engine.srv.shutdown {
                 self.stop();
@@ -176,6 +183,11 @@ impl Executor {
     /// sooner, so blocking timeouts are honoured to the millisecond.
     fn wait_until(&self, next_tick: Instant) -> Instant {
         let srv = &self.engine.srv;
+        // A background save walks the keyspace between rounds: come back soon.
+        let next_tick = match &srv.persist.bgsave {
+            Some(bg) if bg.busy() => next_tick.min(Instant::now() + Duration::from_millis(1)),
+            _ => next_tick,
+        };
         match srv.blocking.next_deadline() {
             Some(d) => {
                 let ms = d.saturating_sub(crate::engine::state::unix_ms());
@@ -339,6 +351,7 @@ impl Executor {
         if self.engine.srv.config.mem.maxmemory > 0 {
             self.engine.srv.perform_evictions();
         }
+        crate::persist::cron(&mut self.engine.srv);
         self.engine.touch_expired();
         crate::persist::aof::cron(&mut self.engine.srv);
         self.engine.srv.effects.publish();

@@ -62,6 +62,8 @@ pub struct Server {
     pub next_evict_db: usize,
     /// The lazy-free thread every database hands big values to.
     pub lazy: crate::db::Lazy,
+    /// Saves, save points, the background save in progress.
+    pub persist: crate::persist::State,
     /// Users, permissions and the ACL LOG.
     pub acl: crate::acl::Acl,
     /// The append-only file (`persist/aof`).
@@ -112,6 +114,7 @@ impl Server {
             evict_stats: Default::default(),
             next_evict_db: 0,
             lazy,
+            persist: crate::persist::State::new(unix_ms() / 1000),
             acl: crate::acl::Acl::new(),
             aof: Default::default(),
             scripting: Default::default(),

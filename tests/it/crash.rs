@@ -25,10 +25,17 @@ fn debug_is_refused_unless_enable_debug_command_allows_it() {
     let s = TestServer::with(|c| c.set("enable-debug-command", "local").expect("valid"));
     let mut c = s.raw();
     c.send(b"DEBUG HELP\r\n");
-    let header = c.read_n(4);
-    assert_eq!(&header, b"*5\r\n");
+    let header = c.read_n(5);
+    assert_eq!(&header, b"*10\r\n");
     c.read_n(b"+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n".len());
-    c.read_n(b"+PANIC\r\n+    Crash the server simulating a panic.\r\n+HELP\r\n+    Print this help.\r\n".len());
+    c.read_n(b"+PANIC\r\n+    Crash the server simulating a panic.\r\n".len());
+    let reload: &[u8] = b"+RELOAD [option ...]\r\n\
++    Save the RDB on disk and reload it back to memory. Available options:\r\n\
++    * MERGE: Merge the content of the RDB instead of flushing the data first.\r\n\
++    * NOFLUSH: Do not flush the RAM before loading the data.\r\n\
++    * NOSAVE: the database will be loaded from an existing RDB file.\r\n";
+    assert_eq!(c.read_n(reload.len()), reload);
+    c.read_n(b"+HELP\r\n+    Print this help.\r\n".len());
     c.roundtrip(
         b"DEBUG NOPE\r\n",
         b"-ERR unknown subcommand or wrong number of arguments for 'NOPE'. Try DEBUG HELP.\r\n",

@@ -161,7 +161,6 @@ fn include_reads_other_files_and_unsupported_features_are_refused() {
         ("tls-port 6380", "tls-port"),
         ("replicaof 127.0.0.1 6379", "replicaof"),
         ("cluster-enabled yes", "cluster-enabled"),
-        ("save 900 1", "save"),
         ("tls-port 6380", "tls-port"),
     ] {
         std::fs::write(&conf, format!("port 0\n{line}\n")).expect("write");

@@ -42,6 +42,13 @@ pub struct Stream {
     node_limits: Option<(usize, u64)>,
 }
 
+/// One node as [`Stream::nodes`] shows it.
+pub struct NodeView<'a> {
+    pub master: StreamId,
+    pub fields: &'a [Bytes],
+    pub entries: std::collections::btree_map::Range<'a, StreamId, Fields>,
+}
+
 /// How to trim.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Trim {
@@ -297,6 +304,29 @@ impl Stream {
     pub fn radix_nodes(&self) -> usize {
         let keys: Vec<[u8; 16]> = self.nodes.keys().map(node::rax_key).collect();
         node::rax_nodes(&keys)
+    }
+
+    /// The listpack nodes Redis would hold, in ID order, for the RDB writer: each node's
+    /// master ID and master field names, and its live entries.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeView<'_>> {
+        let mut it = self.nodes.iter().peekable();
+        std::iter::from_fn(move || {
+            let (&master, node) = it.next()?;
+            let entries = match it.peek() {
+                Some((next, _)) => self.entries.range(master..**next),
+                None => self.entries.range(master..),
+            };
+            Some(NodeView {
+                master,
+                fields: node.master_fields(),
+                entries,
+            })
+        })
+    }
+
+    /// Every entry, in ID order.
+    pub fn entries(&self) -> impl Iterator<Item = (&StreamId, &Fields)> {
+        self.entries.iter()
     }
 
     /// A group's lag: entries not yet delivered to it, None when deletions make it unknown.

@@ -97,6 +97,11 @@ impl Node {
         self.last = id;
     }
 
+    /// The master entry's field names.
+    pub fn master_fields(&self) -> &[Bytes] {
+        &self.master_fields
+    }
+
     /// Marks one entry deleted (its flags change in place, the bytes stay).
     pub fn mark_deleted(&mut self) {
         self.live = self.live.saturating_sub(1);
