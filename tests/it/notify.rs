@@ -31,6 +31,11 @@ fn run(addr: SocketAddr, flags: &str, script: &[&[&str]]) -> Vec<String> {
             std::thread::sleep(std::time::Duration::from_millis(30));
             continue;
         }
+        // Long enough for active expiry (hz 10) to find a key nobody reads.
+        if words == &["SLEEP-LONG"] {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            continue;
+        }
         w.call(&argv(words)).expect("command");
     }
     w.call(&argv(&["PUBLISH", "end", "."])).expect("publish");
@@ -215,6 +220,19 @@ fn notify_new_keys_and_class_filters_match_redis() {
     compare("Elgh", CONTAINERS);
     compare("Kzx", CONTAINERS);
     compare("Egx", STRINGS_AND_GENERIC);
+}
+
+#[test]
+fn notify_active_expiry_and_blocked_pop_match_redis() {
+    compare(
+        "KEA",
+        &[
+            &["SET", "gone", "v", "PX", "20"],
+            &["SLEEP-LONG"],
+            &["RPUSH", "q", "a"],
+            &["BLPOP", "q", "1"],
+        ],
+    );
 }
 
 #[test]
