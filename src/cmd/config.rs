@@ -194,6 +194,7 @@ fn set(ctx: &mut Ctx) {
         ctx.srv.set_requirepass(&pass.unwrap_or_default());
     }
     ctx.srv.apply_acl_config();
+    ctx.srv.apply_notify_config();
     ctx.srv.apply_memory_config(old_policy);
     // A lower maxmemory takes effect at once, as Redis's CONFIG SET maxmemory.
     if ctx.srv.config.mem.maxmemory > 0 {

@@ -6,6 +6,7 @@
 //! pub/sub output limit; the publisher never waits for it.
 
 use crate::engine::ctx::Ctx;
+use crate::engine::out::Outs;
 use crate::engine::pubsub::Recipient;
 use crate::engine::table::Handler;
 use bytes::Bytes;
@@ -147,16 +148,29 @@ fn unsubscribe_generic(ctx: &mut Ctx, kind: Kind) {
 /// ```
 fn publish(ctx: &mut Ctx) {
     let argv = ctx.argv;
-    let (channel, message) = (&argv[1][..], &argv[2][..]);
-    let recipients = ctx.srv.pubsub.recipients(channel);
+    let delivered = deliver(ctx.srv, ctx.out.outs(), &argv[1], &argv[2]);
+    ctx.out.int(delivered);
+}
+
+/// Writes `message` on `channel` to every subscriber (channel subscribers, then pattern
+/// ones); returns how many got it. Keyspace notifications go out through here too.
+pub fn deliver(
+    srv: &crate::engine::state::Server,
+    outs: &mut Outs,
+    channel: &[u8],
+    message: &[u8],
+) -> i64 {
+    if srv.pubsub.is_empty() {
+        return 0;
+    }
+    let recipients = srv.pubsub.recipients(channel);
     let mut delivered = 0;
     for r in &recipients {
         let (id, pattern) = match r {
             Recipient::Channel(id) => (*id, None),
             Recipient::Pattern(id, p) => (*id, Some(p)),
         };
-        let Some(target) = ctx
-            .srv
+        let Some(target) = srv
             .clients
             .get(&id)
             .filter(|c| !c.closing)
@@ -164,7 +178,8 @@ fn publish(ctx: &mut Ctx) {
         else {
             continue;
         };
-        let mut out = ctx.out.other(target);
+        outs.mark_pubsub(&target);
+        let mut out = outs.to(target);
         match pattern {
             None => {
                 out.push(3);
@@ -180,7 +195,7 @@ fn publish(ctx: &mut Ctx) {
         out.bulk(message);
         delivered += 1;
     }
-    ctx.out.int(delivered);
+    delivered
 }
 
 /// ```text

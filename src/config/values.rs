@@ -330,7 +330,15 @@ fn parse_special(s: Special, words: &[String], cur: &Val) -> Result<Val, String>
                 return Err("wrong number of arguments".into());
             }
             notify_flags(&words[0])
-                .map(|f| Val::Text(notify_text(f)))
+                .map(|f| {
+                    // Redis keeps the flags and prints them without `n` after `A` (its
+                    // keyspaceEventsFlagsToString): the value keeps it, CONFIG GET drops it.
+                    let mut text = notify_text(f);
+                    if f & ALL == ALL && f & NEW != 0 {
+                        text.push('n');
+                    }
+                    Val::Text(text)
+                })
                 .ok_or_else(|| "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into())
         }
         Special::Words => {
@@ -449,24 +457,24 @@ pub fn cpu_text(cpus: &[usize]) -> String {
 }
 
 // Keyspace event classes, as Redis's notify.c numbers them.
-const K: u32 = 1 << 0;
-const E: u32 = 1 << 1;
-const G: u32 = 1 << 2;
-const STR: u32 = 1 << 3;
-const L: u32 = 1 << 4;
-const SET: u32 = 1 << 5;
-const HASH: u32 = 1 << 6;
-const Z: u32 = 1 << 7;
-const X: u32 = 1 << 8;
-const EV: u32 = 1 << 9;
-const T: u32 = 1 << 10;
-const KM: u32 = 1 << 11;
-const MODULE: u32 = 1 << 13;
-const NEW: u32 = 1 << 14;
-const ALL: u32 = G | STR | L | SET | HASH | Z | X | EV | T | MODULE;
+pub const K: u32 = 1 << 0;
+pub const E: u32 = 1 << 1;
+pub const G: u32 = 1 << 2;
+pub const STR: u32 = 1 << 3;
+pub const L: u32 = 1 << 4;
+pub const SET: u32 = 1 << 5;
+pub const HASH: u32 = 1 << 6;
+pub const Z: u32 = 1 << 7;
+pub const X: u32 = 1 << 8;
+pub const EV: u32 = 1 << 9;
+pub const T: u32 = 1 << 10;
+pub const KM: u32 = 1 << 11;
+pub const MODULE: u32 = 1 << 13;
+pub const NEW: u32 = 1 << 14;
+pub const ALL: u32 = G | STR | L | SET | HASH | Z | X | EV | T | MODULE;
 
 /// `keyspaceEventsStringToFlags`.
-fn notify_flags(s: &str) -> Option<u32> {
+pub fn notify_flags(s: &str) -> Option<u32> {
     let mut f = 0;
     for c in s.chars() {
         f |= match c {
@@ -533,6 +541,7 @@ pub fn show(kind: Kind, v: &Val) -> String {
             _ => n.to_string(),
         },
         (_, Val::Int(n)) => n.to_string(),
+        (Kind::Special(Special::Notify), Val::Text(s)) if s.starts_with('A') => s.replace('n', ""),
         (_, Val::Text(s)) => s.clone(),
         (_, Val::Limits(l)) => OUTPUT_CLASSES
             .iter()
@@ -699,6 +708,8 @@ mod tests {
         assert_eq!(parse(n, &w(&["KEA"]), &cur), Ok(Val::Text("AKE".into())));
         assert_eq!(parse(n, &w(&["Kgx"]), &cur), Ok(Val::Text("gxK".into())));
         assert!(parse(n, &w(&["Q"]), &cur).is_err());
+        assert_eq!(parse(n, &w(&["KEAn"]), &cur), Ok(Val::Text("AKEn".into())));
+        assert_eq!(show(n, &Val::Text("AKEn".into())), "AKE");
         assert_eq!(format_memory(64 << 20), "64mb");
         assert_eq!(format_memory(2000), "2000");
         assert_eq!(repr("a\"b"), "\"a\\\"b\"");

@@ -307,6 +307,13 @@ impl Engine {
     ) {
         self.srv.effects.begin();
         let outer = self.srv.effects.enter(spec.name);
+        // Keys a write may create, looked up before it runs, only while `new` events are
+        // asked for (`notify.rs`).
+        let absent = if self.srv.notify_new() && spec.flags & flag::WRITE != 0 {
+            self.absent_keys(spec, db, args)
+        } else {
+            Vec::new()
+        };
         // CLIENT NO-TOUCH: this client's lookups leave the keys' access records alone
         // (except TOUCH's, whose whole point they are).
         let no_touch = self.srv.no_touch_clients > 0
@@ -331,8 +338,68 @@ impl Engine {
         if self.srv.expiry_logged() {
             self.srv.drain_expired();
         }
+        if self.srv.effects.record_events {
+            self.notify(args, absent);
+        }
         self.srv.effects.leave(outer, db, args);
         self.srv.effects.end();
+    }
+
+    /// The keys of `args` that do not exist in `db` (candidates for a `new` event).
+    fn absent_keys(&mut self, spec: &Spec, db: usize, args: &[Bytes]) -> Vec<(usize, Bytes)> {
+        let now = self.srv.now_ms;
+        let mut out = Vec::new();
+        // MOVE creates its key in the database it names.
+        if spec.name == "move" {
+            let to = args.get(2).and_then(|a| std::str::from_utf8(a).ok());
+            if let (Some(to), Some(key)) = (to.and_then(|t| t.parse::<usize>().ok()), args.get(1))
+                && to < self.srv.dbs.len()
+                && !self.srv.dbs[to].contains(key, now)
+            {
+                out.push((to, key.clone()));
+            }
+            return out;
+        }
+        // These delete a destination they replace and add it anew (Redis's dbDelete then
+        // dbAdd): it is `new` even when it existed.
+        let replaced = match spec.name {
+            "rename" | "renamenx" | "copy" => args.get(2),
+            "restore" => args.get(1),
+            _ => None,
+        };
+        if let Some(key) = replaced.cloned() {
+            out.push((db, key));
+        }
+        for k in spec.keys(args) {
+            if let Some(key) = args.get(k.pos)
+                && Some(key) != replaced
+                && !self.srv.dbs[db].contains(key, now)
+            {
+                out.push((db, key.clone()));
+            }
+        }
+        out
+    }
+
+    /// Publishes the key events the command just run recorded: `absent` are the keys that
+    /// did not exist before it, announced as `new` if it created them.
+    fn notify(&mut self, args: &[Bytes], absent: Vec<(usize, Bytes)>) {
+        if self.srv.effects.events.is_empty() {
+            return;
+        }
+        let now = self.srv.now_ms;
+        let created: Vec<(usize, Bytes)> = absent
+            .into_iter()
+            .filter(|(d, k)| {
+                self.srv
+                    .effects
+                    .events
+                    .iter()
+                    .any(|e| e.db == *d && e.key == *k)
+                    && self.srv.dbs[*d].contains(k, now)
+            })
+            .collect();
+        super::notify::deliver(&mut self.srv, &mut self.outs, args, &created);
     }
 
     /// Runs `argv` for client `id` in `db` through the same call path as any command, and
@@ -618,6 +685,9 @@ impl Engine {
     pub fn touch_expired(&mut self) {
         if self.srv.expiry_logged() {
             self.srv.drain_expired();
+            if !self.srv.effects.events.is_empty() {
+                super::notify::deliver(&mut self.srv, &mut self.outs, &[], &[]);
+            }
             self.settle();
         }
     }

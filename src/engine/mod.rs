@@ -12,6 +12,7 @@ pub mod exec;
 mod idle;
 pub mod msg;
 pub mod multi;
+pub mod notify;
 pub mod out;
 pub mod pubsub;
 pub mod state;

@@ -37,6 +37,11 @@ impl PubSub {
         remove(&mut self.patterns, id, pattern);
     }
 
+    /// Whether nobody subscribes to anything (a notification then costs nothing more).
+    pub fn is_empty(&self) -> bool {
+        self.channels.is_empty() && self.patterns.is_empty()
+    }
+
     /// Everybody a message on `channel` goes to: channel subscribers in subscription order,
     /// then pattern subscribers, as Redis delivers them.
     pub fn recipients(&self, channel: &[u8]) -> Vec<Recipient> {

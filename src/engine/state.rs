@@ -72,6 +72,8 @@ pub struct Server {
     pub scripting: crate::script::Scripting,
     /// Set by EVAL/FCALL's handlers; the engine runs the script right after.
     pub script_request: Option<crate::script::Request>,
+    /// `notify-keyspace-events` as flags (`engine/notify.rs`); 0 when off.
+    pub notify_flags: u32,
 }
 
 impl Server {
@@ -117,10 +119,12 @@ impl Server {
             aof: Default::default(),
             scripting: Default::default(),
             script_request: None,
+            notify_flags: 0,
         };
         srv.apply_acl_config();
         let nopass = srv.shared.limits.default_nopass.clone();
         srv.acl.share_nopass(nopass);
+        srv.apply_notify_config();
         let now = srv.now_ms;
         srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
         srv.apply_memory_config(crate::db::Policy::NoEviction);

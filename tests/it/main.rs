@@ -27,6 +27,7 @@ mod maxmemory;
 mod memory;
 mod migrate;
 mod multi;
+mod notify;
 mod persist_aof;
 mod persist_rdb;
 mod protocol;
