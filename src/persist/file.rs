@@ -2,6 +2,7 @@
 //! directory), the settings a save reads from the config, a synchronous save of the whole
 //! keyspace (SAVE, SHUTDOWN, SIGTERM), and loading `dbfilename` at start.
 
+use super::functions;
 use super::rdb::{self, Access, Aux, Options, Writer};
 use crate::db::{Policy, lru};
 use crate::engine::state::Server;
@@ -46,6 +47,7 @@ impl Settings {
                 repl_id: crate::cmd::info::replid().to_string(),
                 repl_offset: 0,
                 aof_base: false,
+                functions: crate::persist::functions::codes(srv),
             },
             policy: c.mem.policy,
             lfu_decay_time: c.mem.lfu_decay_time,
@@ -106,7 +108,16 @@ pub fn write_atomic(
 
 /// Saves the whole keyspace on the executor (`rdbSave`), as SAVE does.
 pub fn save_sync(srv: &mut Server) -> io::Result<u64> {
-    let s = Settings::of(srv);
+    let path = Settings::of(srv).path;
+    save_to(srv, &path, false)
+}
+
+/// Saves the whole keyspace to `path` on the executor; `aof_base` marks it as an AOF's
+/// RDB preamble (its `aof-base` AUX field).
+pub fn save_to(srv: &Server, path: &Path, aof_base: bool) -> io::Result<u64> {
+    let mut s = Settings::of(srv);
+    s.path = path.to_path_buf();
+    s.aux.aof_base = aof_base;
     let now = srv.now_ms;
     let dbs = &srv.dbs;
     write_atomic(&s.path, |out| {
@@ -169,6 +180,12 @@ pub fn load(srv: &mut Server, merge: bool) -> Result<(), String> {
                 k.db
             ))
         }
+    });
+    let loaded = loaded.and_then(|l| {
+        let at = l.size;
+        functions::restore(srv, &l.functions, merge)
+            .map(|()| l)
+            .map_err(|what| rdb::Corrupt { offset: at, what })
     });
     match loaded {
         Ok(l) => {
