@@ -25,6 +25,9 @@ pub struct Settings {
     pub path: PathBuf,
     /// When the save started, Unix ms (idle times are measured from it).
     pub now: u64,
+    /// `rdb-key-save-delay`: microseconds a background save sleeps per key (a negative
+    /// value: one microsecond once in that many keys), for tests, as Redis's `debugDelay`.
+    pub key_delay: i64,
 }
 
 impl Settings {
@@ -53,7 +56,22 @@ impl Settings {
             lfu_decay_time: c.mem.lfu_decay_time,
             path: PathBuf::from(c.get("dbfilename").unwrap_or_else(|| "dump.rdb".into())),
             now: srv.now_ms,
+            key_delay: c
+                .get("rdb-key-save-delay")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
         }
+    }
+
+    /// Sleeps `rdb-key-save-delay` after a key (on a background writer only).
+    pub fn key_delay(&self, n: u64) {
+        let us = match self.key_delay {
+            0 => return,
+            d if d > 0 => d as u64,
+            d if n.is_multiple_of(d.unsigned_abs()) => 1,
+            _ => return,
+        };
+        std::thread::sleep(std::time::Duration::from_micros(us));
     }
 
     /// The access record Redis saves with a key under the current policy.

@@ -180,6 +180,7 @@ fn write(s: &Settings, sizes: &[(u64, u64)], rx: &Receiver<Msg>) -> io::Result<u
         let mut w = Writer::new(out, s.opts, &s.aux)?;
         let mut current = None;
         let mut started = vec![false; sizes.len()];
+        let mut n = 0u64; // keys written
         let mut select = |w: &mut Writer<_>, db: usize| -> io::Result<()> {
             if current != Some(db) {
                 let (keys, expires) = sizes.get(db).copied().unwrap_or((0, 0));
@@ -202,6 +203,8 @@ fn write(s: &Settings, sizes: &[(u64, u64)], rx: &Receiver<Msg>) -> io::Result<u
                     select(&mut w, db)?;
                     for r in &recs {
                         w.key(&r.key, &r.value, r.expire_at, s.access(r.lru))?;
+                        n += 1;
+                        s.key_delay(n);
                     }
                 }
                 Ok(Msg::Frozen(db, table, epoch)) => {
@@ -209,6 +212,8 @@ fn write(s: &Settings, sizes: &[(u64, u64)], rx: &Receiver<Msg>) -> io::Result<u
                         if !crate::db::handed_over(e, epoch) {
                             select(&mut w, db)?;
                             w.key(k, &e.value, e.expire_at(), s.access(e.lru))?;
+                            n += 1;
+                            s.key_delay(n);
                         }
                     }
                 }
