@@ -21,8 +21,10 @@ pub mod info;
 pub mod keys;
 pub mod lcs;
 pub mod lists;
+pub mod migrate;
 pub mod multi;
 pub mod object;
+pub mod ops;
 pub mod persist;
 pub mod pubsub;
 pub mod scripting;
@@ -76,6 +78,8 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     hll::HANDLERS,
     geo::HANDLERS,
     lcs::HANDLERS,
+    ops::HANDLERS,
+    migrate::HANDLERS,
     dbs::HANDLERS,
     keys::HANDLERS,
     multi::HANDLERS,

@@ -3,5 +3,6 @@
 
 pub mod conn;
 pub mod listen;
+pub mod outbound;
 pub mod reactor;
 pub mod stream;

@@ -23,6 +23,7 @@ mod listen;
 mod lists;
 mod maxmemory;
 mod memory;
+mod migrate;
 mod multi;
 mod persist_aof;
 mod persist_rdb;

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 
 /// One step: on connection `conn` (opened on first use), send `words`. `"RECONNECT"`
 /// replaces the connection with a fresh one.
-type Step<'a> = (usize, &'a [&'a str]);
+pub(super) type Step<'a> = (usize, &'a [&'a str]);
 
 fn argv(words: &[&str]) -> Vec<Vec<u8>> {
     words.iter().map(|w| w.as_bytes().to_vec()).collect()
@@ -70,7 +70,7 @@ fn run(addr: SocketAddr, script: &[Step]) -> Vec<String> {
     out
 }
 
-fn compare(name: &str, script: &[Step]) {
+pub(super) fn compare(name: &str, script: &[Step]) {
     let Some(redis) = RedisProc::start() else {
         assert!(std::env::var_os("CI").is_none(), "redis-server required");
         eprintln!("SKIPPED: redis-server not installed");
