@@ -265,7 +265,17 @@ fn rewrite(ctx: &mut Ctx) {
     let Some(path) = ctx.srv.config.config_file.clone() else {
         return ctx.error("ERR The server is running without a config file");
     };
-    match crate::config::file::rewrite(&path, &ctx.srv.config) {
+    let users: Option<Vec<String>> = match ctx.srv.config.get("aclfile") {
+        Some(f) if !f.is_empty() => None,
+        _ => Some(
+            ctx.srv
+                .acl
+                .users()
+                .map(|u| format!("user {} {}", String::from_utf8_lossy(&u.name), u.describe()))
+                .collect(),
+        ),
+    };
+    match crate::config::file::rewrite(&path, &ctx.srv.config, users.as_deref()) {
         Ok(()) => {
             tracing::info!("CONFIG REWRITE executed with success.");
             ctx.out.ok();

@@ -188,3 +188,33 @@ fn genpass_gives_fresh_hex_of_the_asked_size() {
     let mut fresh = s.client();
     assert!(query(&mut fresh, &["PING"]).is_err_and(|e| e.to_string().contains("NOAUTH")));
 }
+
+#[test]
+fn config_rewrite_keeps_the_users_for_the_next_start() {
+    let conf = temp_path("rewrite.conf");
+    std::fs::write(&conf, "# mine\nhz 11\n").expect("write");
+    let path = conf.to_str().unwrap_or_default().to_string();
+    let p = Proc::start(&["--config", &path]);
+    let mut c = redis::Client::open(format!("redis://{}/", p.addr))
+        .expect("url")
+        .get_connection()
+        .expect("connects");
+    for args in [
+        &["ACL", "SETUSER", "bob", "on", ">b", "~*", "+get"][..],
+        &["CONFIG", "REWRITE"],
+    ] {
+        query(&mut c, args).expect("ok");
+    }
+    drop(p);
+    let text = std::fs::read_to_string(&conf).expect("read");
+    assert!(text.starts_with("# mine\nhz 11\n"), "{text}");
+    assert!(text.contains("\nuser bob on #"), "{text}");
+    assert!(text.contains("\nuser default on nopass ~* &* +@all\n"), "{text}");
+    let p = Proc::start(&["--config", &path]);
+    let mut bob = redis::Client::open(format!("redis://bob:b@{}/", p.addr))
+        .expect("url")
+        .get_connection()
+        .expect("bob is back after the restart");
+    assert!(query(&mut bob, &["GET", "x"]).is_ok());
+    let _ = std::fs::remove_file(&conf);
+}
