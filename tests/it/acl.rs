@@ -209,7 +209,10 @@ fn config_rewrite_keeps_the_users_for_the_next_start() {
     let text = std::fs::read_to_string(&conf).expect("read");
     assert!(text.starts_with("# mine\nhz 11\n"), "{text}");
     assert!(text.contains("\nuser bob on #"), "{text}");
-    assert!(text.contains("\nuser default on nopass ~* &* +@all\n"), "{text}");
+    assert!(
+        text.contains("\nuser default on nopass ~* &* +@all\n"),
+        "{text}"
+    );
     let p = Proc::start(&["--config", &path]);
     let mut bob = redis::Client::open(format!("redis://bob:b@{}/", p.addr))
         .expect("url")
