@@ -89,6 +89,8 @@ fn reload(ctx: &mut Ctx) {
         for db in ctx.srv.dbs.iter_mut() {
             db.clear();
         }
+        // Redis's emptyData takes the functions too: the file brings them back.
+        ctx.srv.scripting.functions.flush();
     }
     match crate::persist::file::load(ctx.srv, merge) {
         Ok(()) => {

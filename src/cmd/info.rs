@@ -258,13 +258,17 @@ fn persistence(out: &mut String, srv: &mut Server) {
         out,
         "rdb_bgsave_in_progress",
         "{}",
-        u8::from(p.bgsave.is_some())
+        u8::from(p.bgsave.as_ref().is_some_and(|b| b.is_rdb()))
     );
     field!(out, "rdb_last_save_time", "{}", p.lastsave);
     let ok = if p.last_bgsave_ok { "ok" } else { "err" };
     field!(out, "rdb_last_bgsave_status", "{ok}");
     field!(out, "rdb_last_bgsave_time_sec", "{}", p.last_bgsave_secs);
-    let current = p.bgsave.as_ref().map_or(-1, |b| b.elapsed_secs() as i64);
+    let current = p
+        .bgsave
+        .as_ref()
+        .filter(|b| b.is_rdb())
+        .map_or(-1, |b| b.elapsed_secs() as i64);
     field!(out, "rdb_current_bgsave_time_sec", "{current}");
     field!(out, "rdb_saves", "{}", p.saves);
     field!(out, "rdb_last_cow_size", "0");

@@ -27,7 +27,7 @@ const BAD_FORMAT: &str = "ERR Bad data format";
 /// SAVE
 /// ```
 fn save(ctx: &mut Ctx) {
-    if ctx.srv.persist.bgsave.is_some() {
+    if snapshot::rdb_running(ctx.srv) {
         return ctx.error(BGSAVE_RUNNING);
     }
     if persist::save(ctx.srv) {
@@ -46,15 +46,21 @@ fn bgsave(ctx: &mut Ctx) {
         2 if ctx.arg(1).eq_ignore_ascii_case(b"schedule") => true,
         _ => return ctx.error(error::SYNTAX),
     };
-    if ctx.srv.persist.bgsave.is_some() {
+    if snapshot::rdb_running(ctx.srv) {
         return ctx.error(BGSAVE_RUNNING);
     }
-    // Inside MULTI (or a script) Redis only schedules it, for the timer to start.
-    if !ctx.may_block() {
-        ctx.srv.persist.scheduled = true;
-        return ctx.out.simple("Background saving scheduled");
+    // While an AOF rewrite runs (Redis's other child), or inside MULTI (or a script),
+    // Redis only schedules it, for the timer to start.
+    let other = persist::aof_rewriting(ctx.srv);
+    if other || !ctx.may_block() {
+        if schedule || !ctx.may_block() {
+            ctx.srv.persist.scheduled = true;
+            return ctx.out.simple("Background saving scheduled");
+        }
+        return ctx.error(
+            "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+        );
     }
-    let _ = schedule;
     match snapshot::start(ctx.srv) {
         Ok(()) => ctx.out.simple("Background saving started"),
         Err(e) => ctx.error(e),

@@ -92,7 +92,7 @@ fn flushall(ctx: &mut Ctx) {
     // dataset at once (`flushAllDataAndResetRDB`); without, a running BGSAVE goes on and
     // still writes what was there when it started.
     let save = !crate::persist::save_points(ctx.srv).is_empty();
-    if save && ctx.srv.persist.bgsave.is_some() {
+    if save && crate::persist::snapshot::rdb_running(ctx.srv) {
         crate::persist::snapshot::abort(ctx.srv);
     }
     for db in ctx.srv.dbs.iter_mut() {

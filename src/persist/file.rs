@@ -2,6 +2,7 @@
 //! directory), the settings a save reads from the config, a synchronous save of the whole
 //! keyspace (SAVE, SHUTDOWN, SIGTERM), and loading `dbfilename` at start.
 
+use super::functions;
 use super::rdb::{self, Access, Aux, Options, Writer};
 use crate::db::{Policy, lru};
 use crate::engine::state::Server;
@@ -24,6 +25,9 @@ pub struct Settings {
     pub path: PathBuf,
     /// When the save started, Unix ms (idle times are measured from it).
     pub now: u64,
+    /// `rdb-key-save-delay`: microseconds a background save sleeps per key (a negative
+    /// value: one microsecond once in that many keys), for tests, as Redis's `debugDelay`.
+    pub key_delay: i64,
 }
 
 impl Settings {
@@ -46,12 +50,28 @@ impl Settings {
                 repl_id: crate::cmd::info::replid().to_string(),
                 repl_offset: 0,
                 aof_base: false,
+                functions: crate::persist::functions::codes(srv),
             },
             policy: c.mem.policy,
             lfu_decay_time: c.mem.lfu_decay_time,
             path: PathBuf::from(c.get("dbfilename").unwrap_or_else(|| "dump.rdb".into())),
             now: srv.now_ms,
+            key_delay: c
+                .get("rdb-key-save-delay")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
         }
+    }
+
+    /// Sleeps `rdb-key-save-delay` after a key (on a background writer only).
+    pub fn key_delay(&self, n: u64) {
+        let us = match self.key_delay {
+            0 => return,
+            d if d > 0 => d as u64,
+            d if n.is_multiple_of(d.unsigned_abs()) => 1,
+            _ => return,
+        };
+        std::thread::sleep(std::time::Duration::from_micros(us));
     }
 
     /// The access record Redis saves with a key under the current policy.
@@ -106,7 +126,16 @@ pub fn write_atomic(
 
 /// Saves the whole keyspace on the executor (`rdbSave`), as SAVE does.
 pub fn save_sync(srv: &mut Server) -> io::Result<u64> {
-    let s = Settings::of(srv);
+    let path = Settings::of(srv).path;
+    save_to(srv, &path, false)
+}
+
+/// Saves the whole keyspace to `path` on the executor; `aof_base` marks it as an AOF's
+/// RDB preamble (its `aof-base` AUX field).
+pub fn save_to(srv: &Server, path: &Path, aof_base: bool) -> io::Result<u64> {
+    let mut s = Settings::of(srv);
+    s.path = path.to_path_buf();
+    s.aux.aof_base = aof_base;
     let now = srv.now_ms;
     let dbs = &srv.dbs;
     write_atomic(&s.path, |out| {
@@ -169,6 +198,12 @@ pub fn load(srv: &mut Server, merge: bool) -> Result<(), String> {
                 k.db
             ))
         }
+    });
+    let loaded = loaded.and_then(|l| {
+        let at = l.size;
+        functions::restore(srv, &l.functions, merge)
+            .map(|()| l)
+            .map_err(|what| rdb::Corrupt { offset: at, what })
     });
     match loaded {
         Ok(l) => {

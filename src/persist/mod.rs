@@ -1,4 +1,5 @@
 //! Durability: the AOF (`aof/`), the RDB format (`rdb/`), RDB files on disk (`file.rs`),
+//! function libraries saved in them (`functions.rs`),
 //! the point-in-time snapshot BGSAVE writes from (`snapshot.rs`), and the RDB state the
 //! executor keeps (save points, last save, INFO persistence).
 //!
@@ -8,6 +9,7 @@
 
 pub mod aof;
 pub mod file;
+pub mod functions;
 pub mod rdb;
 pub mod snapshot;
 
@@ -54,6 +56,14 @@ impl State {
             load_expired: 0,
         }
     }
+}
+
+/// Whether an AOF rewrite is running (Redis's AOF child): BGSAVE and save points wait.
+pub fn aof_rewriting(srv: &Server) -> bool {
+    srv.aof
+        .status
+        .rewriting
+        .load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The save points (`save`), as (seconds, changes) pairs.
@@ -106,7 +116,7 @@ pub fn writes_refused(srv: &Server) -> bool {
 /// save point is reached or one was scheduled.
 pub fn cron(srv: &mut Server) {
     snapshot::poll(srv);
-    if srv.persist.bgsave.is_some() {
+    if srv.persist.bgsave.is_some() || aof_rewriting(srv) {
         return;
     }
     let now = srv.now_ms / 1000;
@@ -132,8 +142,12 @@ pub fn cron(srv: &mut Server) {
 /// abandoned, then the keyspace is saved if `save` says so (None: if save points are set).
 /// Returns false when the save failed and the server must not exit.
 pub fn prepare_shutdown(srv: &mut Server, save: Option<bool>) -> bool {
-    if srv.persist.bgsave.is_some() {
-        tracing::warn!("There is a child saving an .rdb. Killing it!");
+    if let Some(bg) = &srv.persist.bgsave {
+        if bg.is_rdb() {
+            tracing::warn!("There is a child saving an .rdb. Killing it!");
+        } else {
+            tracing::warn!("There is a child rewriting the AOF. Killing it!");
+        }
         snapshot::abort(srv);
     }
     let save = save.unwrap_or_else(|| !save_points(srv).is_empty());

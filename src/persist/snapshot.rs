@@ -10,6 +10,9 @@
 //! (writes still hand over old values, which is the memory a fork's copy-on-write would
 //! take). The writer serializes (and compresses) off the executor and writes the file
 //! crash-safely; [`poll`] collects its result.
+//!
+//! One snapshot runs at a time, aimed at a [`Target`]: BGSAVE's `dbfilename`, or the RDB
+//! preamble of an AOF rewrite's new base, whose writer thread tells the AOF when done.
 
 use super::file::{self, Settings};
 use super::rdb::Writer;
@@ -18,6 +21,7 @@ use crate::engine::state::Server;
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use std::collections::VecDeque;
 use std::io;
+use std::path::PathBuf;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -40,8 +44,22 @@ enum Msg {
     End,
 }
 
+/// Where a snapshot goes when it is not BGSAVE's `dbfilename`.
+pub struct Target {
+    /// The file written (crash-safely: a temp name, then renamed to this).
+    pub path: PathBuf,
+    /// Called on the writer thread once the file is written or has failed (an aborted
+    /// snapshot fails too), before the executor polls.
+    pub done: OnDone,
+}
+
+/// What a [`Target`] runs with the written file's size or the error.
+pub type OnDone = Box<dyn FnOnce(&io::Result<u64>) + Send>;
+
 /// A background save in progress.
 pub struct Bgsave {
+    /// An AOF rewrite's base rather than BGSAVE's file.
+    aof: bool,
     tx: Option<Sender<Msg>>,
     done: Receiver<io::Result<u64>>,
     thread: Option<JoinHandle<()>>,
@@ -75,14 +93,36 @@ impl Bgsave {
     pub fn busy(&self) -> bool {
         self.tx.is_some()
     }
+
+    /// Whether this is BGSAVE's (Redis's RDB child) rather than an AOF rewrite's.
+    pub fn is_rdb(&self) -> bool {
+        !self.aof
+    }
+}
+
+/// Whether a BGSAVE is running (not an AOF rewrite's snapshot).
+pub fn rdb_running(srv: &Server) -> bool {
+    srv.persist.bgsave.as_ref().is_some_and(Bgsave::is_rdb)
 }
 
 /// Starts a background save. Err when one is already running.
 pub fn start(srv: &mut Server) -> Result<(), &'static str> {
+    start_to(srv, None)
+}
+
+/// Starts a snapshot aimed at `target` (None: BGSAVE's file). Err when one is running.
+pub fn start_to(srv: &mut Server, target: Option<Target>) -> Result<(), &'static str> {
     if srv.persist.bgsave.is_some() {
         return Err("ERR Background save already in progress");
     }
-    let settings = Settings::of(srv);
+    let mut settings = Settings::of(srv);
+    let aof = target.is_some();
+    let mut done_cb = None;
+    if let Some(t) = target {
+        settings.path = t.path;
+        settings.aux.aof_base = true;
+        done_cb = Some(t.done);
+    }
     let sizes: Vec<(u64, u64)> = srv
         .dbs
         .iter()
@@ -97,6 +137,9 @@ pub fn start(srv: &mut Server) -> Result<(), &'static str> {
         .name("muxis-bgsave".into())
         .spawn(move || {
             let r = write(&settings, &sizes, &rx);
+            if let Some(cb) = done_cb {
+                cb(&r);
+            }
             let _ = done_tx.send(r);
         });
     let thread = match thread {
@@ -106,13 +149,18 @@ pub fn start(srv: &mut Server) -> Result<(), &'static str> {
                 db.capture_end();
             }
             tracing::warn!("Can't save in background: {e}");
-            srv.persist.last_bgsave_ok = false;
+            if !aof {
+                srv.persist.last_bgsave_ok = false;
+            }
             return Err("ERR Background save failed to start");
         }
     };
-    tracing::info!("Background saving started");
-    srv.persist.last_try = srv.now_ms / 1000;
+    if !aof {
+        tracing::info!("Background saving started");
+        srv.persist.last_try = srv.now_ms / 1000;
+    }
     srv.persist.bgsave = Some(Bgsave {
+        aof,
         tx: Some(tx),
         done,
         thread: Some(thread),
@@ -132,6 +180,7 @@ fn write(s: &Settings, sizes: &[(u64, u64)], rx: &Receiver<Msg>) -> io::Result<u
         let mut w = Writer::new(out, s.opts, &s.aux)?;
         let mut current = None;
         let mut started = vec![false; sizes.len()];
+        let mut n = 0u64; // keys written
         let mut select = |w: &mut Writer<_>, db: usize| -> io::Result<()> {
             if current != Some(db) {
                 let (keys, expires) = sizes.get(db).copied().unwrap_or((0, 0));
@@ -154,6 +203,8 @@ fn write(s: &Settings, sizes: &[(u64, u64)], rx: &Receiver<Msg>) -> io::Result<u
                     select(&mut w, db)?;
                     for r in &recs {
                         w.key(&r.key, &r.value, r.expire_at, s.access(r.lru))?;
+                        n += 1;
+                        s.key_delay(n);
                     }
                 }
                 Ok(Msg::Frozen(db, table, epoch)) => {
@@ -161,6 +212,8 @@ fn write(s: &Settings, sizes: &[(u64, u64)], rx: &Receiver<Msg>) -> io::Result<u
                         if !crate::db::handed_over(e, epoch) {
                             select(&mut w, db)?;
                             w.key(k, &e.value, e.expire_at(), s.access(e.lru))?;
+                            n += 1;
+                            s.key_delay(n);
                         }
                     }
                 }
@@ -258,6 +311,18 @@ pub fn poll(srv: &mut Server) {
     }
     let secs = bg.started.elapsed().as_secs() as i64;
     let longest = bg.longest_step;
+    if bg.aof {
+        // The AOF took the result from the writer thread already.
+        tracing::info!(
+            "AOF rewrite snapshot took {secs} s, longest executor step {} us",
+            longest.as_micros()
+        );
+        srv.persist.bgsave = None;
+        for db in srv.dbs.iter_mut() {
+            db.capture_end();
+        }
+        return;
+    }
     let (dirty, start_secs) = (bg.dirty_at_start, bg.start_secs);
     srv.persist.bgsave = None;
     for db in srv.dbs.iter_mut() {

@@ -4,5 +4,6 @@
 
 mod crash;
 mod load;
+mod preamble;
 mod proc;
 mod roundtrip;

@@ -9,5 +9,6 @@
 mod bgsave;
 mod data;
 mod exchange;
+mod functions;
 mod proc;
 mod saving;

@@ -1,50 +1,100 @@
-//! The AOF's base file: the dataset at a point in time, taken on the executor and written
-//! out by another thread.
+//! The AOF's base file: the dataset at one point of the propagated stream.
 //!
-//! Today the base is the dataset written as commands (Redis's `aof-use-rdb-preamble no`
-//! form, `rewriteAppendOnlyFileRio`): [`Base::capture`] encodes it in memory on the
-//! executor, and [`Base::write_to`] writes it off the executor. Switching to an RDB preamble
-//! and a point-in-time snapshot changes only this file: `capture` takes the snapshot,
-//! `write_to` runs the RDB writer over it, and `is_rdb` says so (the file's name ends in
-//! `.rdb`).
+//! With `aof-use-rdb-preamble yes` (Redis's default) the base is an RDB file
+//! (`….base.rdb`): the point-in-time snapshot (`persist/snapshot.rs`) is started aimed at
+//! the temp base file, the executor only walks the keyspace in bounded steps, and the
+//! snapshot's writer thread reports to the AOF when the file is written. With `no` it is
+//! the dataset written as commands (`rewriteAppendOnlyFileRio`): [`Base::capture`] encodes
+//! it in memory on the executor and [`Base::write_to`] writes it off the executor.
 
 use crate::db::{Db, Value};
 use crate::engine::state::Server;
+use crate::persist::{file, snapshot};
 use bytes::Bytes;
 use std::io::Write;
+use std::path::Path;
 
 /// Elements per command when a collection is written out (Redis's
 /// `AOF_REWRITE_ITEMS_PER_CMD`), so that no command in the file is huge.
 const ITEMS_PER_CMD: usize = 64;
 
+/// What a finished base write reports: its size, or why it failed.
+pub type Done = Box<dyn FnOnce(std::io::Result<u64>) + Send>;
+
 /// A dataset captured for a new base file.
 pub enum Base {
     /// The dataset as RESP commands, ready to write.
     Commands(Vec<u8>),
+    /// A snapshot is writing it in RDB format; its `done` reports.
+    Snapshot,
 }
 
 impl Base {
-    /// Captures the dataset as it is now (runs on the executor).
-    pub fn capture(srv: &Server) -> Base {
+    /// Whether `aof-use-rdb-preamble` is on.
+    pub fn preamble(srv: &Server) -> bool {
+        srv.config.get("aof-use-rdb-preamble").as_deref() == Some("yes")
+    }
+
+    /// Captures the dataset as it is now (on the executor). With the RDB preamble a
+    /// snapshot starts aimed at `tmp` and calls `done` once written; Err when another
+    /// snapshot (a BGSAVE) runs. Without it the commands are encoded now and `done` is
+    /// dropped (the caller writes them with [`Base::write_to`]).
+    pub fn capture(srv: &mut Server, tmp: &Path, done: Done) -> Result<Base, &'static str> {
+        if !Self::preamble(srv) {
+            return Ok(Self::commands(srv));
+        }
+        let target = snapshot::Target {
+            path: tmp.to_path_buf(),
+            done: Box::new(move |r: &std::io::Result<u64>| {
+                let r = match r {
+                    Ok(n) => Ok(*n),
+                    Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
+                };
+                done(r);
+            }),
+        };
+        snapshot::start_to(srv, Some(target))?;
+        Ok(Base::Snapshot)
+    }
+
+    /// The dataset as commands, encoded now on the executor.
+    pub fn commands(srv: &Server) -> Base {
         let mut out = Vec::new();
+        // The libraries first, as Redis's `rewriteFunctions`.
+        for code in crate::persist::functions::codes(srv) {
+            command(&mut out, &[&b"FUNCTION"[..], b"LOAD", &code]);
+        }
         for (i, db) in srv.dbs.iter().enumerate() {
             write_db(&mut out, i, db, srv.now_ms);
         }
         Base::Commands(out)
     }
 
-    /// Whether the base is in RDB format (its file name ends in `.rdb`).
-    pub fn is_rdb(&self) -> bool {
-        false
+    /// Writes a base of the dataset to `path` at once, on the executor (at start, when
+    /// the AOF directory is new: nothing runs yet). Returns whether it is RDB.
+    pub fn write_now(srv: &Server, path: &Path) -> std::io::Result<bool> {
+        if Self::preamble(srv) {
+            file::save_to(srv, path, true)?;
+            return Ok(true);
+        }
+        super::writer::write_base(path, Self::commands(srv))?;
+        Ok(false)
     }
 
-    /// Writes the base out; returns the bytes written (runs off the executor).
+    /// Whether the base is in RDB format (its file name ends in `.rdb`).
+    pub fn is_rdb(&self) -> bool {
+        matches!(self, Base::Snapshot)
+    }
+
+    /// Writes the base out; returns the bytes written (runs off the executor). A
+    /// snapshot's base is written by the snapshot: nothing here.
     pub fn write_to(self, w: &mut impl Write) -> std::io::Result<u64> {
         match self {
             Base::Commands(bytes) => {
                 w.write_all(&bytes)?;
                 Ok(bytes.len() as u64)
             }
+            Base::Snapshot => Ok(0),
         }
     }
 }

@@ -2,6 +2,9 @@
 //! through the engine's one call path (`Engine::call_for_reply`) as Redis's fake AOF client
 //! does, a MULTI's commands run only once its EXEC is read.
 //!
+//! A file that opens with an RDB preamble (Redis's `aof-use-rdb-preamble`) is read by the
+//! RDB loader first, then the commands after it are replayed.
+//!
 //! Bad input never crashes: a torn last command (a crash mid-write) is dropped and the file
 //! truncated under `aof-load-truncated yes`, refused under `no`; anything else that is not
 //! the AOF's RESP is refused. Each error names the file and the byte offset.
@@ -34,6 +37,8 @@ enum Stop {
     Io(String),
     /// The file starts with an RDB preamble.
     Preamble,
+    /// The RDB preamble could not be loaded: why.
+    Rdb(String),
 }
 
 impl From<std::io::Error> for Stop {
@@ -119,7 +124,11 @@ impl<'e> Loader<'e> {
         })?;
         // Each file starts on a fresh client, in database 0, as Redis's loader.
         self.set_db(0);
-        match self.replay(file, CHUNK) {
+        let mut replayed = self.replay(file, CHUNK, 0);
+        if let Err(Stop::Preamble) = replayed {
+            replayed = self.preamble(path, name);
+        }
+        match replayed {
             Ok(()) => Ok(Loaded::Whole),
             Err(Stop::Format(at)) => {
                 tracing::warn!(
@@ -138,11 +147,56 @@ impl<'e> Loader<'e> {
             Err(Stop::Io(e)) => Err(format!(
                 "Unrecoverable error reading the append only file {name}: {e}"
             )),
-            // The RDB loader is the rdb work's (persist/rdb); until it is here, say so.
-            Err(Stop::Preamble) => Err(format!(
-                "The AOF file {name} starts with an RDB preamble, which this build of muxis cannot load yet (offset 0)"
-            )),
+            Err(Stop::Preamble) => Err(format!("Bad RDB preamble in the AOF file {name}")),
+            Err(Stop::Rdb(e)) => {
+                tracing::warn!("{e}");
+                Err(e)
+            }
         }
+    }
+
+    /// Loads the RDB preamble of the file at `path` into the databases (its keys, expired
+    /// ones too as Redis does for a preamble, and its function libraries), then replays the
+    /// commands that follow it.
+    fn preamble(&mut self, path: &Path, name: &str) -> Result<(), Stop> {
+        tracing::info!("Reading RDB base file on AOF loading...");
+        let data = std::fs::read(path)?;
+        let srv = &mut self.engine.srv;
+        let loader = crate::persist::rdb::Loader {
+            enc: srv.config.enc,
+            databases: srv.dbs.len(),
+            now: None,
+        };
+        let track = srv.config.mem.track();
+        let now = srv.now_ms;
+        let dbs = &mut srv.dbs;
+        let loaded = crate::persist::rdb::load_bytes(&data, &loader, |k| {
+            let lru = crate::persist::file::record_of(track, now, k.idle, k.freq);
+            let key = k.key.clone();
+            if dbs[k.db].load(k.key, k.value, k.expire_at, lru) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "RDB has duplicated key '{}' in DB {}",
+                    String::from_utf8_lossy(&key),
+                    k.db
+                ))
+            }
+        })
+        .map_err(|e| {
+            Stop::Rdb(format!(
+                "Bad RDB preamble in the AOF file {name}: {} (at byte offset {})",
+                e.what, e.offset
+            ))
+        })?;
+        for w in &loaded.warnings {
+            tracing::warn!("{w}");
+        }
+        crate::persist::functions::restore(srv, &loaded.functions, false)
+            .map_err(|e| Stop::Rdb(format!("Bad function library in the AOF file {name}: {e}")))?;
+        tracing::info!("Reading the remaining AOF tail...");
+        let used = (loaded.size as usize).min(data.len());
+        self.replay(&data[used..], CHUNK, used)
     }
 
     /// The file ends within a command (or an unfinished MULTI): keep what is whole if
@@ -199,21 +253,22 @@ impl<'e> Loader<'e> {
 
     /// Parses and runs every command read from `src`, `chunk` bytes at a time (a big AOF
     /// is never all in memory).
-    fn replay(&mut self, src: impl Read, chunk: usize) -> Result<(), Stop> {
+    /// `origin` is the file offset `src` starts at (past an RDB preamble).
+    fn replay(&mut self, src: impl Read, chunk: usize, origin: usize) -> Result<(), Stop> {
         let mut w = Window {
             src,
             buf: Vec::new(),
-            base: 0,
+            base: origin,
             chunk,
         };
         if !w.more()? {
             return Ok(()); // an empty file
         }
-        if w.buf.starts_with(b"REDIS") {
+        if origin == 0 && w.buf.starts_with(b"REDIS") {
             return Err(Stop::Preamble);
         }
         let mut pos = 0; // in w.buf
-        let mut valid = 0; // file offsets from here on
+        let mut valid = origin; // file offsets from here on
         // Inside MULTI: the queued commands, and where the MULTI began.
         let mut multi: Option<(Vec<Vec<Bytes>>, usize)> = None;
         loop {
@@ -376,7 +431,7 @@ mod tests {
                 Err(Stop::Format(at) | Stop::Unknown(_, at)) => {
                     return Err(format!("format at {at}"));
                 }
-                Err(Stop::Io(_) | Stop::Preamble) => return Err("other".into()),
+                Err(Stop::Io(_) | Stop::Preamble | Stop::Rdb(_)) => return Err("other".into()),
             }
         }
         Ok(out)
@@ -402,7 +457,7 @@ mod tests {
         for chunk in [1, 2, 3, 7, 64, CHUNK] {
             let mut e = engine();
             let mut l = Loader::new(&mut e, true);
-            assert!(l.replay(AOF, chunk).is_ok(), "chunk {chunk}");
+            assert!(l.replay(AOF, chunk, 0).is_ok(), "chunk {chunk}");
             assert_eq!(l.commands, 4);
             drop(l);
             assert_eq!(
@@ -422,7 +477,7 @@ mod tests {
         for cut in 1..AOF.len() {
             let mut e = engine();
             let mut l = Loader::new(&mut e, true);
-            let got = match l.replay(&AOF[..cut], 5) {
+            let got = match l.replay(&AOF[..cut], 5, 0) {
                 Ok(()) => None,
                 Err(Stop::Eof(v)) => Some(v),
                 Err(_) => panic!("cut {cut}: not a torn tail"),
@@ -450,21 +505,21 @@ mod tests {
         let mut e = engine();
         let mut l = Loader::new(&mut e, true);
         assert!(matches!(
-            l.replay(&b"REDIS0010\xfa"[..], CHUNK),
+            l.replay(&b"REDIS0010\xfa"[..], CHUNK, 0),
             Err(Stop::Preamble)
         ));
         // An endless file of zeros (/dev/zero) is refused at once, at every read size.
         for chunk in [1, 100, CHUNK] {
             let zeros = std::io::repeat(0);
-            assert!(matches!(l.replay(zeros, chunk), Err(Stop::Format(0))));
+            assert!(matches!(l.replay(zeros, chunk, 0), Err(Stop::Format(0))));
             let hashes = std::io::repeat(b'#');
-            assert!(matches!(l.replay(hashes, chunk), Err(Stop::Format(0))));
+            assert!(matches!(l.replay(hashes, chunk, 0), Err(Stop::Format(0))));
         }
         let mut bad = AOF[..23].to_vec();
         bad.extend_from_slice(b"hello\r\n");
         for chunk in [1, 4, CHUNK] {
             assert!(
-                matches!(l.replay(&bad[..], chunk), Err(Stop::Format(23))),
+                matches!(l.replay(&bad[..], chunk, 0), Err(Stop::Format(23))),
                 "chunk {chunk}"
             );
         }

@@ -9,7 +9,9 @@
 //! - At start the files are replayed through the engine's call path ([`load`]).
 //! - A rewrite (BGREWRITEAOF, automatic, `CONFIG SET appendonly yes`) captures the dataset
 //!   ([`base`]) at one point of the stream, switches appends to a new incremental file at
-//!   that same point, and has the new base written off the executor.
+//!   that same point, and has the new base written off the executor. With the RDB preamble
+//!   the capture is the point-in-time snapshot BGSAVE uses, one at a time: a BGREWRITEAOF
+//!   during a BGSAVE is scheduled, as Redis does with its one child.
 //!
 //! Files here never touch a socket; the executor calls in between rounds.
 
@@ -174,7 +176,7 @@ pub fn start(engine: &mut Engine) -> Result<(), String> {
             started.elapsed().as_secs_f64()
         );
     }
-    open(&mut engine.srv, files, None)
+    open(&mut engine.srv, files, false)
 }
 
 /// The AOF directory's manifest, read if there is one.
@@ -225,11 +227,11 @@ fn upgrade(files: &mut Files) -> Result<(), String> {
     Ok(())
 }
 
-/// Opens the AOF for appending and starts its thread. At start (`base` None) the last
+/// Opens the AOF for appending and starts its thread. At start (`rewrite` false) the last
 /// incremental file is appended to (created, with a base, if there is none); at runtime
-/// (`CONFIG SET appendonly yes`) appends collect in a temp file while `base` is written,
-/// and both replace the old files when it is done.
-fn open(srv: &mut Server, mut files: Files, base: Option<Base>) -> Result<(), String> {
+/// (`CONFIG SET appendonly yes`) appends collect in a temp file while a new base is
+/// written, and both replace the old files when it is done.
+fn open(srv: &mut Server, mut files: Files, rewrite: bool) -> Result<(), String> {
     let err = |what: &str, e: std::io::Error| format!("{what}: {e}");
     std::fs::create_dir_all(&files.dir).map_err(|e| {
         err(
@@ -237,18 +239,20 @@ fn open(srv: &mut Server, mut files: Files, base: Option<Base>) -> Result<(), St
             e,
         )
     })?;
-    if base.is_none() {
+    if !rewrite {
         remove_stale_temp_files(&files);
     }
-    let (file, temp_incr) = if base.is_some() {
+    let (file, temp_incr) = if rewrite {
         let tmp = files.path(&format!("temp-{}.incr", files.prefix));
         let f = std::fs::File::create(&tmp).map_err(|e| err("Can't open the temp incr AOF", e))?;
         (f, Some(tmp))
     } else {
         if files.manifest.base.is_none() && files.manifest.incrs.is_empty() {
-            let snapshot = Base::capture(srv);
-            let name = files.manifest.next_base(&files.prefix, snapshot.is_rdb());
-            writer::write_base(&files.path(&name), snapshot)
+            let tmp = files.path(&temp_base_name());
+            let rdb =
+                Base::write_now(srv, &tmp).map_err(|e| err("Can't write the AOF base file", e))?;
+            let name = files.manifest.next_base(&files.prefix, rdb);
+            std::fs::rename(&tmp, files.path(&name))
                 .map_err(|e| err(&format!("Can't write the AOF base file {name}"), e))?;
             tracing::info!("Creating AOF base file {name} on server start");
         }
@@ -304,19 +308,45 @@ fn open(srv: &mut Server, mut files: Files, base: Option<Base>) -> Result<(), St
     srv.aof.sink = Some(id);
     srv.aof.thread = Some(thread);
     srv.aof.tx = Some(tx);
-    if let Some(base) = base {
-        start_rewrite(srv, base);
+    if rewrite {
+        start_rewrite(srv).map_err(str::to_string)?;
     }
     Ok(())
 }
 
-/// Starts a rewrite of the running AOF from `base`, captured at this point of the stream.
+/// The temp name a new base is written under before it is named in the manifest.
+fn temp_base_name() -> String {
+    format!("temp-rewriteaof-bg-{}.aof", std::process::id())
+}
+
+/// Starts a rewrite of the running AOF from a base captured at this point of the stream.
 /// The stream's bytes so far go to the current incremental file first: the changes they
-/// carry are in `base` already, so they must not reach the new one.
-fn start_rewrite(srv: &mut Server, base: Base) {
+/// carry are in the base already, so they must not reach the new one. While a BGSAVE
+/// holds the snapshot the base is taken as commands (`CONFIG SET appendonly yes` does not
+/// wait; BGREWRITEAOF and the automatic rewrite do).
+fn start_rewrite(srv: &mut Server) -> Result<(), &'static str> {
     srv.effects.publish();
-    let Some(tx) = srv.aof.tx.as_ref() else {
-        return;
+    let Some(tx) = srv.aof.tx.clone() else {
+        return Err("ERR the AOF is off");
+    };
+    let tmp = Settings::of(&srv.config).dir.join(temp_base_name());
+    let base = if srv.persist.bgsave.is_some() {
+        Base::commands(srv)
+    } else {
+        let path = tmp.clone();
+        let done_tx = tx.clone();
+        Base::capture(
+            srv,
+            &tmp,
+            Box::new(move |r| {
+                let r = r
+                    .map(|size| (path.clone(), size, true))
+                    .map_err(|e| e.to_string());
+                if done_tx.send(Msg::RewriteDone(r)).is_err() {
+                    let _ = std::fs::remove_file(&path); // the AOF was turned off
+                }
+            }),
+        )?
     };
     let st = &srv.aof.status;
     st.rewriting.store(true, Relaxed);
@@ -325,6 +355,7 @@ fn start_rewrite(srv: &mut Server, base: Base) {
     let _ = tx.send(Msg::Rewrite(base));
     // The new incremental file starts on a fresh loader client: it must select its db.
     srv.effects.reselect();
+    Ok(())
 }
 
 /// At start: what a process that died mid-rewrite left behind (a base being written, the
@@ -336,7 +367,9 @@ fn remove_stale_temp_files(files: &Files) {
     };
     for e in dir.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with("temp-rewriteaof-bg-") || name == temp_incr {
+        // `temp-<pid>-….rdb`: the snapshot's own temp name for a base it writes.
+        let snapshot_temp = name.starts_with("temp-") && name.ends_with(".rdb");
+        if name.starts_with("temp-rewriteaof-bg-") || name == temp_incr || snapshot_temp {
             tracing::info!("Removing the stale temp file {name}");
             let _ = std::fs::remove_file(e.path());
         }
@@ -352,8 +385,7 @@ pub fn enable(srv: &mut Server) -> Result<(), String> {
         return Err("a BGREWRITEAOF is still running".into());
     }
     let files = read_files(&Settings::of(&srv.config))?;
-    let base = Base::capture(srv);
-    open(srv, files, Some(base))
+    open(srv, files, true)
 }
 
 /// `CONFIG SET appendonly no`: everything written is fsynced, and appends stop.
@@ -363,6 +395,10 @@ pub fn disable(srv: &mut Server) {
         srv.update_expired_tracking();
     }
     srv.aof.shutdown();
+    // Redis kills its rewrite child: the snapshot writing the base stops too.
+    if srv.persist.bgsave.as_ref().is_some_and(|b| !b.is_rdb()) {
+        crate::persist::snapshot::abort(srv);
+    }
     srv.aof.status.rewriting.store(false, Relaxed);
 }
 
@@ -373,65 +409,92 @@ pub fn bgrewrite(srv: &mut Server) -> Result<&'static str, &'static str> {
     }
     // Inside EXEC (or a script) the transaction's earlier writes are done but not yet in
     // the stream: a base taken now would have them twice. Redis schedules it too.
-    if srv.effects.nested() {
+    // So is one asked while a BGSAVE runs (Redis's other child).
+    if srv.effects.nested() || srv.persist.bgsave.is_some() {
         srv.aof.scheduled = true;
         return Ok("Background append only file rewriting scheduled");
     }
     srv.aof.scheduled = false;
-    let base = Base::capture(srv);
+    const FAILED: &str = "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
     if srv.aof.on() {
-        start_rewrite(srv, base);
+        start_rewrite(srv).map_err(|_| FAILED)?;
     } else {
-        offline_rewrite(srv, base).map_err(|_| "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.")?;
+        offline_rewrite(srv).map_err(|e| {
+            tracing::warn!("Can't rewrite append only file in background: {e}");
+            FAILED
+        })?;
     }
     Ok("Background append only file rewriting started")
 }
 
 /// BGREWRITEAOF with the AOF off (Redis 7.0 does it too): a new base replaces the files,
 /// written by a helper thread.
-fn offline_rewrite(srv: &mut Server, base: Base) -> Result<(), String> {
-    let mut files = read_files(&Settings::of(&srv.config))?;
+fn offline_rewrite(srv: &mut Server) -> Result<(), String> {
+    let files = read_files(&Settings::of(&srv.config))?;
     std::fs::create_dir_all(&files.dir).map_err(|e| e.to_string())?;
     let status = srv.aof.status.clone();
+    let tmp = files.path(&temp_base_name());
     status.rewriting.store(true, Relaxed);
     status
         .rewrite_started_ms
         .store(crate::engine::state::unix_ms(), Relaxed);
-    std::thread::Builder::new()
-        .name("muxis-aof-rewrite".into())
-        .spawn(move || {
-            let rdb = base.is_rdb();
-            let tmp = files.path(&format!("temp-rewriteaof-bg-{}.aof", std::process::id()));
-            let name = files.manifest.next_base(&files.prefix, rdb);
-            for mut f in files.manifest.incrs.drain(..) {
-                f.kind = manifest::Kind::History;
-                files.manifest.history.push(f);
-            }
-            let done = writer::write_base(&tmp, base)
-                .and_then(|_| std::fs::rename(&tmp, files.path(&name)))
-                .and_then(|()| files.persist());
-            status.rewriting.store(false, Relaxed);
-            match done {
-                Ok(()) => {
-                    files.delete_history();
-                    status.rewrites.fetch_add(1, Relaxed);
-                    status.last_rewrite_ok.store(true, Relaxed);
-                    let secs = crate::engine::state::unix_ms()
-                        .saturating_sub(status.rewrite_started_ms.load(Relaxed))
-                        / 1000;
-                    status.last_rewrite_secs.store(secs as i64, Relaxed);
-                    tracing::info!("Background AOF rewrite finished successfully");
-                }
-                Err(e) => {
-                    let _ = std::fs::remove_file(&tmp);
-                    status.last_rewrite_ok.store(false, Relaxed);
-                    status.rewrite_failures.fetch_add(1, Relaxed);
-                    tracing::warn!("Background AOF rewrite failed: {e}");
-                }
-            }
-        })
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    let finish = {
+        let (status, tmp) = (status.clone(), tmp.clone());
+        move |r: std::io::Result<u64>, rdb: bool| offline_finish(files, &status, &tmp, r, rdb)
+    };
+    let started = if Base::preamble(srv) {
+        Base::capture(srv, &tmp, Box::new(move |r| finish(r, true)))
+            .map(drop)
+            .map_err(str::to_string)
+    } else {
+        let base = Base::commands(srv);
+        std::thread::Builder::new()
+            .name("muxis-aof-rewrite".into())
+            .spawn(move || finish(writer::write_base(&tmp, base), false))
+            .map(drop)
+            .map_err(|e| e.to_string())
+    };
+    if started.is_err() {
+        status.rewriting.store(false, Relaxed);
+    }
+    started
+}
+
+/// An offline rewrite's base is written (or failed): it becomes the only file.
+fn offline_finish(
+    mut files: Files,
+    status: &writer::Status,
+    tmp: &Path,
+    written: std::io::Result<u64>,
+    rdb: bool,
+) {
+    let name = files.manifest.next_base(&files.prefix, rdb);
+    for mut f in files.manifest.incrs.drain(..) {
+        f.kind = manifest::Kind::History;
+        files.manifest.history.push(f);
+    }
+    let done = written
+        .and_then(|_| std::fs::rename(tmp, files.path(&name)))
+        .and_then(|()| files.persist());
+    status.rewriting.store(false, Relaxed);
+    match done {
+        Ok(()) => {
+            files.delete_history();
+            status.rewrites.fetch_add(1, Relaxed);
+            status.last_rewrite_ok.store(true, Relaxed);
+            let secs = crate::engine::state::unix_ms()
+                .saturating_sub(status.rewrite_started_ms.load(Relaxed))
+                / 1000;
+            status.last_rewrite_secs.store(secs as i64, Relaxed);
+            tracing::info!("Background AOF rewrite finished successfully");
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(tmp);
+            status.last_rewrite_ok.store(false, Relaxed);
+            status.rewrite_failures.fetch_add(1, Relaxed);
+            tracing::warn!("Background AOF rewrite failed: {e}");
+        }
+    }
 }
 
 /// `CONFIG SET` of AOF parameters: applied before the new settings are committed, so that
@@ -455,6 +518,9 @@ pub fn cron(srv: &mut Server) {
         return;
     }
     if srv.aof.scheduled {
+        if srv.persist.bgsave.is_some() {
+            return;
+        }
         if let Err(e) = bgrewrite(srv) {
             tracing::warn!("The scheduled AOF rewrite could not start: {e}");
         }
@@ -481,9 +547,13 @@ pub fn cron(srv: &mut Server) {
     let base = st.rewrite_base_size.load(Relaxed).max(1);
     let growth = (size * 100 / base).saturating_sub(100);
     if growth >= perc {
+        if srv.persist.bgsave.is_some() {
+            return; // a BGSAVE holds the snapshot: the next tick tries again
+        }
         tracing::info!("Starting automatic rewriting of AOF on {growth}% growth");
-        let base = Base::capture(srv);
-        start_rewrite(srv, base);
+        if let Err(e) = start_rewrite(srv) {
+            tracing::warn!("The automatic AOF rewrite could not start: {e}");
+        }
     }
 }
 

@@ -189,6 +189,9 @@ pub struct Writer {
     last_fsync: Instant,
     last_ts: u64,
     buf: Vec<u8>,
+    /// A rewrite started here and its base is being written: only then does a
+    /// `RewriteDone` switch the manifest (a snapshot may report after a failed start).
+    pending: bool,
 }
 
 impl Writer {
@@ -215,6 +218,7 @@ impl Writer {
             last_fsync: Instant::now(),
             last_ts: 0,
             buf: Vec::new(),
+            pending: false,
         }
     }
 
@@ -390,6 +394,12 @@ impl Writer {
                 }
             }
         }
+        self.pending = true;
+        if base.is_rdb() {
+            // The snapshot writes the base and reports with `RewriteDone` itself.
+            tracing::info!("Background append only file rewriting started");
+            return;
+        }
         let tmp = self
             .files
             .path(&format!("temp-rewriteaof-bg-{}.aof", std::process::id()));
@@ -418,6 +428,7 @@ impl Writer {
     }
 
     fn rewrite_failed(&mut self) {
+        self.pending = false;
         self.status.rewriting.store(false, Relaxed);
         self.status.last_rewrite_ok.store(false, Relaxed);
         self.status.rewrite_failures.fetch_add(1, Relaxed);
@@ -426,9 +437,16 @@ impl Writer {
 
     /// The new base is on disk: name it, switch the manifest to it, drop the history.
     fn finish_rewrite(&mut self, result: Result<(PathBuf, u64, bool), String>) {
+        if !self.pending {
+            if let Ok((tmp, _, _)) = result {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return;
+        }
         let Ok((tmp, size, rdb)) = result else {
             return self.rewrite_failed();
         };
+        self.pending = false;
         let before = self.files.manifest.clone();
         let name = self.files.manifest.next_base(&self.files.prefix, rdb);
         let mut renamed = std::fs::rename(&tmp, self.files.path(&name));

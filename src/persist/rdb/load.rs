@@ -47,6 +47,8 @@ pub struct Loaded {
     pub empty: u64,
     /// Log lines for the caller: what was skipped and why.
     pub warnings: Vec<String>,
+    /// The bytes the file took, checksum included: an AOF's commands may follow.
+    pub size: u64,
 }
 
 /// Reads a whole RDB file from `data`, handing each key to `sink`, which may refuse it
@@ -137,12 +139,7 @@ pub fn load_bytes(
                 });
             }
             op::FUNCTION2 => {
-                let code = r.bytes()?;
-                out.warnings.push(format!(
-                    "Skipping a function library saved in the RDB file ({} bytes): muxis has no functions engine",
-                    code.len()
-                ));
-                out.functions.push(code);
+                out.functions.push(r.bytes()?);
             }
             t => {
                 let key = r.bytes()?;
@@ -195,6 +192,7 @@ pub fn load_bytes(
             }
         }
     }
+    out.size = r.offset();
     Ok(out)
 }
 

@@ -20,6 +20,7 @@ fn aux() -> Aux {
         repl_id: "0".repeat(40),
         repl_offset: 0,
         aof_base: false,
+        functions: Vec::new(),
     }
 }
 

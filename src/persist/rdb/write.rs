@@ -55,6 +55,8 @@ pub struct Aux {
     pub repl_offset: i64,
     /// Written as the base of an AOF (the RDB preamble).
     pub aof_base: bool,
+    /// The function libraries' code, saved before the keys (`rdbSaveFunctions`).
+    pub functions: Vec<bytes::Bytes>,
 }
 
 /// The access record saved with a key: Redis saves the idle time under an LRU policy,
@@ -119,6 +121,10 @@ impl<W: Write> Writer<W> {
         aux_str(b, b"repl-id", aux.repl_id.as_bytes());
         aux_int(b, b"repl-offset", aux.repl_offset);
         aux_int(b, b"aof-base", i64::from(aux.aof_base));
+        for code in &aux.functions {
+            b.push(op::FUNCTION2);
+            enc::string(b, code, opts.compress);
+        }
         wr.flush_buf()?;
         Ok(wr)
     }

@@ -169,9 +169,21 @@ fn corrupt_content_unknown_commands_and_a_torn_base_are_refused_with_file_and_of
         )),
         "{log}"
     );
-    // A torn base (not the last file) is refused even under yes.
+    // A torn RDB preamble is refused, naming the file.
     std::fs::write(&incr, &whole).expect("write");
-    let base = dir.join("appendonlydir/appendonly.aof.1.base.aof");
+    let base = dir.join("appendonlydir/appendonly.aof.1.base.rdb");
+    let rdb = std::fs::read(&base).expect("the default base is RDB");
+    assert!(rdb.starts_with(b"REDIS0010"));
+    std::fs::write(&base, &rdb[..rdb.len() - 3]).expect("write");
+    for setting in ["yes", "no"] {
+        let log = keys(&dir, &["--aof-load-truncated", setting]).expect_err("refused");
+        assert!(
+            log.contains("Bad RDB preamble in the AOF file appendonly.aof.1.base.rdb"),
+            "{log}"
+        );
+    }
+    // A torn base (not the last file) is refused even under yes (a base in command form
+    // under the name the manifest gives).
     std::fs::write(
         &base,
         b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1",
@@ -179,14 +191,14 @@ fn corrupt_content_unknown_commands_and_a_torn_base_are_refused_with_file_and_of
     .expect("write");
     let log = keys(&dir, &["--aof-load-truncated", "yes"]).expect_err("refused");
     assert!(
-        log.contains("the truncated file appendonly.aof.1.base.aof is not the last file"),
+        log.contains("the truncated file appendonly.aof.1.base.rdb is not the last file"),
         "{log}"
     );
     // A manifest naming a file that is not there.
     std::fs::remove_file(&base).expect("rm");
     let log = keys(&dir, &[]).expect_err("refused");
     assert!(
-        log.contains("The AOF file appendonly.aof.1.base.aof doesn't exist"),
+        log.contains("The AOF file appendonly.aof.1.base.rdb doesn't exist"),
         "{log}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -238,7 +250,7 @@ fn a_failing_aof_write_refuses_writes_with_misconf_as_redis() {
     // is /dev/full: every write to it fails with ENOSPC.
     let incr = last_incr(&dir);
     let manifest = dir.join("appendonlydir/appendonly.aof.manifest");
-    std::fs::write(&manifest, "file appendonly.aof.1.base.aof seq 1 type b\n").expect("write");
+    std::fs::write(&manifest, "file appendonly.aof.1.base.rdb seq 1 type b\n").expect("write");
     std::fs::remove_file(&incr).expect("rm");
     std::os::unix::fs::symlink("/dev/full", &incr).expect("symlink");
     let m = muxis(&dir, &["--appendonly", "yes", "--appendfsync", "everysec"]).expect("starts");

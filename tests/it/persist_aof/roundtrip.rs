@@ -6,8 +6,19 @@ use std::process::Command;
 
 #[test]
 fn every_type_with_expiries_survives_a_restart_from_incr_and_from_a_rewritten_base() {
-    let dir = tmpdir("roundtrip");
-    let m = muxis(&dir, &["--appendonly", "yes"]).expect("starts");
+    survives_restarts("yes", "rdb");
+}
+
+#[test]
+fn every_type_survives_restarts_with_a_base_in_command_form() {
+    survives_restarts("no", "aof");
+}
+
+/// Restarts under `aof-use-rdb-preamble <preamble>`, whose base files end in `.<ext>`.
+fn survives_restarts(preamble: &str, ext: &str) {
+    let dir = tmpdir(&format!("roundtrip-{preamble}"));
+    let args = ["--appendonly", "yes", "--aof-use-rdb-preamble", preamble];
+    let m = muxis(&dir, &args).expect("starts");
     let mut c = m.conn();
     fill(&mut c);
     let before = dump(&mut c);
@@ -16,15 +27,15 @@ fn every_type_with_expiries_survives_a_restart_from_incr_and_from_a_rewritten_ba
     m.shutdown();
     assert_eq!(
         aof_files(&dir),
-        [
-            "appendonly.aof.1.base.aof",
-            "appendonly.aof.1.incr.aof",
-            "appendonly.aof.manifest"
+        vec![
+            format!("appendonly.aof.1.base.{ext}"),
+            "appendonly.aof.1.incr.aof".into(),
+            "appendonly.aof.manifest".into()
         ]
     );
 
     // From the incremental file, then rewritten: the base holds it all.
-    let m = muxis(&dir, &["--appendonly", "yes"]).expect("restarts");
+    let m = muxis(&dir, &args).expect("restarts");
     let mut c = m.conn();
     assert_eq!(dump(&mut c), before);
     let r: String = redis::cmd("BGREWRITEAOF")
@@ -44,19 +55,21 @@ fn every_type_with_expiries_survives_a_restart_from_incr_and_from_a_rewritten_ba
     m.shutdown();
     assert_eq!(
         aof_files(&dir),
-        [
-            "appendonly.aof.2.base.aof",
-            "appendonly.aof.2.incr.aof",
-            "appendonly.aof.manifest"
+        vec![
+            format!("appendonly.aof.2.base.{ext}"),
+            "appendonly.aof.2.incr.aof".into(),
+            "appendonly.aof.manifest".into()
         ]
     );
     let manifest = std::fs::read_to_string(dir.join("appendonlydir/appendonly.aof.manifest"))
         .expect("manifest");
     assert_eq!(
         manifest,
-        "file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"
+        format!(
+            "file appendonly.aof.2.base.{ext} seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"
+        )
     );
-    let m = muxis(&dir, &["--appendonly", "yes"]).expect("restarts");
+    let m = muxis(&dir, &args).expect("restarts");
     assert_eq!(dump(&mut m.conn()), before);
     m.kill9();
     check_aof(&dir);
@@ -83,8 +96,19 @@ fn check_aof(dir: &std::path::Path) {
 
 #[test]
 fn muxis_aof_loads_in_redis_and_redis_aof_loads_in_muxis_with_identical_data() {
-    let dir = tmpdir("interop");
-    let m = muxis(&dir, &["--appendonly", "yes"]).expect("starts");
+    for preamble in ["yes", "no"] {
+        muxis_aof_loads_in_redis(preamble);
+    }
+    // And back: Redis writes its own directory, with either kind of base.
+    for preamble in ["no", "yes"] {
+        redis_aof_loads_in_muxis(preamble);
+    }
+}
+
+fn muxis_aof_loads_in_redis(preamble: &str) {
+    let dir = tmpdir(&format!("interop-{preamble}"));
+    let args = ["--appendonly", "yes", "--aof-use-rdb-preamble", preamble];
+    let m = muxis(&dir, &args).expect("starts");
     let mut c = m.conn();
     fill(&mut c);
     let r: String = redis::cmd("BGREWRITEAOF")
@@ -99,20 +123,24 @@ fn muxis_aof_loads_in_redis_and_redis_aof_loads_in_muxis_with_identical_data() {
         .expect("RPUSH");
     let ours = dump(&mut c);
     m.shutdown();
+    let ext = if preamble == "yes" { "rdb" } else { "aof" };
+    assert_eq!(aof_files(&dir)[0], format!("appendonly.aof.2.base.{ext}"));
     check_aof(&dir);
-    let Some(r) = redis(&dir, &["--appendonly", "yes"]) else {
+    let Some(r) = redis(&dir, &args) else {
         return; // no redis-server here
     };
     let mut rc = r.conn();
     assert_eq!(dump(&mut rc), ours, "redis-server loaded muxis's AOF");
     drop(rc);
     r.kill9();
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
-    // And back: Redis writes its own directory (an AOF-format base: no RDB loader yet).
-    let dir = tmpdir("interop-back");
+fn redis_aof_loads_in_muxis(preamble: &str) {
+    let dir = tmpdir(&format!("interop-back-{preamble}"));
     let r = redis(
         &dir,
-        &["--appendonly", "yes", "--aof-use-rdb-preamble", "no"],
+        &["--appendonly", "yes", "--aof-use-rdb-preamble", preamble],
     )
     .expect("redis");
     let mut rc = r.conn();
@@ -129,6 +157,12 @@ fn muxis_aof_loads_in_redis_and_redis_aof_loads_in_muxis_with_identical_data() {
     let theirs = dump(&mut rc);
     drop(rc);
     r.shutdown();
+    let ext = if preamble == "yes" { "rdb" } else { "aof" };
+    assert_eq!(
+        aof_files(&dir)[0],
+        format!("appendonly.aof.2.base.{ext}"),
+        "redis-server's base"
+    );
     let m = muxis(&dir, &["--appendonly", "yes"]).expect("muxis loads Redis's AOF");
     assert_eq!(
         dump(&mut m.conn()),
@@ -168,7 +202,7 @@ fn config_set_appendonly_at_runtime_writes_the_dataset_and_what_follows() {
     assert_eq!(
         aof_files(&dir),
         [
-            "appendonly.aof.1.base.aof",
+            "appendonly.aof.1.base.rdb",
             "appendonly.aof.1.incr.aof",
             "appendonly.aof.manifest"
         ]
@@ -300,7 +334,7 @@ fn bgrewriteaof_with_the_aof_off_writes_a_base_that_loads() {
     m.kill9();
     assert_eq!(
         aof_files(&dir),
-        ["appendonly.aof.1.base.aof", "appendonly.aof.manifest"]
+        ["appendonly.aof.1.base.rdb", "appendonly.aof.manifest"]
     );
     let m = muxis(&dir, &["--appendonly", "yes"]).expect("restarts");
     assert_eq!(dump(&mut m.conn()), before);
