@@ -439,8 +439,9 @@ fn function_list(ctx: &mut Ctx) {
             out.bulk(b"flags");
             let names = f.flags.names();
             out.set(names.len());
+            // Status strings, as Redis replies them (not bulks).
             for n in names {
-                out.bulk(n.as_bytes());
+                out.simple(n);
             }
         }
         if with_code {
