@@ -142,7 +142,7 @@ impl Manifest {
         let all = self.base.iter().chain(&self.history).chain(&self.incrs);
         for f in all {
             let name = if needs_quotes(&f.name) {
-                quoted(&f.name)
+                crate::config::values::repr(&f.name)
             } else {
                 f.name.clone()
             };
@@ -204,28 +204,6 @@ fn needs_quotes(s: &str) -> bool {
             || !(32..127).contains(&b)
             || b == b' '
     })
-}
-
-/// `sdscatrepr`: a double-quoted string with C escapes.
-fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for b in s.bytes() {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            7 => out.push_str("\\a"),
-            8 => out.push_str("\\b"),
-            32..=126 => out.push(b as char),
-            _ => {
-                let _ = write!(out, "\\x{b:02x}");
-            }
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

@@ -124,21 +124,9 @@ fn encode(lua: &Lua, v: &Value, depth: usize, out: &mut Vec<u8>) -> mlua::Result
 /// lua-cjson's `lua_array_length`: `Some(max)` when every key is a positive integer and the
 /// array is not excessively sparse (max > 10 and max > 2 * items), `None` for an object.
 fn array_len(lua: &Lua, t: &Table) -> mlua::Result<Option<usize>> {
-    let mut max = 0usize;
-    let mut items = 0usize;
-    for pair in t.pairs::<Value, Value>() {
-        let (k, _) = pair?;
-        let n = match k {
-            Value::Integer(i) => i as f64,
-            Value::Number(n) => n,
-            _ => return Ok(None),
-        };
-        if n < 1.0 || n.fract() != 0.0 {
-            return Ok(None);
-        }
-        max = max.max(n as usize);
-        items += 1;
-    }
+    let Some((max, items)) = super::integer_keys(t)? else {
+        return Ok(None);
+    };
     if max > 10 && max > items * 2 {
         return Err(lua_error(
             lua,

@@ -100,21 +100,9 @@ fn header(out: &mut Vec<u8>, n: usize, fix: u8, b16: u8, b32: u8) {
 
 /// The array length when `t`'s keys are exactly 1..n (`table_is_an_array`).
 fn array_len(t: &Table) -> mlua::Result<Option<usize>> {
-    let mut count = 0usize;
-    let mut max = 0usize;
-    for pair in t.pairs::<Value, Value>() {
-        let (k, _) = pair?;
-        let n = match k {
-            Value::Integer(i) => i as f64,
-            Value::Number(n) => n,
-            _ => return Ok(None),
-        };
-        if n < 1.0 || n.fract() != 0.0 {
-            return Ok(None);
-        }
-        max = max.max(n as usize);
-        count += 1;
-    }
+    let Some((max, count)) = super::integer_keys(t)? else {
+        return Ok(None);
+    };
     Ok((max == count).then_some(count))
 }
 

@@ -63,3 +63,24 @@ pub(crate) fn check_string(
         other => Err(arg_error(lua, i, func, "string", other)),
     }
 }
+
+/// The largest key and the number of keys of `t` when every key is a positive integer
+/// (`None` when any is not): what lua-cjson and lua-cmsgpack decide "is an array" from.
+pub(crate) fn integer_keys(t: &mlua::Table) -> mlua::Result<Option<(usize, usize)>> {
+    let mut max = 0usize;
+    let mut count = 0usize;
+    for pair in t.pairs::<mlua::Value, mlua::Value>() {
+        let (k, _) = pair?;
+        let n = match k {
+            mlua::Value::Integer(i) => i as f64,
+            mlua::Value::Number(n) => n,
+            _ => return Ok(None),
+        };
+        if n < 1.0 || n.fract() != 0.0 {
+            return Ok(None);
+        }
+        max = max.max(n as usize);
+        count += 1;
+    }
+    Ok(Some((max, count)))
+}
