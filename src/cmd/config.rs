@@ -195,6 +195,7 @@ fn set(ctx: &mut Ctx) {
     }
     ctx.srv.apply_acl_config();
     ctx.srv.apply_notify_config();
+    ctx.srv.apply_observe_config();
     ctx.srv.apply_memory_config(old_policy);
     // A lower maxmemory takes effect at once, as Redis's CONFIG SET maxmemory.
     if ctx.srv.config.mem.maxmemory > 0 {
@@ -253,6 +254,8 @@ fn resetstat(ctx: &mut Ctx) {
     ctx.srv.evict_stats.evicted_keys = 0;
     ctx.srv.evict_stats.exceeded_total = std::time::Duration::ZERO;
     ctx.srv.lazy.reset_stats();
+    ctx.srv.cmdstats.reset();
+    ctx.out.outs().errors.reset();
     ctx.out.ok();
 }
 

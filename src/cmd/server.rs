@@ -25,7 +25,7 @@ const NO_SHUTDOWN: &str = "ERR No shutdown in progress.";
 /// INFO [section [section ...]]
 /// ```
 fn info(ctx: &mut Ctx) {
-    let text = info::render(ctx.srv, &ctx.argv[1..]);
+    let text = info::render(ctx.srv, &ctx.out.outs().errors, &ctx.argv[1..]);
     ctx.out.verbatim(text.as_bytes());
 }
 

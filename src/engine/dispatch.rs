@@ -21,6 +21,7 @@ use super::table::{Handler, Table, flag, spec::Spec};
 use crate::error;
 use bytes::Bytes;
 use std::collections::VecDeque;
+use std::time::Instant;
 
 /// The executor's state and reply buffers.
 pub struct Engine {
@@ -138,7 +139,7 @@ impl Engine {
             Resolved::Unknown => {
                 let name = args.first().map_or(&b""[..], |a| &a[..]);
                 let msg = error::unknown_command(name, args.get(1..).unwrap_or(&[]));
-                return self.reject(id, target, &msg);
+                return self.reject(id, target, None, &msg);
             }
             Resolved::WrongArity(i) => {
                 let spec = self.table.get(i).spec;
@@ -148,7 +149,7 @@ impl Engine {
         // A container's subcommand is what runs: its arity, flags and keys apply.
         let Some(spec) = command.target(args) else {
             let msg = error::unknown_subcommand(command.name, &args[1]);
-            return self.reject(id, target, &msg);
+            return self.reject(id, target, None, &msg);
         };
         if !spec.arity_ok(args.len()) {
             return self.refuse(id, target, spec, &error::wrong_arity(spec.name));
@@ -170,10 +171,10 @@ impl Engine {
         // or the last background save failed.
         if spec.flags & flag::WRITE != 0 || spec.name == "ping" {
             if let Some(msg) = crate::persist::aof::writes_refused(&self.srv) {
-                return self.reject(id, target, &msg);
+                return self.reject(id, target, Some(spec), &msg);
             }
             if crate::persist::writes_refused(&self.srv) {
-                return self.reject(id, target, error::MISCONF);
+                return self.reject(id, target, Some(spec), error::MISCONF);
             }
         }
         let Some(client) = self.srv.clients.get_mut(&id) else {
@@ -187,10 +188,11 @@ impl Engine {
                 spec.name
             );
             self.outs.to(target).error(&msg);
+            self.observe_rejected(Some(spec));
             return self.finish(target);
         }
         if client.multi.is_some() && spec.flags & flag::NO_MULTI != 0 {
-            return self.reject(id, target, NO_MULTI);
+            return self.reject(id, target, Some(spec), NO_MULTI);
         }
         if let Some(multi) = client.multi.as_mut()
             && spec.flags & flag::RUNS_IN_MULTI == 0
@@ -203,7 +205,7 @@ impl Engine {
         let db = client.db;
         // One unit: EXEC's queue runs inside it, so its writes propagate as one MULTI/EXEC.
         self.srv.effects.begin();
-        self.call(spec, command.handler, id, target, db, args, false);
+        let started = self.call(spec, command.handler, id, target, db, args, false);
         if let Some(block) = self.srv.block_request.take() {
             self.srv.effects.end();
             let Resolved::Known(i) = cmd else { return };
@@ -214,6 +216,10 @@ impl Engine {
         }
         if let Some(req) = self.srv.script_request.take() {
             self.run_script(id, target, db, args, req);
+        }
+        // EXEC's and a script's time includes what they ran.
+        if let Some(start) = started {
+            self.observe(spec, id, args, start.elapsed(), false);
         }
         self.srv.effects.end();
         self.finish(target);
@@ -297,7 +303,12 @@ impl Engine {
     /// The one call path every command takes (client, EXEC, blocked client served; later
     /// scripts): runs the handler inside an effects frame, so that what it really changed
     /// is counted, its watchers touched and its effective form propagated (`effects.rs`).
+    ///
+    /// The call is timed and counted (`cmdstats.rs`) unless it blocked (it counts when it
+    /// is served). When it leaves a transaction or a script to run, its start is returned
+    /// instead, for the caller to count once that has run.
     #[allow(clippy::too_many_arguments)]
+    #[must_use]
     fn call(
         &mut self,
         spec: &'static Spec,
@@ -307,7 +318,7 @@ impl Engine {
         db: usize,
         args: &[Bytes],
         no_block: bool,
-    ) {
+    ) -> Option<Instant> {
         self.srv.effects.begin();
         let outer = self.srv.effects.enter(spec.name);
         // Keys a write may create, looked up before it runs, only while `new` events are
@@ -333,7 +344,9 @@ impl Engine {
         if no_touch {
             ctx.srv.dbs.iter_mut().for_each(|d| d.no_touch = true);
         }
+        let start = Instant::now();
         handler(&mut ctx);
+        let took = start.elapsed();
         if no_touch {
             self.srv.dbs.iter_mut().for_each(|d| d.no_touch = false);
         }
@@ -346,6 +359,14 @@ impl Engine {
         }
         self.srv.effects.leave(outer, db, args);
         self.srv.effects.end();
+        if self.srv.block_request.is_some() {
+            return None;
+        }
+        if self.srv.exec_request.is_some() || self.srv.script_request.is_some() {
+            return Some(start);
+        }
+        self.observe(spec, id, args, took, target.thread == CAPTURE);
+        None
     }
 
     /// The keys of `args` that do not exist in `db` (candidates for a `new` event).
@@ -444,7 +465,11 @@ impl Engine {
                 self.outs.to(target).error(&error::wrong_arity(spec.name));
             }
             Some((c, Some(spec))) => {
-                self.call(spec, c.handler, id, target, db, argv, true);
+                // Nothing a script calls runs a transaction or a script: count it now.
+                if let Some(start) = self.call(spec, c.handler, id, target, db, argv, true) {
+                    self.observe(spec, id, argv, start.elapsed(), true);
+                }
+                self.srv.exec_request = None;
                 self.srv.block_request = None;
                 self.srv.script_request = None;
             }
@@ -454,11 +479,13 @@ impl Engine {
 
     /// Replies with an error for a command that could not run; inside MULTI the
     /// transaction is marked to abort, as Redis does.
-    fn reject(&mut self, id: u64, target: Target, msg: &str) {
+    /// Counted as a rejected call of `spec` when the command is known.
+    fn reject(&mut self, id: u64, target: Target, spec: Option<&Spec>, msg: &str) {
         if let Some(m) = self.srv.clients.get_mut(&id).and_then(|c| c.multi.as_mut()) {
             m.failed = true;
         }
         self.outs.to(target).error(msg);
+        self.observe_rejected(spec);
         self.srv.stats.commands += 1;
         self.finish(target);
     }
@@ -468,12 +495,12 @@ impl Engine {
     /// `execCommandAbort`).
     fn refuse(&mut self, id: u64, target: Target, spec: &Spec, msg: &str) {
         if spec.name != "exec" {
-            return self.reject(id, target, msg);
+            return self.reject(id, target, Some(spec), msg);
         }
         self.srv.discard_transaction(id);
         let why = msg.strip_prefix("ERR ").unwrap_or(msg);
         let msg = format!("EXECABORT Transaction discarded because of: {why}");
-        self.reject(id, target, &msg);
+        self.reject(id, target, Some(spec), &msg);
     }
 
     /// Records that one command was answered, then closes the connections a handler asked
@@ -526,11 +553,14 @@ impl Engine {
                 self.outs.to(target).error(&msg);
                 continue;
             }
-            self.call(spec, handler, id, target, db, &args, true);
+            let started = self.call(spec, handler, id, target, db, &args, true);
             // A blocking command inside MULTI answers at once (no_block), never parks.
             self.srv.block_request = None;
             if let Some(req) = self.srv.script_request.take() {
                 self.run_script(id, target, db, &args, req);
+            }
+            if let Some(start) = started {
+                self.observe(spec, id, &args, start.elapsed(), false);
             }
         }
         self.srv.effects.end();
@@ -622,7 +652,11 @@ impl Engine {
         };
         let target = client.target();
         let (spec, handler) = self.spec_of(blocked.cmd, &blocked.argv);
-        self.call(spec, handler, id, target, blocked.db, &blocked.argv, false);
+        // Whatever a served command leaves to run, it is counted with what it did.
+        if let Some(start) = self.call(spec, handler, id, target, blocked.db, &blocked.argv, false)
+        {
+            self.observe(spec, id, &blocked.argv, start.elapsed(), false);
+        }
         if self.srv.block_request.take().is_some() {
             // Still nothing for it: same place in line, same deadline.
             if let Some(c) = self.srv.clients.get_mut(&id) {
@@ -656,6 +690,9 @@ impl Engine {
                 TimeoutReply::NullArray => out.null_array(),
                 TimeoutReply::NullBulk => out.null(),
             }
+            // A call that timed out counts, as Redis's `updateStatsOnUnblock`.
+            let spec = self.spec_of(blocked.cmd, &blocked.argv).0;
+            self.observe(spec, id, &blocked.argv, std::time::Duration::ZERO, false);
             self.finish(target);
             self.unblocked.push_back(id);
         }

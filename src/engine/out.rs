@@ -31,6 +31,9 @@ pub struct Outs {
     pub hold: Replies,
     /// Replies captured for a caller (see [`CAPTURE`]).
     pub capture: Replies,
+    /// Every error reply written, by code (INFO errorstats): counted here, where all of
+    /// them are written.
+    pub errors: super::cmdstats::ErrorStats,
 }
 
 impl Outs {
@@ -39,6 +42,7 @@ impl Outs {
             threads: (0..n).map(|_| Replies::default()).collect(),
             hold: Replies::default(),
             capture: Replies::default(),
+            errors: Default::default(),
         }
     }
 
@@ -199,6 +203,7 @@ impl Out<'_> {
 
     /// An error line without the leading '-', e.g. `ERR syntax error`.
     pub fn error(&mut self, msg: &str) {
+        self.outs.errors.count(msg.as_bytes());
         encode::error(self.outs.buf(&self.to), msg.as_bytes());
     }
 

@@ -74,6 +74,11 @@ pub struct Server {
     pub script_request: Option<crate::script::Request>,
     /// `notify-keyspace-events` as flags (`engine/notify.rs`); 0 when off.
     pub notify_flags: u32,
+    /// Per-command calls, time, rejections and failures (INFO commandstats).
+    pub cmdstats: super::cmdstats::CmdStats,
+    pub slowlog: super::slowlog::Slowlog,
+    /// The latency monitor (`latency-monitor-threshold`).
+    pub latency: super::latency::Monitor,
 }
 
 impl Server {
@@ -120,11 +125,15 @@ impl Server {
             scripting: Default::default(),
             script_request: None,
             notify_flags: 0,
+            cmdstats: Default::default(),
+            slowlog: Default::default(),
+            latency: Default::default(),
         };
         srv.apply_acl_config();
         let nopass = srv.shared.limits.default_nopass.clone();
         srv.acl.share_nopass(nopass);
         srv.apply_notify_config();
+        srv.apply_observe_config();
         let now = srv.now_ms;
         srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
         srv.apply_memory_config(crate::db::Policy::NoEviction);

@@ -6,7 +6,11 @@
 //! line per I/O thread plus the executor, the numbers that tuning needs.
 //!
 //! Reads the executor's state and the shared atomics; never touches a socket.
+//!
+//! `observe.rs` renders the sections about commands and errors (commandstats, errorstats,
+//! latencystats) and CPU time.
 
+use crate::engine::cmdstats::ErrorStats;
 use crate::engine::state::Server;
 use crate::shared::IoSnapshot;
 use crate::stats::ratio;
@@ -18,72 +22,69 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// The Redis version we report: clients switch features on it, and we follow 7.0.
 pub const REDIS_VERSION: &str = "7.0.15";
 
-/// One INFO section: its name as asked for (lower case), its header, and its renderer.
+/// One INFO section: its name as asked for (lower case), its header, its renderer, and
+/// which of `INFO` / `INFO default` (`DEFAULT`) and `INFO all` (`ALL`) include it;
+/// `INFO everything` includes every one.
 struct Section {
     name: &'static str,
     title: &'static str,
-    render: fn(&mut String, &mut Server),
+    render: fn(&mut String, &mut Server, &ErrorStats),
+    in_default: bool,
+    in_all: bool,
 }
 
-/// Every section, in the order Redis prints them; `threads` (ours) last.
+/// The error counters live beside the reply buffers; INFO is handed them.
+type Render = fn(&mut String, &mut Server, &ErrorStats);
+
+const fn section(name: &'static str, title: &'static str, render: Render) -> Section {
+    Section {
+        name,
+        title,
+        render,
+        in_default: true,
+        in_all: true,
+    }
+}
+
+/// Every section, in the order Redis 7.0 prints them; `threads` (ours) last.
 const SECTIONS: &[Section] = &[
+    section("server", "Server", server),
+    section("clients", "Clients", clients),
+    section("memory", "Memory", memory),
+    section("persistence", "Persistence", persistence),
+    section("stats", "Stats", stats),
+    section("replication", "Replication", replication),
+    section("cpu", "CPU", observe::cpu),
+    // No modules: the list is empty, as a Redis without modules prints it.
+    section("modules", "Modules", observe::modules),
     Section {
-        name: "server",
-        title: "Server",
-        render: server,
+        in_default: false,
+        ..section("commandstats", "Commandstats", observe::commandstats)
     },
+    section("errorstats", "Errorstats", observe::errorstats),
     Section {
-        name: "clients",
-        title: "Clients",
-        render: clients,
+        in_default: false,
+        ..section("latencystats", "Latencystats", observe::latencystats)
     },
-    Section {
-        name: "memory",
-        title: "Memory",
-        render: memory,
-    },
-    Section {
-        name: "persistence",
-        title: "Persistence",
-        render: persistence,
-    },
-    Section {
-        name: "stats",
-        title: "Stats",
-        render: stats,
-    },
-    Section {
-        name: "replication",
-        title: "Replication",
-        render: replication,
-    },
-    Section {
-        name: "cluster",
-        title: "Cluster",
-        render: cluster,
-    },
-    Section {
-        name: "keyspace",
-        title: "Keyspace",
-        render: keyspace,
-    },
-    Section {
-        name: "threads",
-        title: "Threads",
-        render: threads,
-    },
+    section("cluster", "Cluster", cluster),
+    section("keyspace", "Keyspace", keyspace),
+    section("threads", "Threads", threads),
 ];
 
-/// Renders the sections `args` ask for (none, `default`, `all` or `everything` = every one).
-/// Names are case-insensitive; unknown ones add nothing.
-pub fn render(srv: &mut Server, args: &[Bytes]) -> String {
-    let mut wanted = [args.is_empty(); SECTIONS.len()];
+/// Renders the sections `args` ask for: none or `default` (the default ones), `all` (all
+/// but modules' own), `everything`, or section names. Names are case-insensitive; unknown
+/// ones add nothing.
+pub fn render(srv: &mut Server, errors: &ErrorStats, args: &[Bytes]) -> String {
+    let mut wanted: [bool; SECTIONS.len()] =
+        std::array::from_fn(|i| args.is_empty() && SECTIONS[i].in_default);
     for arg in args {
-        let all = [&b"default"[..], b"all", b"everything"]
-            .iter()
-            .any(|n| arg.eq_ignore_ascii_case(n));
+        let is = |n: &str| arg.eq_ignore_ascii_case(n.as_bytes());
         for (i, s) in SECTIONS.iter().enumerate() {
-            wanted[i] |= all || arg.eq_ignore_ascii_case(s.name.as_bytes());
+            wanted[i] |= is("everything")
+                || is("all") && s.in_all
+                || is("default") && s.in_default
+                || is(s.name)
+                || is("module_list") && s.name == "modules";
         }
     }
     let mut out = String::with_capacity(4096);
@@ -98,7 +99,7 @@ pub fn render(srv: &mut Server, args: &[Bytes]) -> String {
         out.push_str("# ");
         out.push_str(s.title);
         out.push_str("\r\n");
-        (s.render)(&mut out, srv);
+        (s.render)(&mut out, srv, errors);
     }
     out
 }
@@ -112,7 +113,9 @@ macro_rules! field {
     }};
 }
 
-fn server(out: &mut String, srv: &mut Server) {
+mod observe;
+
+fn server(out: &mut String, srv: &mut Server, _: &ErrorStats) {
     let uptime = srv.started.elapsed().as_secs();
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -153,7 +156,7 @@ fn server(out: &mut String, srv: &mut Server) {
     field!(out, "io_threads_active", "1");
 }
 
-fn clients(out: &mut String, srv: &mut Server) {
+fn clients(out: &mut String, srv: &mut Server, _: &ErrorStats) {
     field!(out, "connected_clients", "{}", srv.clients.len());
     field!(out, "cluster_connections", "0");
     field!(out, "maxclients", "{}", srv.config.maxclients);
@@ -170,7 +173,7 @@ fn clients(out: &mut String, srv: &mut Server) {
     );
 }
 
-fn memory(out: &mut String, srv: &mut Server) {
+fn memory(out: &mut String, srv: &mut Server, _: &ErrorStats) {
     // The counting allocator's figure, as Redis's zmalloc; RSS where it is not installed.
     let rss = rss_bytes();
     let used = crate::alloc::used_memory().unwrap_or(rss);
@@ -237,7 +240,7 @@ fn memory(out: &mut String, srv: &mut Server) {
     field!(out, "lazyfreed_objects", "{}", srv.lazy.freed());
 }
 
-fn persistence(out: &mut String, srv: &mut Server) {
+fn persistence(out: &mut String, srv: &mut Server, _: &ErrorStats) {
     let p = &srv.persist;
     field!(out, "loading", "0");
     field!(out, "async_loading", "0");
@@ -280,7 +283,7 @@ fn persistence(out: &mut String, srv: &mut Server) {
     crate::persist::aof::info_sizes(out, srv);
 }
 
-fn stats(out: &mut String, srv: &mut Server) {
+fn stats(out: &mut String, srv: &mut Server, errors: &ErrorStats) {
     let io = srv.shared.io_totals();
     let shared = &srv.shared;
     let st = &srv.stats;
@@ -327,13 +330,14 @@ fn stats(out: &mut String, srv: &mut Server) {
         srv.pubsub.channels(None).len()
     );
     field!(out, "pubsub_patterns", "{}", srv.pubsub.numpat());
+    field!(out, "total_error_replies", "{}", errors.total);
     field!(out, "total_reads_processed", "{}", io.reads);
     field!(out, "total_writes_processed", "{}", io.writes);
     field!(out, "io_threaded_reads_processed", "{}", io.reads);
     field!(out, "io_threaded_writes_processed", "{}", io.writes);
 }
 
-fn replication(out: &mut String, _srv: &mut Server) {
+fn replication(out: &mut String, _: &mut Server, _: &ErrorStats) {
     field!(out, "role", "master");
     field!(out, "connected_slaves", "0");
     field!(out, "master_failover_state", "no-failover");
@@ -344,11 +348,11 @@ fn replication(out: &mut String, _srv: &mut Server) {
     field!(out, "repl_backlog_active", "0");
 }
 
-fn cluster(out: &mut String, _srv: &mut Server) {
+fn cluster(out: &mut String, _: &mut Server, _: &ErrorStats) {
     field!(out, "cluster_enabled", "0");
 }
 
-fn keyspace(out: &mut String, srv: &mut Server) {
+fn keyspace(out: &mut String, srv: &mut Server, _: &ErrorStats) {
     for (i, db) in srv.dbs.iter().enumerate() {
         if db.is_empty() {
             continue;
@@ -365,7 +369,7 @@ fn keyspace(out: &mut String, srv: &mut Server) {
     }
 }
 
-fn threads(out: &mut String, srv: &mut Server) {
+fn threads(out: &mut String, srv: &mut Server, _: &ErrorStats) {
     let since = srv.stats.since.elapsed().as_nanos().max(1) as f64;
     // Recent rates come from the timer's sample window; totals are since start/RESETSTAT.
     let recent = srv.stats.io_rates();
