@@ -19,6 +19,7 @@ pub mod hashes;
 pub mod hll;
 pub mod info;
 pub mod keys;
+pub mod latency;
 pub mod lcs;
 pub mod lists;
 pub mod migrate;
@@ -30,6 +31,7 @@ pub mod pubsub;
 pub mod scripting;
 pub mod server;
 pub mod sets;
+pub mod slowlog;
 pub mod sort;
 pub mod streams;
 pub mod strings;
@@ -96,6 +98,8 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     aof::HANDLERS,
     persist::HANDLERS,
     scripting::HANDLERS,
+    slowlog::HANDLERS,
+    latency::HANDLERS,
 ];
 
 /// The command table: built once per process (every server in it runs the same commands)
