@@ -70,8 +70,9 @@ impl CmdStats {
     }
 
     /// A call of `spec` that ran for `usec` microseconds.
-    pub fn called(&mut self, spec: &Spec, usec: u64, total_errors: u64) {
-        let failed = self.errors_since(total_errors);
+    /// `uncounted`: it replied an error that is not counted (a script's, passed on).
+    pub fn called(&mut self, spec: &Spec, usec: u64, total_errors: u64, uncounted: bool) {
+        let failed = self.errors_since(total_errors) || uncounted;
         let tracking = self.tracking;
         let Some(s) = self.by_id.get_mut(spec.acl_id as usize) else {
             return;
@@ -173,7 +174,9 @@ impl Engine {
     ) {
         let usec = took.as_micros() as u64;
         let srv = &mut self.srv;
-        srv.cmdstats.called(spec, usec, self.outs.errors.total);
+        let uncounted = std::mem::take(&mut self.outs.errors.failed_uncounted);
+        srv.cmdstats
+            .called(spec, usec, self.outs.errors.total, uncounted);
         if srv.latency.threshold > 0 {
             let event = if spec.flags & super::table::flag::FAST != 0 {
                 "fast-command"
@@ -209,6 +212,9 @@ pub struct ErrorStats {
     pub total: u64,
     /// By code, in byte order (Redis keeps them in a rax).
     pub by_code: BTreeMap<Box<[u8]>, u64>,
+    /// An error was replied without being counted (see `Out::error_counted_before`): the
+    /// command running fails all the same.
+    pub failed_uncounted: bool,
 }
 
 /// Redis looks for the code's end within the first 32 bytes of `-CODE message`.
@@ -271,8 +277,8 @@ mod tests {
         let get = SPECS.get("get").expect("get");
         let set = SPECS.get("set").expect("set");
         let mut s = CmdStats::default();
-        s.called(get, 3, 0);
-        s.called(set, 4, 1);
+        s.called(get, 3, 0, false);
+        s.called(set, 4, 1, false);
         s.rejected(Some(get), 2);
         s.rejected(Some(get), 2);
         s.rejected(None, 3);

@@ -207,6 +207,14 @@ impl Out<'_> {
         encode::error(self.outs.buf(&self.to), msg.as_bytes());
     }
 
+    /// An error that was counted already (a script passing on the error reply of a
+    /// command it called, Redis's `ERR_REPLY_FLAG_NO_STATS_UPDATE`): written, not counted;
+    /// the command is still marked failed.
+    pub fn error_counted_before(&mut self, msg: &str) {
+        self.outs.errors.failed_uncounted = true;
+        encode::error(self.outs.buf(&self.to), msg.as_bytes());
+    }
+
     pub fn int(&mut self, n: i64) {
         encode::int(self.outs.buf(&self.to), n);
     }

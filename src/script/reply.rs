@@ -86,7 +86,13 @@ impl Parser<'_> {
             }
             b'-' => {
                 let s = lua.create_string(self.line())?;
-                self.single("err", s)?
+                let t = self.single("err", s)?;
+                // Counted when the command replied it: the script passing it on must not
+                // count it again (Redis's `ignore_error_stats_update`).
+                if let Value::Table(t) = &t {
+                    t.raw_set(COUNTED, true)?;
+                }
+                t
             }
             b'*' | b'>' => {
                 let n = self.int();
@@ -193,6 +199,14 @@ fn truncate(n: f64) -> i64 {
     }
 }
 
+/// The field marking an error table made from a command's error reply.
+pub const COUNTED: &str = "ignore_error_stats_update";
+
+/// Whether error table `t` came from a command's error reply (already counted).
+pub fn counted(t: &Table) -> bool {
+    matches!(field(t, COUNTED), Value::Boolean(true))
+}
+
 fn field(t: &Table, name: &str) -> Value {
     t.raw_get::<Value>(name).unwrap_or(Value::Nil)
 }
@@ -205,7 +219,12 @@ fn table(out: &mut Out, t: &Table, depth: usize, lua_resp3: bool) {
     if let Value::String(e) = field(t, "err") {
         // Redis writes the message as given (`-%s`): its first word is the error code.
         let e = e.as_bytes();
-        out.error(&String::from_utf8_lossy(&e));
+        let msg = String::from_utf8_lossy(&e);
+        if counted(t) {
+            out.error_counted_before(&msg);
+        } else {
+            out.error(&msg);
+        }
         return;
     }
     if let Value::String(s) = field(t, "ok") {

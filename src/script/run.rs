@@ -253,6 +253,8 @@ impl Engine {
                 let value = ret.pop_front().unwrap_or(Value::Nil);
                 if ok {
                     reply::to_resp(&mut out, &value, 0, h.state.resp.get() == 3);
+                } else if matches!(&value, Value::Table(t) if reply::counted(t)) {
+                    out.error_counted_before(&error_message(&value, &name));
                 } else {
                     out.error(&error_message(&value, &name));
                 }

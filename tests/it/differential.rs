@@ -27,6 +27,7 @@ mod gen_types;
 mod gen_zset;
 mod generator;
 mod norm;
+mod observe;
 mod ops;
 pub mod redis_proc;
 mod replay;
