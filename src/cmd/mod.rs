@@ -23,6 +23,7 @@ pub mod latency;
 pub mod lcs;
 pub mod lists;
 pub mod migrate;
+pub mod monitor;
 pub mod multi;
 pub mod object;
 pub mod ops;
@@ -100,6 +101,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     scripting::HANDLERS,
     slowlog::HANDLERS,
     latency::HANDLERS,
+    monitor::HANDLERS,
 ];
 
 /// The command table: built once per process (every server in it runs the same commands)

@@ -572,22 +572,37 @@ pub fn format_memory(bytes: u64) -> String {
 
 /// `sdscatrepr`: a double-quoted string with C escapes, as CONFIG REWRITE writes strings.
 pub fn repr(s: &str) -> String {
-    let mut out = String::from("\"");
-    for b in s.bytes() {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    repr_into(&mut out, s.as_bytes());
+    // Only ASCII is written.
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`repr`] of any bytes, appended to `out` (MONITOR quotes arguments this way).
+pub fn repr_into(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
+    for &b in s {
         match b {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            7 => out.push_str("\\a"),
-            8 => out.push_str("\\b"),
-            32..=126 => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            7 => out.extend_from_slice(b"\\a"),
+            8 => out.extend_from_slice(b"\\b"),
+            32..=126 => out.push(b),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[
+                    b'\\',
+                    b'x',
+                    HEX[(b >> 4) as usize],
+                    HEX[(b & 15) as usize],
+                ]);
+            }
         }
     }
-    out.push('"');
-    out
+    out.push(b'"');
 }
 
 /// The lines CONFIG REWRITE writes for a value (without deciding whether it must).

@@ -80,6 +80,8 @@ pub struct Client {
     pub user: Arc<User>,
     /// Logged in: as `default` when that needs no password, or by AUTH/HELLO.
     pub authenticated: bool,
+    /// Sent MONITOR: gets every command run (`engine/monitor.rs`).
+    pub monitor: bool,
 }
 
 /// A transaction being queued.
@@ -124,6 +126,7 @@ impl Client {
             patterns: IndexSet::default(),
             user,
             authenticated,
+            monitor: false,
         }
     }
 
@@ -175,6 +178,9 @@ impl Client {
         let start = buf.len();
         if info.unix {
             buf.push(b'U');
+        }
+        if self.monitor {
+            buf.push(b'O');
         }
         if self.no_evict {
             buf.push(b'e');

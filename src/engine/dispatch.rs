@@ -33,6 +33,8 @@ pub struct Engine {
     stub_get: Option<u16>,
     /// Clients just unblocked whose queued commands are still to run.
     unblocked: VecDeque<u64>,
+    /// A blocked client's command is being run again: MONITOR saw it the first time.
+    retrying: bool,
 }
 
 const NO_MULTI: &str = "ERR Command not allowed inside a transaction";
@@ -53,6 +55,7 @@ impl Engine {
             table,
             stub_get: table.lookup(b"get"),
             unblocked: VecDeque::new(),
+            retrying: false,
         }
     }
 
@@ -217,9 +220,9 @@ impl Engine {
         if let Some(req) = self.srv.script_request.take() {
             self.run_script(id, target, db, args, req);
         }
-        // EXEC's and a script's time includes what they ran.
+        // EXEC's and a script's time includes what they ran; EXEC shows after them.
         if let Some(start) = started {
-            self.observe(spec, id, args, start.elapsed(), false);
+            self.deferred(spec, id, db, args, start);
         }
         self.srv.effects.end();
         self.finish(target);
@@ -333,6 +336,11 @@ impl Engine {
         let no_touch = self.srv.no_touch_clients > 0
             && spec.name != "touch"
             && self.srv.clients.get(&id).is_some_and(|c| c.no_touch);
+        let script = target.thread == CAPTURE;
+        // EVAL and FCALL show before the commands their script runs.
+        if !self.srv.monitors.is_empty() && spec.flags & flag::SKIP_MONITOR != 0 {
+            self.feed_monitors(spec, id, db, args, script);
+        }
         let mut ctx = Ctx {
             argv: args,
             out: self.outs.to(target),
@@ -359,14 +367,32 @@ impl Engine {
         }
         self.srv.effects.leave(outer, db, args);
         self.srv.effects.end();
-        if self.srv.block_request.is_some() {
-            return None;
-        }
         if self.srv.exec_request.is_some() || self.srv.script_request.is_some() {
             return Some(start);
         }
-        self.observe(spec, id, args, took, target.thread == CAPTURE);
+        if !self.srv.monitors.is_empty() && !self.retrying && super::monitor::shown_after(spec) {
+            self.feed_monitors(spec, id, db, args, script);
+        }
+        if self.srv.block_request.is_some() {
+            return None;
+        }
+        self.observe(spec, id, args, took, script);
         None
+    }
+
+    /// Counts (and shows to monitors) a call whose transaction or script has now run.
+    fn deferred(
+        &mut self,
+        spec: &'static Spec,
+        id: u64,
+        db: usize,
+        args: &[Bytes],
+        start: Instant,
+    ) {
+        if !self.srv.monitors.is_empty() && !self.retrying && super::monitor::shown_after(spec) {
+            self.feed_monitors(spec, id, db, args, false);
+        }
+        self.observe(spec, id, args, start.elapsed(), false);
     }
 
     /// The keys of `args` that do not exist in `db` (candidates for a `new` event).
@@ -560,7 +586,7 @@ impl Engine {
                 self.run_script(id, target, db, &args, req);
             }
             if let Some(start) = started {
-                self.observe(spec, id, &args, start.elapsed(), false);
+                self.deferred(spec, id, db, &args, start);
             }
         }
         self.srv.effects.end();
@@ -653,9 +679,11 @@ impl Engine {
         let target = client.target();
         let (spec, handler) = self.spec_of(blocked.cmd, &blocked.argv);
         // Whatever a served command leaves to run, it is counted with what it did.
-        if let Some(start) = self.call(spec, handler, id, target, blocked.db, &blocked.argv, false)
-        {
-            self.observe(spec, id, &blocked.argv, start.elapsed(), false);
+        self.retrying = true;
+        let started = self.call(spec, handler, id, target, blocked.db, &blocked.argv, false);
+        self.retrying = false;
+        if let Some(start) = started {
+            self.deferred(spec, id, blocked.db, &blocked.argv, start);
         }
         if self.srv.block_request.take().is_some() {
             // Still nothing for it: same place in line, same deadline.
@@ -743,6 +771,9 @@ fn owned(args: &[Bytes]) -> Vec<Bytes> {
 pub fn release(srv: &mut Server, id: u64, c: &mut Client) {
     if std::mem::take(&mut c.no_touch) {
         srv.no_touch_clients -= 1;
+    }
+    if std::mem::take(&mut c.monitor) {
+        srv.monitors.retain(|&m| m != id);
     }
     if let Some(b) = c.blocked.take() {
         srv.blocking.unpark(id, &b);

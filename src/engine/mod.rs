@@ -12,6 +12,7 @@ pub mod evict;
 pub mod exec;
 mod idle;
 pub mod latency;
+pub mod monitor;
 pub mod msg;
 pub mod multi;
 pub mod notify;

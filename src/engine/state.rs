@@ -79,6 +79,8 @@ pub struct Server {
     pub slowlog: super::slowlog::Slowlog,
     /// The latency monitor (`latency-monitor-threshold`).
     pub latency: super::latency::Monitor,
+    /// MONITOR clients, in the order they started (`engine/monitor.rs`).
+    pub monitors: Vec<u64>,
 }
 
 impl Server {
@@ -128,6 +130,7 @@ impl Server {
             cmdstats: Default::default(),
             slowlog: Default::default(),
             latency: Default::default(),
+            monitors: Vec::new(),
         };
         srv.apply_acl_config();
         let nopass = srv.shared.limits.default_nopass.clone();
