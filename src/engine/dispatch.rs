@@ -222,7 +222,7 @@ impl Engine {
         }
         // EXEC's and a script's time includes what they ran; EXEC shows after them.
         if let Some(start) = started {
-            self.deferred(spec, id, db, args, start);
+            self.deferred(spec, id, args, start);
         }
         self.srv.effects.end();
         self.finish(target);
@@ -339,7 +339,7 @@ impl Engine {
         let script = target.thread == CAPTURE;
         // EVAL and FCALL show before the commands their script runs.
         if !self.srv.monitors.is_empty() && spec.flags & flag::SKIP_MONITOR != 0 {
-            self.feed_monitors(spec, id, db, args, script);
+            self.feed_monitors(spec, id, args, script);
         }
         let mut ctx = Ctx {
             argv: args,
@@ -371,7 +371,7 @@ impl Engine {
             return Some(start);
         }
         if !self.srv.monitors.is_empty() && !self.retrying && super::monitor::shown_after(spec) {
-            self.feed_monitors(spec, id, db, args, script);
+            self.feed_monitors(spec, id, args, script);
         }
         if self.srv.block_request.is_some() {
             return None;
@@ -381,16 +381,9 @@ impl Engine {
     }
 
     /// Counts (and shows to monitors) a call whose transaction or script has now run.
-    fn deferred(
-        &mut self,
-        spec: &'static Spec,
-        id: u64,
-        db: usize,
-        args: &[Bytes],
-        start: Instant,
-    ) {
+    fn deferred(&mut self, spec: &'static Spec, id: u64, args: &[Bytes], start: Instant) {
         if !self.srv.monitors.is_empty() && !self.retrying && super::monitor::shown_after(spec) {
-            self.feed_monitors(spec, id, db, args, false);
+            self.feed_monitors(spec, id, args, false);
         }
         self.observe(spec, id, args, start.elapsed(), false);
     }
@@ -586,7 +579,7 @@ impl Engine {
                 self.run_script(id, target, db, &args, req);
             }
             if let Some(start) = started {
-                self.deferred(spec, id, db, &args, start);
+                self.deferred(spec, id, &args, start);
             }
         }
         self.srv.effects.end();
@@ -683,7 +676,7 @@ impl Engine {
         let started = self.call(spec, handler, id, target, blocked.db, &blocked.argv, false);
         self.retrying = false;
         if let Some(start) = started {
-            self.deferred(spec, id, blocked.db, &blocked.argv, start);
+            self.deferred(spec, id, &blocked.argv, start);
         }
         if self.srv.block_request.take().is_some() {
             // Still nothing for it: same place in line, same deadline.

@@ -39,19 +39,13 @@ pub fn line(unix_us: u128, db: usize, origin: &str, argv: &[Bytes]) -> Vec<u8> {
 }
 
 impl Engine {
-    /// Sends `args` (run by client `id`, or by a script when `script`) to every monitor.
-    /// `db`: the database it ran in, for a script's calls; a client's current one otherwise.
-    pub(super) fn feed_monitors(
-        &mut self,
-        spec: &Spec,
-        id: u64,
-        db: usize,
-        args: &[Bytes],
-        script: bool,
-    ) {
+    /// Sends `args` (run by client `id`, or by a script it runs when `script`) to every
+    /// monitor, with the client's database after the command (a script's SELECT moves it
+    /// for the script's run).
+    pub(super) fn feed_monitors(&mut self, spec: &Spec, id: u64, args: &[Bytes], script: bool) {
         let srv = &self.srv;
         let (db, origin) = match srv.clients.get(&id) {
-            _ if script => (db, "lua".to_string()),
+            Some(c) if script => (c.db, "lua".to_string()),
             Some(c) if c.info.unix => {
                 let path = srv.config.unixsocket.as_ref();
                 (

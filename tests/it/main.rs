@@ -28,6 +28,7 @@ mod lists;
 mod maxmemory;
 mod memory;
 mod migrate;
+mod monitor;
 mod multi;
 mod notify;
 mod persist_aof;

@@ -374,3 +374,96 @@ fn differential_latency() {
     }
     assert_eq!(got.len(), want.len());
 }
+
+/// What a monitor sees of `script` (timestamps and ports masked), up to the final ECHO.
+fn monitored(addr: std::net::SocketAddr, script: &[&[&str]]) -> Vec<String> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut w = Conn::connect(addr).expect("connect");
+    let stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    let mut reader = BufReader::new(stream);
+    reader.get_mut().write_all(b"MONITOR\r\n").expect("send");
+    // Monitoring before the script starts.
+    let mut ok = String::new();
+    reader.read_line(&mut ok).expect("+OK");
+    assert_eq!(ok, "+OK\r\n");
+    let mut replies = Vec::new();
+    for words in script {
+        let reply = w.call(&argv(words)).expect("reply");
+        let shown = if words[0] == "HELLO" && !reply.is_error() {
+            "(hello)".to_string()
+        } else {
+            show(&reply)
+        };
+        replies.push(format!("{} -> {shown}", words.join(" ")));
+    }
+    w.call(&argv(&["ECHO", "end"])).expect("echo");
+    let mut lines = replies;
+    loop {
+        let mut l = String::new();
+        reader.read_line(&mut l).expect("a monitor line");
+        let l = l.trim_end().to_string();
+        let masked = match l.split_once(' ') {
+            Some((stamp, rest)) if stamp.starts_with('+') && stamp.contains('.') => {
+                let rest = match rest.split_once("127.0.0.1:") {
+                    Some((a, b)) => {
+                        let d = b.find(|c: char| !c.is_ascii_digit()).unwrap_or(b.len());
+                        format!("{a}127.0.0.1:P{}", &b[d..])
+                    }
+                    None => rest.to_string(),
+                };
+                format!("+T {rest}")
+            }
+            _ => l.clone(),
+        };
+        let end = masked.ends_with("\"ECHO\" \"end\"");
+        lines.push(masked);
+        if end {
+            return lines;
+        }
+    }
+}
+
+#[test]
+fn differential_monitor() {
+    let Some((redis, muxis)) = servers() else {
+        return;
+    };
+    let script: &[&[&str]] = &[
+        &["SET", "k", "a \"b\"\n\x01\u{7f}\\ é"],
+        &["SELECT", "2"],
+        &["GET", "k"],
+        &["GET"],
+        &["NOSUCH"],
+        &["CONFIG", "GET", "maxmemory"],
+        &["CLIENT", "GETNAME"],
+        &["SLOWLOG", "LEN"],
+        &["AUTH", "someone", "pw"],
+        &["HELLO", "2", "AUTH", "default", "wrong"],
+        &["MULTI"],
+        &["SET", "a", "1"],
+        &["INCR", "a"],
+        &["EXEC"],
+        &[
+            "EVAL",
+            "redis.call('select', 5) return redis.call('set', KEYS[1], ARGV[1])",
+            "1",
+            "x",
+            "y",
+        ],
+        &["EVALSHA", "0000000000000000000000000000000000000000", "0"],
+        &["BLPOP", "nolist", "0.01"],
+        &["SUBSCRIBE", "ch"],
+        &["PING"],
+        &["RESET"],
+        &["SELECT", "0"],
+    ];
+    let (want, got) = (monitored(redis.addr, script), monitored(muxis.addr, script));
+    assert_eq!(got.len(), want.len(), "muxis: {got:#?}\nredis: {want:#?}");
+    for (w, g) in want.iter().zip(&got) {
+        assert_eq!(g, w, "muxis (left) and redis-server (right) differ");
+    }
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+}
