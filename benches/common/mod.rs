@@ -1,6 +1,9 @@
 //! What the in-process benchmarks share: an executor with one client and a prefilled
 //! keyspace, and pre-built command batches on pseudo-random keys.
 
+// Each benchmark uses its own subset.
+#![allow(dead_code)]
+
 use bytes::Bytes;
 use muxis::cmd::TABLE;
 use muxis::config::Config;
@@ -17,10 +20,15 @@ pub const CLIENT: u64 = 1;
 
 /// An engine with one client (`CLIENT`) and `keys` keys of `size`-byte values.
 pub fn engine(keys: usize, size: usize) -> Engine {
+    engine_for(1, keys, size)
+}
+
+/// [`engine`] for `threads` I/O threads (the client is on thread 0).
+pub fn engine_for(threads: usize, keys: usize, size: usize) -> Engine {
     let config = Config::default();
-    let shared = Shared::new(1, &config);
+    let shared = Shared::new(threads, &config);
     let addr = "127.0.0.1:0".parse().expect("address");
-    let mut engine = Engine::new(Server::new(config, addr, shared), &TABLE, 1);
+    let mut engine = Engine::new(Server::new(config, addr, shared), &TABLE, threads);
     let conn = ConnId {
         id: CLIENT,
         slot: 0,
