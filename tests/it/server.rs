@@ -78,6 +78,23 @@ fn num(f: &HashMap<String, String>, name: &str) -> u64 {
         .unwrap_or_else(|| panic!("{name} missing or not a number: {f:?}"))
 }
 
+/// What `INFO` and `INFO default` show: Redis 7.0's default sections, then ours.
+const DEFAULT_TITLES: &[&str] = &[
+    "Server",
+    "Clients",
+    "Memory",
+    "Persistence",
+    "Stats",
+    "Replication",
+    "CPU",
+    "Modules",
+    "Errorstats",
+    "Cluster",
+    "Keyspace",
+    "Threads",
+];
+
+/// What `INFO all` and `INFO everything` show: commandstats and latencystats too.
 const ALL_TITLES: &[&str] = &[
     "Server",
     "Clients",
@@ -85,6 +102,11 @@ const ALL_TITLES: &[&str] = &[
     "Persistence",
     "Stats",
     "Replication",
+    "CPU",
+    "Modules",
+    "Commandstats",
+    "Errorstats",
+    "Latencystats",
     "Cluster",
     "Keyspace",
     "Threads",
@@ -94,15 +116,15 @@ const ALL_TITLES: &[&str] = &[
 fn info_sections_default_all_and_selected() {
     let s = TestServer::start();
     let mut c = s.raw();
-    for args in [
-        &[][..],
-        &["default"],
-        &["all"],
-        &["everything"],
-        &["ALL", "server"],
+    for (args, want) in [
+        (&[][..], DEFAULT_TITLES),
+        (&["default"], DEFAULT_TITLES),
+        (&["all"], ALL_TITLES),
+        (&["everything"], ALL_TITLES),
+        (&["ALL", "server"], ALL_TITLES),
     ] {
         let text = info_text(&mut c, args);
-        assert_eq!(titles(&text), ALL_TITLES, "INFO {args:?}");
+        assert_eq!(titles(&text), want, "INFO {args:?}");
         // Sections are separated by one empty line; the text ends with a field line.
         assert!(text.contains("\r\n\r\n# Clients\r\n") && !text.ends_with("\r\n\r\n"));
     }
