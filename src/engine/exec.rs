@@ -339,15 +339,24 @@ impl Executor {
         srv.stats.sample(now, srv.shared.threads());
         let deadline = now + crate::db::expire_budget(self.engine.srv.config.hz);
         let now_ms = self.engine.srv.now_ms;
-        let super::state::Server { dbs, rng, .. } = &mut self.engine.srv;
+        let super::state::Server {
+            dbs, rng, latency, ..
+        } = &mut self.engine.srv;
+        let mut expired_any = false;
         for db in dbs.iter_mut() {
             if db.volatile_len() == 0 {
                 continue;
             }
+            expired_any = true;
             let stats = db.active_expire(now_ms, deadline, || rng.next_u64());
             if stats.timed_out {
                 break;
             }
+        }
+        // The latency monitor's `expire-cycle` event, as Redis's activeExpireCycle.
+        if expired_any && latency.threshold > 0 {
+            let ms = now.elapsed().as_millis() as u64;
+            latency.add_if_needed("expire-cycle", ms, now_ms / 1000);
         }
         // Carry on evicting when a command's pass ran out of time (Redis's eviction
         // timer), so memory comes down even while no writes arrive.

@@ -110,3 +110,19 @@ fn histogram_is_a_cumulative_map_per_command() {
         );
     }
 }
+
+#[test]
+fn a_long_active_expiry_cycle_is_an_event() {
+    let s = TestServer::start();
+    let mut c = s.client();
+    run(&mut c, &["CONFIG", "SET", "latency-monitor-threshold", "1"]).expect("set");
+    let fill = "for i = 1, 200000 do redis.call('set', i, 'v', 'px', 1) end return 1";
+    run(&mut c, &["EVAL", fill, "0"]).expect("eval");
+    // Nobody reads the keys: active expiry removes them, in cycles of a few ms each.
+    let seen = (0..40).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let v = run(&mut c, &["LATENCY", "HISTORY", "expire-cycle"]).expect("history");
+        v != Value::Array(vec![])
+    });
+    assert!(seen, "no expire-cycle event");
+}
