@@ -103,46 +103,138 @@ fn graph(ctx: &mut Ctx) {
     ctx.out.verbatim(text.as_bytes());
 }
 
-/// Redis's `createLatencyReport`, in its words: the two fixed answers, or a summary line
-/// per event.
+/// Redis's `createLatencyReport`, in its words: a summary line per event, then the advice
+/// that fits the events muxis records (command, fast-command, expire-cycle).
 fn doctor(ctx: &mut Ctx) -> String {
+    let now = ctx.now() / 1000;
     let mon = &ctx.srv.latency;
+    if mon.events.is_empty() && mon.threshold == 0 {
+        return "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis \
+                instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in \
+                order to enable it. If we weren't in a deep space mission I'd suggest to take a \
+                look at https://redis.io/topics/latency-monitor.\n"
+            .to_string();
+    }
+    let slowlog = &ctx.srv.slowlog;
+    let threshold = mon.threshold;
+    let mut out = String::new();
+    let (mut slowlog_enable, mut slowlog_tune, mut slowlog_inspect) = (false, false, false);
+    let (mut scheduler, mut hz, mut large) = (false, false, false);
+    let mut advices = 0;
+    for (i, (name, s)) in mon.events.iter().enumerate() {
+        if i == 0 {
+            out.push_str(
+                "Dave, I have observed latency spikes in this Redis instance. You don't mind \
+                 talking about it, do you Dave?\n\n",
+            );
+        }
+        let _ = writeln!(out, "{}. {name}: {}", i + 1, summary(s, now));
+        match *name {
+            "command" => {
+                if slowlog.slower_than < 0 || slowlog.max_len == 0 {
+                    slowlog_enable = true;
+                    advices += 1;
+                } else if slowlog.slower_than as u64 / 1000 > threshold {
+                    slowlog_tune = true;
+                    advices += 1;
+                }
+                slowlog_inspect = true;
+                large = true;
+                advices += 2;
+            }
+            "fast-command" => {
+                scheduler = true;
+                advices += 1;
+            }
+            "expire-cycle" => {
+                hz = true;
+                large = true;
+                advices += 2;
+            }
+            _ => {}
+        }
+    }
     if mon.events.is_empty() {
-        return if mon.threshold == 0 {
-            "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis \
-             instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in \
-             order to enable it. If we weren't in a deep space mission I'd suggest to take a \
-             look at https://redis.io/topics/latency-monitor.\n"
-                .to_string()
-        } else {
+        out.push_str(
             "Dave, no latency spike was observed during the lifetime of this Redis instance, \
              not in the slightest bit. I honestly think you ought to sit down calmly, take a \
-             stress pill, and think things over.\n"
-                .to_string()
-        };
+             stress pill, and think things over.\n",
+        );
+        return out;
     }
-    let mut out = String::from(
-        "Dave, I have observed latency spikes in this Redis instance. You don't mind talking \
-         about it, do you Dave?\n\n",
-    );
-    for (i, (name, s)) in mon.events.iter().enumerate() {
-        let _ = writeln!(out, "{}. {name}: {}", i + 1, summary(s));
+    if advices == 0 {
+        out.push_str(
+            "\nWhile there are latency events logged, I'm not able to suggest any easy fix. \
+             Please use the Redis community to get some help, providing this report in your \
+             help request.\n",
+        );
+        return out;
+    }
+    out.push_str("\nI have a few advices for you:\n\n");
+    let wanted_slowlog = threshold * 1000;
+    if slowlog_enable {
+        let _ = writeln!(
+            out,
+            "- There are latency issues with potentially slow commands you are using. Try to \
+             enable the Slow Log Redis feature using the command 'CONFIG SET \
+             slowlog-log-slower-than {wanted_slowlog}'. If the Slow log is disabled Redis is \
+             not able to log slow commands execution for you."
+        );
+    }
+    if slowlog_tune {
+        let _ = writeln!(
+            out,
+            "- Your current Slow Log configuration only logs events that are slower than your \
+             configured latency monitor threshold. Please use 'CONFIG SET \
+             slowlog-log-slower-than {wanted_slowlog}'."
+        );
+    }
+    if slowlog_inspect {
+        out.push_str(
+            "- Check your Slow Log to understand what are the commands you are running which \
+             are too slow to execute. Please check https://redis.io/commands/slowlog for more \
+             information.\n",
+        );
+    }
+    if scheduler {
+        out.push_str(
+            "- The system is slow to execute Redis code paths not containing system calls. \
+             This usually means the system does not provide Redis CPU time to run for long \
+             periods. You should try to:\n  1) Lower the system load.\n  2) Use a computer / VM \
+             just for Redis if you are running other software in the same system.\n  3) Check \
+             if you have a \"noisy neighbour\" problem.\n  4) Check with 'redis-cli \
+             --intrinsic-latency 100' what is the intrinsic latency in your system.\n  5) Check \
+             if the problem is allocator-related by recompiling Redis with MALLOC=libc, if you \
+             are using Jemalloc. However this may create fragmentation problems.\n",
+        );
+    }
+    if hz && ctx.srv.config.hz < 100 {
+        out.push_str(
+            "- In order to make the Redis keys expiring process more incremental, try to set \
+             the 'hz' configuration parameter to 100 using 'CONFIG SET hz 100'.\n",
+        );
+    }
+    if large {
+        out.push_str(
+            "- Deleting, expiring or evicting (because of maxmemory policy) large objects is a \
+             blocking operation. If you have very large objects that are often deleted, \
+             expired, or evicted, try to fragment those objects into multiple smaller \
+             objects.\n",
+        );
     }
     out
 }
 
 /// `N latency spikes (average Xms, mean deviation Yms, period Z sec). Worst all time event
-/// Wms.` as Redis's `analyzeLatencyForEvent` figures them.
-fn summary(s: &Series) -> String {
+/// Wms.` as Redis's `analyzeLatencyForEvent` figures them (the period runs from the
+/// oldest sample to `now`).
+fn summary(s: &Series, now: u64) -> String {
     let n = s.samples.len().max(1) as u64;
     let sum: u64 = s.samples.iter().map(|x| x.1).sum();
     let avg = sum / n;
     let mad = s.samples.iter().map(|x| x.1.abs_diff(avg)).sum::<u64>() / n;
-    let (first, last) = (
-        s.samples.front().map_or(0, |x| x.0),
-        s.samples.back().map_or(0, |x| x.0),
-    );
-    let period = last.saturating_sub(first).max(1);
+    let oldest = s.samples.front().map_or(now, |x| x.0);
+    let period = now.saturating_sub(oldest).max(1);
     format!(
         "{} latency spikes (average {avg}ms, mean deviation {mad}ms, period {:.2} sec). Worst \
          all time event {}ms.",
