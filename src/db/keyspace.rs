@@ -74,6 +74,9 @@ pub struct Db {
     /// Set while a command of a `CLIENT NO-TOUCH` client runs: lookups leave access
     /// records alone.
     pub no_touch: bool,
+    /// Set during CLIENT PAUSE: an expired key reads as missing but is not removed (Redis
+    /// pauses expiry so that nothing changes the dataset behind paused clients).
+    pub expire_paused: bool,
     /// State of the generator for LFU's probabilistic increments.
     rand: u64,
     /// The lazy-free thread, and whether expired (`lazyfree-lazy-expire`) and implicitly
@@ -131,7 +134,9 @@ impl Db {
         match self.map.get(key) {
             None => false,
             Some(e) if e.expired(now) => {
-                self.remove_expired(key);
+                if !self.expire_paused {
+                    self.remove_expired(key);
+                }
                 false
             }
             Some(_) => true,

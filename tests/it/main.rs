@@ -28,6 +28,7 @@ mod memory;
 mod migrate;
 mod multi;
 mod notify;
+mod pause;
 mod persist_aof;
 mod persist_rdb;
 mod protocol;
