@@ -205,8 +205,12 @@ fn reply(ctx: &mut Ctx) {
     {
         c.reply = mode;
     }
-    if mode == Reply::On {
-        ctx.out.ok();
+    // ON's own reply goes out even though the command began with replies off (its
+    // writer then drops them): to the client's real destination.
+    if mode == Reply::On
+        && let Some(target) = ctx.srv.clients.get(&ctx.id).map(|c| c.target())
+    {
+        ctx.out.outs().to(target).ok();
     }
 }
 

@@ -8,6 +8,7 @@ mod acl;
 mod bench;
 mod binary;
 mod bits;
+mod client_cmds;
 mod common;
 mod connection;
 mod crash;
