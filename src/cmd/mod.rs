@@ -21,6 +21,7 @@ pub mod info;
 pub mod keys;
 pub mod lcs;
 pub mod lists;
+pub mod memory;
 pub mod migrate;
 pub mod multi;
 pub mod object;
@@ -70,6 +71,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     connection::HANDLERS,
     acl::HANDLERS,
     client::HANDLERS,
+    memory::HANDLERS,
     server::HANDLERS,
     config::HANDLERS,
     command::HANDLERS,

@@ -26,6 +26,7 @@ mod listen;
 mod lists;
 mod maxmemory;
 mod memory;
+mod memory_cmd;
 mod migrate;
 mod multi;
 mod notify;
