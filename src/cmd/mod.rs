@@ -13,6 +13,7 @@ pub mod config;
 pub mod connection;
 pub mod dbs;
 pub mod debug;
+pub mod debug_digest;
 pub mod expire;
 pub mod geo;
 pub mod hashes;
