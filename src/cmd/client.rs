@@ -225,11 +225,7 @@ fn pause(ctx: &mut Ctx) {
         4 if ctx.arg(3).eq_ignore_ascii_case(b"write") => Mode::Write,
         4 if ctx.arg(3).eq_ignore_ascii_case(b"all") => Mode::All,
         4 => return ctx.error(PAUSE_MODE),
-        _ => {
-            return ctx.error(
-                "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.",
-            );
-        }
+        _ => return ctx.error(&wrong_args(ctx.arg(1))),
     };
     let end = match crate::engine::blocking::parse_timeout(ctx.arg(2), ctx.now(), true) {
         Ok(end) => end.unwrap_or_else(|| ctx.now()),
@@ -237,6 +233,14 @@ fn pause(ctx: &mut Ctx) {
     };
     ctx.srv.pause_clients(mode, end);
     ctx.out.ok();
+}
+
+/// Redis's `addReplySubcommandSyntaxError`, naming the subcommand as it was given.
+fn wrong_args(sub: &[u8]) -> String {
+    format!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+        error::sanitize(sub)
+    )
 }
 
 /// ```text
@@ -258,11 +262,7 @@ fn unblock(ctx: &mut Ctx) {
         4 if ctx.arg(3).eq_ignore_ascii_case(b"timeout") => false,
         4 if ctx.arg(3).eq_ignore_ascii_case(b"error") => true,
         4 => return ctx.error(UNBLOCK_REASON),
-        _ => {
-            return ctx.error(
-                "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.",
-            );
-        }
+        _ => return ctx.error(&wrong_args(ctx.arg(1))),
     };
     let Some(id) = parse_i64(ctx.arg(2)) else {
         return ctx.error(error::NOT_INTEGER);

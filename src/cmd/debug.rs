@@ -190,6 +190,8 @@ fn protocol(ctx: &mut Ctx) {
     match &name[..] {
         b"string" => out.bulk(b"Hello World"),
         b"integer" => out.int(12345),
+        // Redis's literal test value, not an approximation of pi.
+        #[allow(clippy::approx_constant)]
         b"double" => out.double(3.141),
         b"bignum" => {
             let n = "1234567999999999999999999999999999999";

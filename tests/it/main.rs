@@ -13,6 +13,7 @@ mod common;
 mod connection;
 mod crash;
 mod dbs;
+mod debug_cmds;
 mod differential;
 mod effects;
 mod fuzz;

@@ -242,7 +242,7 @@ fn pause_arguments_are_checked_as_redis_does() {
     );
     c.roundtrip(
         &cmd(&["CLIENT", "PAUSE", "10", "write", "all"]),
-        b"-ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.\r\n",
+        b"-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\r\n",
     );
     c.roundtrip(
         &cmd(&["CLIENT", "PAUSE"]),
