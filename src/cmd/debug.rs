@@ -106,7 +106,7 @@ fn debug(ctx: &mut Ctx) {
                 let key = ctx.argv[i].clone();
                 let mut d = [0u8; 20];
                 // Logically expired keys too: a debug command looks at what is stored.
-                if let Some((_, e)) = ctx.db().iter(0).find(|(k, _)| **k == key) {
+                if let Some(e) = ctx.db().stored(&key) {
                     digest::object(&mut d, e);
                 }
                 ctx.out.simple(&digest::hex(&d));

@@ -492,6 +492,12 @@ impl Db {
         }
     }
 
+    /// The entry stored at `key`, even if its time has passed, with no side effect (DEBUG
+    /// looks at what is stored, as Redis's `dictFind`).
+    pub fn stored(&self, key: &[u8]) -> Option<&Entry> {
+        self.map.get(key)
+    }
+
     /// Every live key and entry, in table order.
     pub fn iter(&self, now: u64) -> impl Iterator<Item = (&Bytes, &Entry)> {
         self.map.iter().filter(move |(_, e)| !e.expired(now))
