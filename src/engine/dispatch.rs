@@ -180,8 +180,7 @@ impl Engine {
             return;
         };
         client.last_cmd = spec.name;
-        if !client.resp3 && client.subscriptions() > 0 && spec.flags & flag::SUBSCRIBED_CONTEXT == 0
-        {
+        if !client.resp3 && client.subscribed() && spec.flags & flag::SUBSCRIBED_CONTEXT == 0 {
             let msg = format!(
                 "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
                 spec.name
@@ -720,6 +719,9 @@ pub fn release(srv: &mut Server, id: u64, c: &mut Client) {
     }
     for p in std::mem::take(&mut c.patterns) {
         srv.pubsub.punsubscribe(id, &p);
+    }
+    for ch in std::mem::take(&mut c.shard_channels) {
+        srv.pubsub.sunsubscribe(id, &ch);
     }
     srv.update_expired_tracking();
 }

@@ -36,6 +36,7 @@ mod redis_conf;
 mod scripting;
 mod server;
 mod sets;
+mod shard_pubsub;
 mod sort;
 mod streams;
 mod strings;
