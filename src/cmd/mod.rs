@@ -33,6 +33,7 @@ pub mod sets;
 pub mod sort;
 pub mod streams;
 pub mod strings;
+pub mod tracking;
 pub mod zsets;
 
 use crate::db::{Typed, Value, WrongType};

@@ -78,6 +78,8 @@ pub struct Client {
     pub patterns: IndexSet<Bytes, ahash::RandomState>,
     /// Subscribed shard channels (SSUBSCRIBE), counted apart from the others, as Redis.
     pub shard_channels: IndexSet<Bytes, ahash::RandomState>,
+    /// CLIENT TRACKING settings while tracking is on (`engine/tracking.rs`).
+    pub tracking: Option<Box<super::tracking::ClientTracking>>,
     /// The ACL user its commands run as (`default` until AUTH).
     pub user: Arc<User>,
     /// Logged in: as `default` when that needs no password, or by AUTH/HELLO.
@@ -125,6 +127,7 @@ impl Client {
             channels: IndexSet::default(),
             patterns: IndexSet::default(),
             shard_channels: IndexSet::default(),
+            tracking: None,
             user,
             authenticated,
         }
@@ -200,13 +203,22 @@ impl Client {
         if self.multi.is_some() {
             buf.push(b'x');
         }
+        if let Some(t) = &self.tracking {
+            buf.push(b't');
+            if t.broken_redir {
+                buf.push(b'R');
+            }
+            if t.bcast {
+                buf.push(b'B');
+            }
+        }
         if buf.len() == start {
             buf.push(b'N');
         }
         let _ = write!(
             buf,
             " db={} sub={} psub={} ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 \
-             rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir=-1 \
+             rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir={} \
              resp={} lib-name=",
             self.db,
             self.channels.len(),
@@ -215,6 +227,7 @@ impl Client {
             self.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             self.last_cmd,
             String::from_utf8_lossy(&self.user.name),
+            self.tracking.as_ref().map_or(-1, |t| t.redirect as i64),
             if self.resp3 { 3 } else { 2 }
         );
         buf.extend_from_slice(self.lib_name.as_deref().unwrap_or_default());

@@ -215,7 +215,24 @@ impl Engine {
             self.run_script(id, target, db, args, req);
         }
         self.srv.effects.end();
+        if self.srv.tracking.clients > 0 {
+            self.after_tracked(id, spec);
+        }
         self.finish(target);
+    }
+
+    /// After a client's command, with clients tracking: its own invalidations follow its
+    /// reply, and CLIENT CACHING lasts one command (Redis keeps it across CLIENT's
+    /// subcommands and inside MULTI, up to EXEC).
+    fn after_tracked(&mut self, id: u64, spec: &Spec) {
+        if let Some(c) = self.srv.clients.get_mut(&id)
+            && c.multi.is_none()
+            && !spec.name.starts_with("client|")
+            && let Some(t) = c.tracking.as_deref_mut()
+        {
+            t.caching = false;
+        }
+        super::tracking::deliver(&mut self.srv, &mut self.outs, false);
     }
 
     /// Whether client `id` may run `args` as `spec`: authenticated when the server needs
@@ -332,9 +349,14 @@ impl Engine {
         if no_touch {
             ctx.srv.dbs.iter_mut().for_each(|d| d.no_touch = true);
         }
+        // The writer NOLOOP spares (`tracking.rs`); restored for a nested call's caller.
+        let writer = std::mem::replace(&mut ctx.srv.tracking.current, id);
         handler(&mut ctx);
         if no_touch {
             self.srv.dbs.iter_mut().for_each(|d| d.no_touch = false);
+        }
+        if self.srv.tracking.clients > 0 {
+            self.srv.tracking_remember(id, spec, args);
         }
         self.srv.stats.commands += 1;
         if self.srv.expiry_logged() {
@@ -343,6 +365,7 @@ impl Engine {
         if self.srv.effects.record_events {
             self.notify(args, absent);
         }
+        self.srv.tracking.current = writer;
         self.srv.effects.leave(outer, db, args);
         self.srv.effects.end();
     }
@@ -682,6 +705,13 @@ impl Engine {
         }
     }
 
+    /// End of an executor round: the invalidations still owed, broadcast ones included.
+    pub fn tracking_round(&mut self) {
+        if self.srv.tracking.clients > 0 {
+            super::tracking::deliver(&mut self.srv, &mut self.outs, true);
+        }
+    }
+
     /// Deals with keys expiry removed outside any command (active expiry in the timer),
     /// then with the blocked clients that releases (XREADGROUP on an expired stream).
     pub fn touch_expired(&mut self) {
@@ -690,6 +720,7 @@ impl Engine {
             if !self.srv.effects.events.is_empty() {
                 super::notify::deliver(&mut self.srv, &mut self.outs, &[], &[]);
             }
+            super::tracking::deliver(&mut self.srv, &mut self.outs, false);
             self.settle();
         }
     }
@@ -722,6 +753,9 @@ pub fn release(srv: &mut Server, id: u64, c: &mut Client) {
     }
     for ch in std::mem::take(&mut c.shard_channels) {
         srv.pubsub.sunsubscribe(id, &ch);
+    }
+    if c.tracking.is_some() {
+        srv.tracking_disable_client(id, c);
     }
     srv.update_expired_tracking();
 }
