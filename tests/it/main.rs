@@ -42,4 +42,5 @@ mod streams;
 mod strings;
 mod threads;
 mod tools;
+mod tracking;
 mod zsets;
