@@ -91,9 +91,9 @@ fn touch(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
     let mut n = 0;
-    for i in 1..ctx.argv.len() {
-        let hit = ctx.srv.dbs[ctx.db].get(&ctx.argv[i], now).is_some();
-        count_lookup(ctx, &argv[i], hit);
+    for key in &argv[1..] {
+        let hit = ctx.srv.dbs[ctx.db].get(key, now).is_some();
+        count_lookup(ctx, key, hit);
         n += i64::from(hit);
     }
     ctx.out.int(n);
@@ -104,9 +104,9 @@ fn count_existing(ctx: &mut Ctx) -> i64 {
     let argv = ctx.argv;
     let now = ctx.now();
     let mut n = 0;
-    for i in 1..ctx.argv.len() {
-        let hit = ctx.srv.dbs[ctx.db].contains(&ctx.argv[i], now);
-        count_lookup(ctx, &argv[i], hit);
+    for key in &argv[1..] {
+        let hit = ctx.srv.dbs[ctx.db].contains(key, now);
+        count_lookup(ctx, key, hit);
         n += i64::from(hit);
     }
     n
