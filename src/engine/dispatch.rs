@@ -225,12 +225,8 @@ impl Engine {
     /// reply, and CLIENT CACHING lasts one command (Redis keeps it across CLIENT's
     /// subcommands and inside MULTI, up to EXEC).
     fn after_tracked(&mut self, id: u64, spec: &Spec) {
-        if let Some(c) = self.srv.clients.get_mut(&id)
-            && c.multi.is_none()
-            && !spec.name.starts_with("client|")
-            && let Some(t) = c.tracking.as_deref_mut()
-        {
-            t.caching = false;
+        if !spec.name.starts_with("client|") {
+            self.srv.tracking_command_done(id);
         }
         super::tracking::deliver(&mut self.srv, &mut self.outs, false);
     }
@@ -355,7 +351,9 @@ impl Engine {
         if no_touch {
             self.srv.dbs.iter_mut().for_each(|d| d.no_touch = false);
         }
-        if self.srv.tracking.clients > 0 {
+        // Redis 7.0 remembers nothing a script reads (its calls run as the script's own
+        // client, which never tracks).
+        if self.srv.tracking.clients > 0 && target.thread != CAPTURE {
             self.srv.tracking_remember(id, spec, args);
         }
         self.srv.stats.commands += 1;
@@ -482,6 +480,10 @@ impl Engine {
         }
         self.outs.to(target).error(msg);
         self.srv.stats.commands += 1;
+        // A refused command ends CLIENT CACHING's one-command window too, as in Redis.
+        if self.srv.tracking.clients > 0 {
+            self.srv.tracking_command_done(id);
+        }
         self.finish(target);
     }
 

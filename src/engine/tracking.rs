@@ -203,6 +203,17 @@ impl Server {
         }
     }
 
+    /// Client `id`'s command is done (CLIENT's own subcommands aside): CLIENT CACHING's
+    /// choice lasted that one command, or, inside MULTI, lasts until EXEC.
+    pub fn tracking_command_done(&mut self, id: u64) {
+        if let Some(c) = self.clients.get_mut(&id)
+            && c.multi.is_none()
+            && let Some(t) = c.tracking.as_deref_mut()
+        {
+            t.caching = false;
+        }
+    }
+
     /// `key` changed (written, expired, evicted): queues the invalidations owed.
     pub fn tracking_invalidate(&mut self, key: &[u8]) {
         let writer = self.tracking.current;

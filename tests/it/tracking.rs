@@ -394,3 +394,33 @@ fn table_limit_evicts_with_invalidations_and_info_counts() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+/// What a script reads is not remembered (Redis 7.0 tracks the script's own client); a
+/// refused command ends CLIENT CACHING's window as any other command does.
+#[test]
+fn differential_tracking_scripts_and_refused_commands() {
+    compare_sessions(
+        "scripts and refused commands",
+        &[
+            (0, &["HELLO", "3"], 1),
+            (0, &["CLIENT", "TRACKING", "ON"], 1),
+            (0, &["EVAL", "return redis.call('get','s1')", "0"], 1),
+            (0, &["EVAL_RO", "return redis.call('get','s2')", "0"], 1),
+            (0, &["SORT_RO", "l"], 1),
+            (0, &["OBJECT", "ENCODING", "o"], 1),
+            (1, &["MSET", "s1", "1", "s2", "1", "l", "1", "o", "1"], 1),
+            (0, &[], 2),
+            (0, &["CLIENT", "TRACKING", "OFF"], 1),
+            (0, &["CLIENT", "TRACKING", "ON", "OPTOUT"], 1),
+            (0, &["CLIENT", "CACHING", "NO"], 1),
+            (0, &["NOSUCHCMD"], 1),
+            (0, &["GET", "q1"], 1),
+            (0, &["CLIENT", "CACHING", "NO"], 1),
+            (0, &["GET"], 1),
+            (0, &["GET", "q2"], 1),
+            (1, &["MSET", "q1", "1", "q2", "2"], 1),
+            (0, &[], 2),
+        ],
+        &ids_named,
+    );
+}
