@@ -35,6 +35,10 @@ const SUB_HANDLERS: &[(&str, Handler)] = &[
     ("client|unpause", unpause),
     ("client|unblock", unblock),
     ("client|help", help),
+    ("client|tracking", super::tracking::tracking),
+    ("client|caching", super::tracking::caching),
+    ("client|getredir", super::tracking::getredir),
+    ("client|trackinginfo", super::tracking::trackinginfo),
 ];
 
 const BAD_NAME: &str = "ERR Client names cannot contain spaces, newlines or special characters.";

@@ -18,3 +18,4 @@ pub mod pause;
 pub mod pubsub;
 pub mod state;
 pub mod table;
+pub mod tracking;
