@@ -177,6 +177,10 @@ fn set(ctx: &mut Ctx) {
     if let Err((name, why)) = crate::persist::aof::configure(ctx.srv, &next) {
         return ctx.error(&set_failed(name, &why));
     }
+    let tls = &ctx.srv.shared.tls;
+    if let Err((name, why)) = crate::net::tls_config::reconfigure(tls, &ctx.srv.config, &next) {
+        return ctx.error(&set_failed(name, &why));
+    }
     ctx.srv.shared.limits.store(&next);
     if next.enc != ctx.srv.config.enc {
         for db in ctx.srv.dbs.iter_mut() {
