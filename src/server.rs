@@ -213,9 +213,8 @@ pub fn start_observed(
     let mut tls_addr = None;
     if let Some(tls) = tls {
         *shared.tls.write() = Some(tls);
-        let (tls_listeners, a) =
-            listen::bind_tls(&bind, tls_port, config.tcp_backlog, &shared.tls)
-                .map_err(|e| StartError::Bind(e.what, e.error))?;
+        let (tls_listeners, a) = listen::bind_tls(&bind, tls_port, config.tcp_backlog, &shared.tls)
+            .map_err(|e| StartError::Bind(e.what, e.error))?;
         listeners.extend(tls_listeners);
         tls_addr = Some(a);
         tracing::info!("TLS listening on {a}");

@@ -46,10 +46,7 @@ impl Stream {
             }
             Stream::Tls(t) => {
                 let TlsStream { tcp, tls, .. } = *t;
-                Accepted::Tls(
-                    std::net::TcpStream::from(OwnedFd::from(tcp)),
-                    Box::new(tls),
-                )
+                Accepted::Tls(std::net::TcpStream::from(OwnedFd::from(tcp)), Box::new(tls))
             }
         }
     }

@@ -8,6 +8,7 @@ use crate::config::Config;
 use parking_lot::RwLock;
 use rustls::crypto::CryptoProvider;
 use rustls::server::{NoServerSessionStorage, ServerSessionMemoryCache, WebPkiClientVerifier};
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{RootCertStore, ServerConfig, SupportedProtocolVersion};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -61,9 +62,11 @@ pub fn build(config: &Config) -> Result<Arc<ServerConfig>, String> {
         return Err("No tls-key-file configured!".into());
     }
     if auth != "no" && ca_file.is_empty() && ca_dir.is_empty() {
-        return Err("Either tls-ca-cert-file or tls-ca-cert-dir must be specified when \
+        return Err(
+            "Either tls-ca-cert-file or tls-ca-cert-dir must be specified when \
                     tls-cluster, tls-replication or tls-auth-clients are enabled!"
-            .into());
+                .into(),
+        );
     }
     if !get(config, "tls-key-file-pass").is_empty() {
         return Err(format!(
@@ -73,6 +76,7 @@ pub fn build(config: &Config) -> Result<Arc<ServerConfig>, String> {
     }
     let versions = protocols(&get(config, "tls-protocols"))?;
     let provider = Arc::new(provider(&get(config, "tls-ciphersuites"))?);
+    let key_provider = provider.key_provider;
     let certs = load_certs(&cert_file)?;
     let key = load_key(&key_file)?;
 
@@ -94,9 +98,8 @@ pub fn build(config: &Config) -> Result<Arc<ServerConfig>, String> {
             .map_err(|e| format!("Failed to configure CA certificate(s) file/directory: {e}"))?;
         builder.with_client_cert_verifier(verifier)
     };
-    let mut server = builder
-        .with_single_cert(certs, key)
-        .map_err(|e| format!("Failed to load private key: {key_file}: {e}"))?;
+    let certified = certified_key(key_provider, certs, key, &cert_file, &key_file)?;
+    let mut server = builder.with_cert_resolver(Arc::new(SingleCertAndKey::from(certified)));
     server.ignore_client_order = get(config, "tls-prefer-server-ciphers") == "yes";
     if get(config, "tls-session-caching") == "yes" {
         // Redis's 0 is OpenSSL's "no limit"; rustls needs a bound.
@@ -161,6 +164,30 @@ fn provider(ciphersuites: &str) -> Result<CryptoProvider, String> {
         return Err(format!("Failed to configure ciphersuites: {ciphersuites}"));
     }
     Ok(provider)
+}
+
+/// The certificate chain with its key, checked to match as OpenSSL checks it. A
+/// certificate webpki cannot parse (an X.509 v1 one, as `openssl x509 -req` makes without
+/// extensions) cannot be checked; OpenSSL serves those, and so does muxis.
+fn certified_key(
+    keys: &dyn rustls::crypto::KeyProvider,
+    certs: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    cert_file: &str,
+    key_file: &str,
+) -> Result<CertifiedKey, String> {
+    let key = keys
+        .load_private_key(key)
+        .map_err(|e| format!("Failed to load private key: {key_file}: {e}"))?;
+    let certified = CertifiedKey::new(certs, key);
+    match certified.keys_match() {
+        Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch)) => {
+            Err(format!(
+                "Failed to load private key: {key_file}: it does not match the certificate in {cert_file}"
+            ))
+        }
+        _ => Ok(certified),
+    }
 }
 
 fn load_certs(file: &str) -> Result<Vec<CertificateDer<'static>>, String> {
@@ -230,24 +257,32 @@ fn load_roots(ca_file: &str, ca_dir: &str) -> Result<RootCertStore, String> {
     Ok(roots)
 }
 
-/// Applies a CONFIG SET: when a `tls-*` parameter changed, rebuilds the settings new
-/// connections get. On failure, returns the parameter to name and Redis's message (the
-/// reason goes to the log, as in Redis).
+/// Applies a CONFIG SET of the parameters `names` (in the order given): when a `tls-*`
+/// parameter changed, rebuilds the settings new connections get. On failure, returns the
+/// first TLS parameter given, to name, and Redis's message (the reason goes to the log, as
+/// in Redis).
 pub fn reconfigure(
     holder: &TlsHolder,
     cur: &Config,
     next: &Config,
+    names: &[&'static str],
 ) -> Result<(), (&'static str, String)> {
-    let Some(changed) = PARAMS.iter().find(|p| cur.get(p) != next.get(p)) else {
+    if !PARAMS.iter().any(|p| cur.get(p) != next.get(p)) {
         return Ok(());
-    };
+    }
+    let changed = names
+        .iter()
+        .copied()
+        .find(|n| PARAMS.contains(n))
+        .unwrap_or("tls-cert-file");
+    // Without TLS (no tls-port) Redis takes the values unchecked, to be used if TLS is
+    // configured later; so does muxis, where that means at the next start.
+    if holder.read().is_none() {
+        return Ok(());
+    }
     match build(next) {
         Ok(config) => {
-            // Without a TLS listener the settings wait for none, but are checked as Redis does.
-            let mut held = holder.write();
-            if held.is_some() {
-                *held = Some(config);
-            }
+            *holder.write() = Some(config);
             Ok(())
         }
         Err(e) => {
@@ -294,8 +329,12 @@ mod tests {
     #[test]
     fn missing_files_are_named() {
         let mut c = Config::default();
-        assert_eq!(build(&c).err().as_deref(), Some("No tls-cert-file configured!"));
-        c.set("tls-cert-file", "/nonexistent/cert.pem").expect("set");
+        assert_eq!(
+            build(&c).err().as_deref(),
+            Some("No tls-cert-file configured!")
+        );
+        c.set("tls-cert-file", "/nonexistent/cert.pem")
+            .expect("set");
         c.set("tls-key-file", "/nonexistent/key.pem").expect("set");
         c.set("tls-auth-clients", "no").expect("set");
         let e = build(&c).err().unwrap_or_default();
@@ -305,6 +344,9 @@ mod tests {
         );
         c.set("tls-auth-clients", "yes").expect("set");
         let e = build(&c).err().unwrap_or_default();
-        assert!(e.starts_with("Either tls-ca-cert-file or tls-ca-cert-dir"), "{e}");
+        assert!(
+            e.starts_with("Either tls-ca-cert-file or tls-ca-cert-dir"),
+            "{e}"
+        );
     }
 }

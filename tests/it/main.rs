@@ -40,5 +40,6 @@ mod sort;
 mod streams;
 mod strings;
 mod threads;
+mod tls;
 mod tools;
 mod zsets;
