@@ -614,3 +614,42 @@ fn redis_cli_and_redis_benchmark_over_tls() {
         "{text}"
     );
 }
+
+#[test]
+fn tls_connections_move_when_io_threads_change() {
+    let pki = Pki::new("threads");
+    let srv = TlsServer::with(&pki, |c| c.io_threads = 3);
+    let cfg = client_config(&pki, true);
+    let mut conns: Vec<Tls> = (0..6).map(|_| connect(srv.tls, cfg.clone())).collect();
+    for c in conns.iter_mut() {
+        assert!(pings(c));
+    }
+    // Shrinking moves the TLS sessions (socket and rustls state) to the remaining thread.
+    plain_roundtrip(
+        srv.plain,
+        &resp(&[b"CONFIG", b"SET", b"io-threads", b"1"]),
+        b"+OK\r\n",
+    );
+    for round in 0..20 {
+        for (i, c) in conns.iter_mut().enumerate() {
+            let key = format!("k{i}");
+            let value = format!("v{round}");
+            roundtrip(
+                c,
+                &resp(&[b"SET", key.as_bytes(), value.as_bytes()]),
+                b"+OK\r\n",
+            );
+        }
+    }
+    plain_roundtrip(
+        srv.plain,
+        &resp(&[b"CONFIG", b"SET", b"io-threads", b"2"]),
+        b"+OK\r\n",
+    );
+    for _ in 0..4 {
+        assert!(pings(&mut connect(srv.tls, cfg.clone())));
+    }
+    for c in conns.iter_mut() {
+        roundtrip(c, &resp(&[b"GET", b"k0"]), b"$3\r\nv19\r\n");
+    }
+}
