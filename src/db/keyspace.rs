@@ -13,6 +13,7 @@ use super::lru::{self, Track};
 use super::value::Value;
 use ahash::RandomState;
 use bytes::Bytes;
+use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
 use indexmap::{IndexMap, IndexSet};
 
 /// A key's value, its absolute expiry time in Unix milliseconds if any, and its access
@@ -125,17 +126,21 @@ impl Db {
 
     /// Removes `key` if its time has passed. Returns whether it is (still) there.
     fn expire_if_needed(&mut self, key: &[u8], now: u64) -> bool {
+        self.live_index(key, now).is_some()
+    }
+
+    /// The table position of `key` if it is live, found with one probe; a key whose time
+    /// has passed is removed on the way (the rare path probes again).
+    fn live_index(&mut self, key: &[u8], now: u64) -> Option<usize> {
         // Every command looks its keys up before it stores: the clock new keys are
         // stamped with (`set` takes no time).
         self.clock = now;
-        match self.map.get(key) {
-            None => false,
-            Some(e) if e.expired(now) => {
-                self.remove_expired(key);
-                false
-            }
-            Some(_) => true,
+        let (i, _, e) = self.map.get_full(key)?;
+        if e.expired(now) {
+            self.remove_expired(key);
+            return None;
         }
+        Some(i)
     }
 
     /// The live entry for `key`, recording the access (Redis's `lookupKeyRead`).
@@ -146,11 +151,8 @@ impl Db {
     /// The live entry for `key` without recording an access, for introspection (OBJECT,
     /// TYPE, TTL: Redis's LOOKUP_NOTOUCH).
     pub fn peek(&mut self, key: &[u8], now: u64) -> Option<&Entry> {
-        if self.expire_if_needed(key, now) {
-            self.map.get(key)
-        } else {
-            None
-        }
+        let i = self.live_index(key, now)?;
+        self.map.get_index(i).map(|(_, e)| e)
     }
 
     /// The entry at `key` for a write, recording the access. Before handing it out,
@@ -167,12 +169,10 @@ impl Db {
     }
 
     fn get_mut_raw(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
-        if !self.expire_if_needed(key, now) {
-            return None;
-        }
+        let i = self.live_index(key, now)?;
         let r = self.next_unit();
         let (track, no_touch) = (self.track, self.no_touch);
-        let e = self.map.get_mut(key)?;
+        let (_, e) = self.map.get_index_mut(i)?;
         if !no_touch {
             e.lru = lru::touched(e.lru, track, now, r);
         }
@@ -225,47 +225,49 @@ impl Db {
             self.preserve(key);
         }
         let epoch = self.epoch;
-        match self.map.get_mut(key) {
-            Some(e) => {
+        let expire = expire_at.unwrap_or(NO_EXPIRE);
+        // One probe: the key is hashed once whether it is overwritten or inserted.
+        let old = match self.map.raw_entry_mut_v1().from_key(key) {
+            RawEntryMut::Occupied(mut slot) => {
+                let e = slot.get_mut();
                 let old = std::mem::replace(&mut e.value, value);
                 if !no_touch {
                     e.lru = lru::touched(e.lru, track, now, r);
                 }
-                if self.lazy_server_del {
-                    self.lazy.free(old, &self.enc);
-                } else {
-                    drop(old);
-                }
-                if e.expire_at().is_some() != expire_at.is_some() {
-                    if expire_at.is_some() {
-                        if let Some((k, _)) = self.map.get_key_value(key) {
-                            self.volatile.insert(k.clone());
-                        }
-                    } else {
+                let had_ttl = e.expire != NO_EXPIRE;
+                e.expire = expire;
+                if had_ttl != expire_at.is_some() {
+                    if had_ttl {
                         self.volatile.swap_remove(key);
+                    } else {
+                        self.volatile.insert(slot.key().clone());
                     }
                 }
-                // Re-borrow: the volatile update above needed `self.map` immutably.
-                if let Some(e) = self.map.get_mut(key) {
-                    e.expire = expire_at.unwrap_or(NO_EXPIRE);
-                }
+                old
             }
-            None => {
+            RawEntryMut::Vacant(slot) => {
                 let key = Bytes::copy_from_slice(key);
                 if expire_at.is_some() {
                     self.volatile.insert(key.clone());
                 }
-                let lru = self.fresh_lru(now);
-                self.map.insert(
+                let lru = lru::fresh(track, now);
+                let snap = epoch;
+                slot.insert(
                     key,
                     Entry {
                         value,
-                        expire: expire_at.unwrap_or(NO_EXPIRE),
+                        expire,
                         lru,
-                        snap: epoch,
+                        snap,
                     },
                 );
+                return;
             }
+        };
+        if self.lazy_server_del {
+            self.lazy.free(old, &self.enc);
+        } else {
+            drop(old);
         }
     }
 

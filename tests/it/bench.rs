@@ -20,6 +20,7 @@ const FIELDS: &[&str] = &[
     "connections",
     "pipeline",
     "keyspace",
+    "key_pattern",
     "value_size",
     "mix",
     "target_rate",
@@ -184,6 +185,46 @@ fn csv_run_answers_every_request() {
     assert_eq!(num(&m, "ops"), 3000.0);
     assert_eq!(num(&m, "unanswered"), 0.0);
     assert_eq!(m["mix"], "get=1,set=1,incr=1,ping=1");
+}
+
+#[test]
+fn memtier_key_range_prefix_and_patterns_reach_the_server() {
+    let s = TestServer::start();
+    let port = s.port().to_string();
+    // SETs only, over keys mt-10..=mt-19: the parallel pattern gives each of the 4
+    // connections a slice and walks it, so 200 SETs write every key of the range.
+    let out = bench_ok(&[
+        "--port",
+        &port,
+        "--requests",
+        "200",
+        "--connections",
+        "4",
+        "--ratio",
+        "1:0",
+        "--key-minimum",
+        "10",
+        "--key-maximum",
+        "19",
+        "--key-prefix",
+        "mt-",
+        "--key-pattern",
+        "P:R",
+        "--data-size",
+        "7",
+        "--format",
+        "json",
+    ]);
+    let m = json(&out);
+    assert_eq!(m["key_pattern"], "P:R");
+    assert_eq!(num(&m, "keyspace"), 10.0);
+    let mut c = s.client();
+    let mut keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut c).expect("KEYS");
+    keys.sort();
+    let want: Vec<String> = (10..20).map(|k| format!("mt-{k}")).collect();
+    assert_eq!(keys, want);
+    let v: String = redis::cmd("GET").arg("mt-15").query(&mut c).expect("GET");
+    assert_eq!(v.len(), 7);
 }
 
 #[test]

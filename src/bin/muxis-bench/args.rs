@@ -2,6 +2,7 @@
 //! ([`Load`]). Every load resolves to a bounded one: a time limit always applies.
 
 use crate::error::Error;
+use crate::keys::Keys;
 use crate::mix::Mix;
 use crate::report;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -17,13 +18,17 @@ Examples:
   muxis-bench --rate 50000 --duration 20 --format json
       open loop: 50k requests/s spread over the connections, latency from intended send time
   muxis-bench --requests 1000000 --format csv > run.csv
+  muxis-bench --ratio 1:10 --key-pattern G:G --key-maximum 999999 --data-size 32 \\
+      --distinct-client-seed --prefill -d 10
+      memtier_benchmark's flags: SET:GET 1:10, Gaussian keys over 1M keys, 32 B values
   muxis-bench sweep --max-io-threads 4 --pin --rounds 3 --duration 5 \\
       --compare-cmd 'redis-server --port {port} --save \"\" --appendonly no' \\
       --csv sweep.csv --svg sweep.svg
 
 Bounds: --requests alone stops after that many replies or 600 s; with neither --requests nor
 --duration a run lasts 10 s. Only loopback addresses (127.0.0.0/8, ::1, localhost) are
-accepted. Keys are key:0..K-1 (GET, SET) and ctr:0..K-1 (INCR).";
+accepted. Keys are key:0..K-1 (GET, SET; --key-prefix, --key-minimum, --key-maximum) and
+ctr:0..K-1 (INCR).";
 
 /// Raw flags. With no subcommand, the flags are `run`'s.
 #[derive(Parser, Debug)]
@@ -85,15 +90,35 @@ pub struct LoadFlags {
     /// Stop after this many seconds (fractions allowed).
     #[arg(long, short = 'd', value_name = "SECS")]
     pub duration: Option<f64>,
-    /// Keys are key:0..K-1.
+    /// Keys are key:0..K-1 (or --key-minimum..=--key-maximum).
     #[arg(long, short = 'k', default_value_t = 10_000)]
     pub keyspace: u64,
+    /// The first key number (memtier's --key-minimum).
+    #[arg(long, default_value_t = 0)]
+    pub key_minimum: u64,
+    /// The last key number, instead of --keyspace (memtier's --key-maximum).
+    #[arg(long)]
+    pub key_maximum: Option<u64>,
+    /// SET:GET key patterns, each R (random), G (Gaussian), S (sequential) or P (parallel
+    /// slices per connection), as memtier's --key-pattern.
+    #[arg(long, default_value = "R:R")]
+    pub key_pattern: String,
+    /// Key name prefix of GET and SET keys.
+    #[arg(long, default_value = "key:")]
+    pub key_prefix: String,
+    /// Give every connection its own random seed (memtier's flag; by default all
+    /// connections draw the same sequence, as memtier's clients do).
+    #[arg(long)]
+    pub distinct_client_seed: bool,
     /// SET value size in bytes.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, visible_alias = "data-size", default_value_t = 3)]
     pub value_size: usize,
     /// Command weights from get, set, incr, ping.
     #[arg(long, default_value = "set=1,get=1")]
     pub mix: String,
+    /// SET:GET ratio, as memtier's --ratio (e.g. 1:10); instead of --mix.
+    #[arg(long, conflicts_with = "mix")]
+    pub ratio: Option<String>,
     /// Open loop: send this many requests/s in total on a fixed schedule.
     #[arg(long, value_name = "REQ_PER_SEC")]
     pub rate: Option<f64>,
@@ -167,6 +192,10 @@ pub struct Load {
     /// The run stops at this time whatever else happens.
     pub duration: Duration,
     pub keyspace: u64,
+    /// The key range and patterns.
+    pub keys: Keys,
+    pub key_prefix: Vec<u8>,
+    pub distinct_seed: bool,
     pub value_size: usize,
     pub mix: Mix,
     pub rate: Option<f64>,
@@ -188,9 +217,25 @@ impl LoadFlags {
         if self.requests == Some(0) {
             return bad("--requests must be at least 1");
         }
-        if !(1..=1_000_000_000_000).contains(&self.keyspace) {
+        let keyspace = match self.key_maximum {
+            Some(max) if max >= self.key_minimum => max - self.key_minimum + 1,
+            Some(_) => return bad("--key-maximum must be at least --key-minimum"),
+            None => self.keyspace,
+        };
+        if !(1..=1_000_000_000_000).contains(&keyspace) {
             return bad("--keyspace must be 1..=10^12");
         }
+        let keys =
+            Keys::new(self.key_minimum, keyspace, &self.key_pattern).map_err(Error::Usage)?;
+        let mix = match &self.ratio {
+            Some(ratio) => {
+                let Some((set, get)) = ratio.split_once(':') else {
+                    return bad("--ratio must be SET:GET, e.g. 1:10");
+                };
+                Mix::parse(&format!("set={set},get={get}"))
+            }
+            None => Mix::parse(&self.mix),
+        };
         if self.value_size > 64 << 20 {
             return bad("--value-size must be at most 64 MB");
         }
@@ -212,9 +257,12 @@ impl LoadFlags {
             pipeline: self.pipeline,
             requests: self.requests,
             duration,
-            keyspace: self.keyspace,
+            keyspace,
+            keys,
+            key_prefix: self.key_prefix.clone().into_bytes(),
+            distinct_seed: self.distinct_client_seed,
             value_size: self.value_size,
-            mix: Mix::parse(&self.mix).map_err(Error::Usage)?,
+            mix: mix.map_err(Error::Usage)?,
             rate: self.rate,
             prefill: self.prefill,
         })
@@ -265,9 +313,38 @@ mod tests {
             &["-c", "0"],
             &["--rate", "0"],
             &["--mix", "del=1"],
+            &["--ratio", "1"],
+            &["--key-pattern", "R:Q"],
+            &["--key-minimum", "10", "--key-maximum", "9"],
         ] {
             assert!(flags(bad).resolve().is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn memtier_flags_set_the_range_mix_and_patterns() {
+        let l = flags(&[
+            "--ratio",
+            "1:10",
+            "--key-minimum",
+            "1",
+            "--key-maximum",
+            "100",
+            "--key-pattern",
+            "P:G",
+            "--data-size",
+            "32",
+            "--distinct-client-seed",
+        ])
+        .resolve()
+        .expect("ok");
+        assert_eq!(l.mix.describe(), "get=10,set=1");
+        assert_eq!((l.keys.first, l.keys.count, l.keyspace), (1, 100, 100));
+        assert_eq!(l.keys.describe(), "P:G");
+        assert_eq!(l.value_size, 32);
+        assert!(l.distinct_seed);
+        let cli = Cli::try_parse_from(["muxis-bench", "--ratio", "1:1", "--mix", "get"]);
+        assert!(cli.is_err(), "--ratio and --mix conflict");
     }
 
     #[test]

@@ -48,21 +48,21 @@ pub fn ping(addr: SocketAddr, timeout: Duration) -> bool {
         return false;
     };
     let mut req = Vec::new();
-    mix::encode(&mut req, Op::Ping, 0, b"");
+    mix::encode(&mut req, Op::Ping, b"", 0, b"");
     s.write_all(&req).is_ok() && matches!(replies(&mut s, 1), Ok(0))
 }
 
-/// SETs key:0..K-1 to the run's value, so GETs in the run find their keys.
+/// SETs every key of the run's range to the run's value, so GETs in the run find them.
 pub fn prefill(addr: SocketAddr, load: &Load) -> Result<(), Error> {
     let mut s = connect(addr, TIMEOUT).map_err(Error::io(format!("connecting to {addr}")))?;
     let value = vec![b'x'; load.value_size];
     let mut req = Vec::new();
-    let mut key = 0;
-    while key < load.keyspace {
-        let n = PREFILL_BATCH.min(load.keyspace - key);
+    let (mut key, end) = (load.keys.first, load.keys.first + load.keys.count);
+    while key < end {
+        let n = PREFILL_BATCH.min(end - key);
         req.clear();
         for k in key..key + n {
-            mix::encode(&mut req, Op::Set, k, &value);
+            mix::encode(&mut req, Op::Set, &load.key_prefix, k, &value);
         }
         s.write_all(&req).map_err(Error::io("prefill"))?;
         let errors = replies(&mut s, n)?;

@@ -3,6 +3,7 @@
 //!
 //! Replies come back in request order (RESP has no ids), so start times are a FIFO queue.
 
+use crate::keys::Cursor;
 use crate::resp::{self, Counts};
 use mio::net::TcpStream;
 use std::collections::VecDeque;
@@ -23,6 +24,8 @@ pub struct Conn {
     pub next_due: u64,
     /// Set when the socket failed or the server sent something that is not RESP.
     pub failed: bool,
+    /// The commands and keys this connection sends next.
+    pub keys: Cursor,
 }
 
 fn would_block(e: &io::Error) -> bool {
@@ -30,7 +33,7 @@ fn would_block(e: &io::Error) -> bool {
 }
 
 impl Conn {
-    pub fn new(stream: TcpStream) -> Conn {
+    pub fn new(stream: TcpStream, keys: Cursor) -> Conn {
         Conn {
             stream,
             wbuf: Vec::with_capacity(16 * 1024),
@@ -40,6 +43,7 @@ impl Conn {
             budget: u64::MAX,
             next_due: 0,
             failed: false,
+            keys,
         }
     }
 

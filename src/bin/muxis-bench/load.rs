@@ -12,7 +12,8 @@
 use crate::args::Load;
 use crate::conn::Conn;
 use crate::hist::{self, Hist};
-use crate::mix::{self, Rng};
+use crate::keys::{Cursor, SEED};
+use crate::mix;
 use crate::timer::Timer;
 use mio::{Events, Interest, Poll, Token};
 use std::io;
@@ -69,7 +70,6 @@ pub struct Worker {
     poll: Poll,
     conns: Vec<Conn>,
     live: usize,
-    rng: Rng,
     scratch: Vec<u8>,
     hist: Hist,
     ops: u64,
@@ -91,7 +91,6 @@ pub struct Worker {
 impl Worker {
     /// Registers `streams` (connections `first..` of the run) with a new `Poll`.
     pub fn new(
-        seed: u64,
         streams: Vec<std::net::TcpStream>,
         first: usize,
         load: &Load,
@@ -111,13 +110,14 @@ impl Worker {
         let c = load.connections as u64;
         for (i, s) in streams.into_iter().enumerate() {
             s.set_nonblocking(true)?;
-            let mut conn = Conn::new(mio::net::TcpStream::from_std(s));
+            let global = (first + i) as u64;
+            let keys = Cursor::new(SEED, global, c, load.distinct_seed);
+            let mut conn = Conn::new(mio::net::TcpStream::from_std(s), keys);
             poll.registry().register(
                 &mut conn.stream,
                 Token(i),
                 Interest::READABLE | Interest::WRITABLE,
             )?;
-            let global = (first + i) as u64;
             if let (Some(_), Some(n)) = (load.rate, load.requests) {
                 conn.budget = n / c + u64::from(global < n % c);
             }
@@ -139,7 +139,6 @@ impl Worker {
             exhausted: scheduled == 0,
             scheduled,
             conns,
-            rng: Rng::new(seed),
             scratch: vec![0; READ_CHUNK],
             hist: hist::new(),
             ops: 0,
@@ -213,7 +212,7 @@ impl Worker {
             let n = self.take_credit(plan, plan.load.pipeline as u64);
             let conn = &mut self.conns[i];
             for _ in 0..n {
-                issue(conn, &mut self.rng, plan, now);
+                issue(conn, plan, now);
             }
             if conn.flush().is_err() {
                 self.fail(i);
@@ -243,7 +242,7 @@ impl Worker {
             let n = self.take_credit(plan, counts.replies);
             let conn = &mut self.conns[i];
             for _ in 0..n {
-                issue(conn, &mut self.rng, plan, now);
+                issue(conn, plan, now);
             }
         }
         if self.conns[i].flush().is_err() {
@@ -273,7 +272,7 @@ impl Worker {
             let mut sent = false;
             while conn.budget > 0 && conn.started.len() < pipeline && conn.next_due <= now {
                 let due = conn.next_due;
-                issue(conn, &mut self.rng, plan, due);
+                issue(conn, plan, due);
                 let lag = now - due;
                 self.tally.lag_sum_ns += lag;
                 self.tally.lag_max_ns = self.tally.lag_max_ns.max(lag);
@@ -391,9 +390,9 @@ impl Worker {
 }
 
 /// Appends one request from the mix to `conn`, timed from `start`.
-fn issue(conn: &mut Conn, rng: &mut Rng, plan: &Plan, start: u64) {
-    let op = plan.load.mix.pick(rng.next());
-    let key = rng.next() % plan.load.keyspace;
-    mix::encode(&mut conn.wbuf, op, key, &plan.value);
+fn issue(conn: &mut Conn, plan: &Plan, start: u64) {
+    let op = plan.load.mix.pick(conn.keys.rng.next());
+    let key = conn.keys.next(&plan.load.keys, op);
+    mix::encode(&mut conn.wbuf, op, &plan.load.key_prefix, key, &plan.value);
     conn.started.push_back(start);
 }

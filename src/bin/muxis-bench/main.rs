@@ -21,6 +21,7 @@ mod conn;
 mod cpu;
 mod error;
 mod hist;
+mod keys;
 mod load;
 mod mix;
 mod plot;

@@ -108,17 +108,18 @@ impl Rng {
 
 const CRLF: &[u8] = b"\r\n";
 
-/// Appends the RESP request for `op` on key number `key` to `out`; `value` is SET's value.
-pub fn encode(out: &mut Vec<u8>, op: Op, key: u64, value: &[u8]) {
+/// Appends the RESP request for `op` on key number `key` to `out`: GET and SET keys are
+/// `prefix` and the number; `value` is SET's value.
+pub fn encode(out: &mut Vec<u8>, op: Op, prefix: &[u8], key: u64, value: &[u8]) {
     match op {
         Op::Ping => out.extend_from_slice(b"*1\r\n$4\r\nPING\r\n"),
         Op::Get => {
             out.extend_from_slice(b"*2\r\n$3\r\nGET\r\n");
-            key_arg(out, b"key:", key);
+            key_arg(out, prefix, key);
         }
         Op::Set => {
             out.extend_from_slice(b"*3\r\n$3\r\nSET\r\n");
-            key_arg(out, b"key:", key);
+            key_arg(out, prefix, key);
             bulk_header(out, value.len());
             out.extend_from_slice(value);
             out.extend_from_slice(CRLF);
@@ -185,10 +186,10 @@ mod tests {
     #[test]
     fn requests_are_valid_resp() {
         let mut out = Vec::new();
-        encode(&mut out, Op::Set, 42, b"abc");
-        encode(&mut out, Op::Get, 0, b"");
-        encode(&mut out, Op::Incr, 7, b"");
-        encode(&mut out, Op::Ping, 0, b"");
+        encode(&mut out, Op::Set, b"key:", 42, b"abc");
+        encode(&mut out, Op::Get, b"key:", 0, b"");
+        encode(&mut out, Op::Incr, b"key:", 7, b"");
+        encode(&mut out, Op::Ping, b"key:", 0, b"");
         assert_eq!(
             out,
             b"*3\r\n$3\r\nSET\r\n$6\r\nkey:42\r\n$3\r\nabc\r\n\

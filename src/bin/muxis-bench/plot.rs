@@ -23,8 +23,23 @@ const GAP: f64 = 70.0;
 const COLORS: [&str; 4] = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
 const OTHER_COLOR: &str = "#555555";
 
-/// The SVG document. `other` is the reference server's (name, ops/s, p99 µs).
+/// The SVG document against io-threads 1, 2, 3... `other` is the reference server's
+/// (name, ops/s, p99 µs).
 pub fn render(series: &[Series], other: Option<(&str, f64, f64)>) -> String {
+    let xs = series.iter().flat_map(|se| se.points.iter().map(|p| p.0));
+    let x_max = xs.fold(1.0f64, f64::max) as usize;
+    let ticks: Vec<(f64, String)> = (1..=x_max).map(|t| (t as f64, t.to_string())).collect();
+    render_axis(series, other, "io-threads", &ticks)
+}
+
+/// The SVG document with the x axis labelled `label` and ticked at `ticks` (position,
+/// text); positions run from 1 (a log scale passes each value's rank).
+pub fn render_axis(
+    series: &[Series],
+    other: Option<(&str, f64, f64)>,
+    label: &str,
+    ticks: &[(f64, String)],
+) -> String {
     let height = TOP + 2.0 * PANEL_H + GAP + 50.0;
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" \
@@ -32,7 +47,7 @@ pub fn render(series: &[Series], other: Option<(&str, f64, f64)>) -> String {
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
     );
     let xs = series.iter().flat_map(|se| se.points.iter().map(|p| p.0));
-    let x_max = xs.fold(1.0f64, f64::max);
+    let x_max = xs.chain(ticks.iter().map(|t| t.0)).fold(1.0f64, f64::max);
     let panels: [(&str, Pick, Option<f64>); 2] = [
         ("throughput (ops/s)", |p| p.1, other.map(|o| o.1)),
         ("p99 latency (µs)", |p| p.2, other.map(|o| o.2)),
@@ -42,7 +57,7 @@ pub fn render(series: &[Series], other: Option<(&str, f64, f64)>) -> String {
         let values = series.iter().flat_map(|se| se.points.iter().map(pick));
         let y_max = nice_ceiling(values.chain(reference).fold(0.0, f64::max) * 1.1);
         let frame = Frame { top, x_max, y_max };
-        frame.axes(&mut s, title);
+        frame.axes(&mut s, title, label, ticks);
         for (i, se) in series.iter().enumerate() {
             frame.line(&mut s, se, pick, COLORS[i % COLORS.len()]);
         }
@@ -70,7 +85,7 @@ struct Frame {
 
 impl Frame {
     fn x(&self, v: f64) -> f64 {
-        // io-threads start at 1; half a step of margin on each side.
+        // Positions start at 1; half a step of margin on each side.
         let span = self.x_max; // from 0.5 to x_max + 0.5
         LEFT + (v - 0.5) / span * (WIDTH - LEFT - RIGHT)
     }
@@ -79,7 +94,7 @@ impl Frame {
         self.top + PANEL_H - (v / self.y_max).clamp(0.0, 1.0) * PANEL_H
     }
 
-    fn axes(&self, s: &mut String, title: &str) {
+    fn axes(&self, s: &mut String, title: &str, label: &str, ticks: &[(f64, String)]) {
         let (x0, x1) = (LEFT, WIDTH - RIGHT);
         let (y0, y1) = (self.top + PANEL_H, self.top);
         let _ = writeln!(
@@ -101,19 +116,21 @@ impl Frame {
                 si(v)
             );
         }
-        for t in 1..=self.x_max as usize {
-            let px = self.x(t as f64);
+        for (t, text) in ticks {
+            let px = self.x(*t);
             let _ = writeln!(
                 s,
-                "<text x=\"{px:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{t}</text>",
-                y0 + 16.0
+                "<text x=\"{px:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                y0 + 16.0,
+                escape(text)
             );
         }
         let _ = writeln!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">io-threads</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             (x0 + x1) / 2.0,
-            y0 + 32.0
+            y0 + 32.0,
+            escape(label)
         );
     }
 

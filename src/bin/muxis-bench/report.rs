@@ -12,6 +12,8 @@ pub struct Summary {
     pub connections: usize,
     pub pipeline: usize,
     pub keyspace: u64,
+    /// SET:GET key patterns (`keys.rs`).
+    pub key_pattern: String,
     pub value_size: usize,
     pub mix: String,
     /// Open loop's total requests/s; `None` for a closed loop.
@@ -43,7 +45,11 @@ pub const FIELDS: &[(&str, &str)] = &[
         "pipeline",
         "requests in flight per connection (open loop: at most)",
     ),
-    ("keyspace", "keys key:0..K-1"),
+    ("keyspace", "keys in the range (key:0..K-1 by default)"),
+    (
+        "key_pattern",
+        "SET:GET key patterns: R random, G Gaussian, S sequential, P parallel",
+    ),
     ("value_size", "SET value bytes"),
     ("mix", "command weights"),
     (
@@ -132,6 +138,7 @@ impl Summary {
             Int(self.connections as u64),
             Int(self.pipeline as u64),
             Int(self.keyspace),
+            Str(self.key_pattern.clone()),
             Int(self.value_size as u64),
             Str(self.mix.clone()),
             Num(self.target_rate.unwrap_or(0.0)),
@@ -183,7 +190,7 @@ impl Summary {
             None => "closed loop".into(),
         };
         let mut out = format!(
-            "{}:{}  {mode}  threads {}  connections {}  pipeline {}  mix {}  keyspace {}  value {} B\n",
+            "{}:{}  {mode}  threads {}  connections {}  pipeline {}  mix {}  keyspace {} ({})  value {} B\n",
             self.host,
             self.port,
             self.threads,
@@ -191,6 +198,7 @@ impl Summary {
             self.pipeline,
             self.mix,
             self.keyspace,
+            self.key_pattern,
             self.value_size,
         );
         out += &format!(

@@ -82,7 +82,7 @@ pub fn execute(
     for t in 0..load.threads {
         let n = per_thread + usize::from(t < extra);
         let mine: Vec<TcpStream> = streams.drain(..n).collect();
-        let w = Worker::new(t as u64 + 1, mine, first, load, tx.clone())
+        let w = Worker::new(mine, first, load, tx.clone())
             .map_err(Error::io("setting up a client thread"))?;
         workers.push(w);
         first += n;
@@ -123,6 +123,7 @@ pub fn execute(
         connections: load.connections,
         pipeline: load.pipeline,
         keyspace: load.keyspace,
+        key_pattern: load.keys.describe(),
         value_size: load.value_size,
         mix: load.mix.describe(),
         target_rate: load.rate,
