@@ -68,17 +68,11 @@ pub fn build(config: &Config) -> Result<Arc<ServerConfig>, String> {
                 .into(),
         );
     }
-    if !get(config, "tls-key-file-pass").is_empty() {
-        return Err(format!(
-            "Failed to load private key: {key_file}: tls-key-file-pass is not supported by \
-             muxis (it cannot decrypt private keys): give it an unencrypted key"
-        ));
-    }
     let versions = protocols(&get(config, "tls-protocols"))?;
     let provider = Arc::new(provider(&get(config, "tls-ciphersuites"))?);
     let key_provider = provider.key_provider;
     let certs = load_certs(&cert_file)?;
-    let key = load_key(&key_file)?;
+    let key = load_key(&key_file, &get(config, "tls-key-file-pass"))?;
 
     let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&versions)
@@ -202,17 +196,40 @@ fn load_certs(file: &str) -> Result<Vec<CertificateDer<'static>>, String> {
     Ok(certs)
 }
 
-fn load_key(file: &str) -> Result<PrivateKeyDer<'static>, String> {
+/// The private key of `tls-key-file`: PKCS#8, PKCS#1 or SEC1 PEM, or an encrypted PKCS#8
+/// one (`ENCRYPTED PRIVATE KEY`, PBES2 as OpenSSL 3 writes it) opened with
+/// `tls-key-file-pass`. OpenSSL's older encrypted PEM (`Proc-Type: 4,ENCRYPTED`) is refused
+/// with a hint to convert it.
+fn load_key(file: &str, pass: &str) -> Result<PrivateKeyDer<'static>, String> {
     let bad = |e: &dyn std::fmt::Display| format!("Failed to load private key: {file}: {e}");
     let text = std::fs::read(file).map_err(|e| bad(&e))?;
-    let encrypted = |marker: &[u8]| text.windows(marker.len()).any(|w| w == marker);
-    if encrypted(b"ENCRYPTED PRIVATE KEY") || encrypted(b"Proc-Type: 4,ENCRYPTED") {
+    let has = |marker: &[u8]| text.windows(marker.len()).any(|w| w == marker);
+    if has(b"Proc-Type: 4,ENCRYPTED") {
         return Err(bad(
-            &"the key is encrypted, and muxis cannot decrypt private keys \
-              (tls-key-file-pass is not supported): give it an unencrypted key",
+            &"a legacy OpenSSL encrypted key, which muxis cannot read: convert it to \
+              PKCS#8 (openssl pkcs8 -topk8 -v2 aes256)",
         ));
     }
+    if has(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+        return decrypt_key(&text, pass).map_err(|e| bad(&e));
+    }
     PrivateKeyDer::from_pem_slice(&text).map_err(|e| bad(&e))
+}
+
+fn decrypt_key(text: &[u8], pass: &str) -> Result<PrivateKeyDer<'static>, String> {
+    use pkcs8::der::Decode;
+    if pass.is_empty() {
+        return Err("the key is encrypted and tls-key-file-pass is not set".into());
+    }
+    let text = std::str::from_utf8(text).map_err(|_| "not a PEM file".to_string())?;
+    let (_, doc) = pkcs8::SecretDocument::from_pem(text).map_err(|e| e.to_string())?;
+    let info = pkcs8::EncryptedPrivateKeyInfo::from_der(doc.as_bytes())
+        .map_err(|e| format!("not an encrypted PKCS#8 key: {e}"))?;
+    // The pass is never part of an error: it is a secret (CONFIG GET hides it too).
+    let key = info
+        .decrypt(pass)
+        .map_err(|_| "cannot decrypt the key with tls-key-file-pass (wrong pass?)".to_string())?;
+    Ok(PrivateKeyDer::Pkcs8(key.as_bytes().to_vec().into()))
 }
 
 /// The CAs client certificates are checked against: `tls-ca-cert-file`, and every

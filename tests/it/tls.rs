@@ -55,6 +55,25 @@ impl Pki {
         Pki { dir }
     }
 
+    /// The server key encrypted with `pass` (PKCS#8, PBES2: PBKDF2-SHA256 and AES-256-CBC,
+    /// as `openssl pkcs8 -topk8 -v2 aes256` writes it); returns its path.
+    fn encrypted_key(&self, pass: &str) -> String {
+        use pkcs8::der::pem::LineEnding;
+        let pem = std::fs::read_to_string(self.dir.join("server.key")).expect("key");
+        let (_, doc) = pkcs8::SecretDocument::from_pem(&pem).expect("pem");
+        let info = pkcs8::PrivateKeyInfo::try_from(doc.as_bytes()).expect("pkcs8");
+        let params =
+            pkcs8::pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(2048, b"saltsalt", &[7; 16])
+                .expect("params");
+        let enc = info.encrypt_with_params(params, pass).expect("encrypt");
+        let out = enc
+            .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
+            .expect("pem");
+        let path = self.dir.join("server.enc.key");
+        std::fs::write(&path, out.as_bytes()).expect("write");
+        path.display().to_string()
+    }
+
     fn path(&self, file: &str) -> String {
         self.dir.join(file).display().to_string()
     }
@@ -360,25 +379,35 @@ fn bad_files_stop_the_start_and_name_the_file() {
         e.contains("server2.key") && e.contains("does not match"),
         "{e}"
     );
-    // An encrypted key (or a pass for one) is refused plainly: muxis cannot decrypt keys.
-    let enc = pki.dir.join("enc.key");
+    // An encrypted key without its pass, or with a wrong one: named, the pass never shown.
+    let enc = pki.encrypted_key("hunter2");
+    let mut c = tls_config(&pki, free_port());
+    c.set("tls-key-file", &enc).expect("set");
+    let e = muxis::server::start(c).err().expect("refused").to_string();
+    assert!(
+        e.contains("server.enc.key") && e.contains("tls-key-file-pass"),
+        "{e}"
+    );
+    let mut c = tls_config(&pki, free_port());
+    c.set("tls-key-file", &enc).expect("set");
+    c.set("tls-key-file-pass", "wrong-pass").expect("set");
+    let e = muxis::server::start(c).err().expect("refused").to_string();
+    assert!(
+        e.contains("cannot decrypt") && !e.contains("wrong-pass"),
+        "{e}"
+    );
+    // OpenSSL's legacy encrypted PEM: refused with a hint.
+    let legacy = pki.dir.join("legacy.key");
     std::fs::write(
-        &enc,
-        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n",
+        &legacy,
+        "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nMAA=\n-----END EC PRIVATE KEY-----\n",
     )
     .expect("write");
     let mut c = tls_config(&pki, free_port());
-    c.set("tls-key-file", &enc.display().to_string())
+    c.set("tls-key-file", &legacy.display().to_string())
         .expect("set");
     let e = muxis::server::start(c).err().expect("refused").to_string();
-    assert!(e.contains("enc.key") && e.contains("encrypted"), "{e}");
-    let mut c = tls_config(&pki, free_port());
-    c.set("tls-key-file-pass", "secret").expect("set");
-    let e = muxis::server::start(c).err().expect("refused").to_string();
-    assert!(
-        e.contains("tls-key-file-pass") && !e.contains("secret"),
-        "{e}"
-    );
+    assert!(e.contains("legacy.key") && e.contains("PKCS#8"), "{e}");
     // Client certificates checked against nothing: Redis's message.
     let mut c = tls_config(&pki, free_port());
     c.set("tls-ca-cert-file", "").expect("set");
@@ -546,6 +575,44 @@ fn without_tls_the_settings_are_taken_unchecked() {
             redis::Value::BulkString(b"bogus".to_vec()),
         ])
     );
+}
+
+#[test]
+fn encrypted_keys_open_with_tls_key_file_pass() {
+    let pki = Pki::new("enckey");
+    let enc = pki.encrypted_key("hunter2");
+    let srv = TlsServer::with(&pki, |c| {
+        c.set("tls-key-file", &enc).expect("set");
+        c.set("tls-key-file-pass", "hunter2").expect("set");
+    });
+    assert!(pings(&mut connect(srv.tls, client_config(&pki, true))));
+    // A key OpenSSL encrypted opens too.
+    drop(srv);
+    let Some(openssl) = tool("openssl") else {
+        eprintln!("openssl missing: its key format is not checked");
+        return;
+    };
+    let out_key = pki.dir.join("openssl.enc.key");
+    let status = Command::new(openssl)
+        .args([
+            "pkcs8",
+            "-topk8",
+            "-v2",
+            "aes256",
+            "-passout",
+            "pass:s3cret",
+        ])
+        .args(["-in", &pki.path("server.key"), "-out"])
+        .arg(&out_key)
+        .status()
+        .expect("openssl runs");
+    assert!(status.success());
+    let srv = TlsServer::with(&pki, |c| {
+        c.set("tls-key-file", &out_key.display().to_string())
+            .expect("set");
+        c.set("tls-key-file-pass", "s3cret").expect("set");
+    });
+    assert!(pings(&mut connect(srv.tls, client_config(&pki, true))));
 }
 
 fn tool(name: &str) -> Option<PathBuf> {
