@@ -84,6 +84,11 @@ impl Conn {
         self.wbuf.len() - self.wpos
     }
 
+    /// Whether anything is left to send: unwritten output, or TLS records rustls holds.
+    pub fn has_output(&self) -> bool {
+        self.pending() > 0 || matches!(&self.stream, Stream::Tls(t) if t.tls.wants_write())
+    }
+
     /// One `read` into the spare capacity of the read buffer, at least `want` bytes of room.
     /// Returns the bytes read and the room there was (a short read means the socket is
     /// drained, so edge-triggered polling needs no second read that would only say EAGAIN).

@@ -480,7 +480,7 @@ impl IoThread {
         loop {
             let mut pending = false;
             for (_, conn) in self.conns.iter_mut() {
-                if conn.pending() > 0 && matches!(conn.flush(), Ok(false)) {
+                if conn.has_output() && matches!(conn.flush(), Ok(false)) {
                     pending = true;
                 }
             }
