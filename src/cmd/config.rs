@@ -149,6 +149,8 @@ fn set(ctx: &mut Ctx) {
     if let Some((name, why)) = refused {
         return ctx.error(&set_failed(&String::from_utf8_lossy(name), why));
     }
+    // In argument order: a failed TLS change names the first TLS parameter given.
+    let names: Vec<&'static str> = chosen.iter().map(|(f, _, _)| f.name()).collect();
     let mut next = ctx.srv.config.clone();
     for (f, name, value) in chosen {
         let p = &PARAMS[f.index];
@@ -177,6 +179,12 @@ fn set(ctx: &mut Ctx) {
     if let Err((name, why)) = crate::persist::aof::configure(ctx.srv, &next) {
         return ctx.error(&set_failed(name, &why));
     }
+    let tls = &ctx.srv.shared.tls;
+    if let Err((name, why)) =
+        crate::net::tls_config::reconfigure(tls, &ctx.srv.config, &next, &names)
+    {
+        return ctx.error(&set_failed(name, &why));
+    }
     ctx.srv.shared.limits.store(&next);
     if next.enc != ctx.srv.config.enc {
         for db in ctx.srv.dbs.iter_mut() {
@@ -195,6 +203,7 @@ fn set(ctx: &mut Ctx) {
     }
     ctx.srv.apply_acl_config();
     ctx.srv.apply_notify_config();
+    ctx.srv.apply_tracking_config();
     ctx.srv.apply_observe_config();
     ctx.srv.apply_memory_config(old_policy);
     // A lower maxmemory takes effect at once, as Redis's CONFIG SET maxmemory.

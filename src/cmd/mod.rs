@@ -13,6 +13,7 @@ pub mod config;
 pub mod connection;
 pub mod dbs;
 pub mod debug;
+pub mod debug_digest;
 pub mod expire;
 pub mod geo;
 pub mod hashes;
@@ -22,6 +23,7 @@ pub mod keys;
 pub mod latency;
 pub mod lcs;
 pub mod lists;
+pub mod memory;
 pub mod migrate;
 pub mod monitor;
 pub mod multi;
@@ -36,6 +38,7 @@ pub mod slowlog;
 pub mod sort;
 pub mod streams;
 pub mod strings;
+pub mod tracking;
 pub mod zsets;
 
 use crate::db::{Typed, Value, WrongType};
@@ -51,7 +54,8 @@ pub fn read_value<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<&'s 
     if entry.is_some() {
         srv.stats.keyspace_hits += 1;
     } else {
-        srv.stats.keyspace_misses += 1;
+        let (stats, effects, flags) = (&mut srv.stats, &mut srv.effects, srv.notify_flags);
+        crate::engine::notify::key_miss(stats, effects, flags, db, key);
     }
     entry.map(|e| &e.value)
 }
@@ -73,6 +77,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     connection::HANDLERS,
     acl::HANDLERS,
     client::HANDLERS,
+    memory::HANDLERS,
     server::HANDLERS,
     config::HANDLERS,
     command::HANDLERS,

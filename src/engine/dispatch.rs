@@ -11,11 +11,11 @@
 //! in-process tests.
 
 use super::blocking::{BlockSpec, Blocked, TimeoutReply, Wait};
-use super::client::Client;
+use super::client::{Client, Reply};
 use super::ctx::Ctx;
 use super::evict::Evict;
 use super::msg::{ConnId, ConnInfo, Resolved};
-use super::out::{CAPTURE, Outs, Target};
+use super::out::{CAPTURE, DISCARD, Outs, Target};
 use super::state::Server;
 use super::table::{Handler, Table, flag, spec::Spec};
 use crate::error;
@@ -32,7 +32,7 @@ pub struct Engine {
     /// GET's index, for the stub engine's canned reply.
     stub_get: Option<u16>,
     /// Clients just unblocked whose queued commands are still to run.
-    unblocked: VecDeque<u64>,
+    pub(super) unblocked: VecDeque<u64>,
     /// A blocked client's command is being run again: MONITOR saw it the first time.
     retrying: bool,
 }
@@ -104,7 +104,8 @@ impl Engine {
         }
         // A blocked client's later commands wait their turn, and so do those of a client
         // whose replies are waiting for it to read them.
-        if client.blocked.is_some() || client.held || !client.pending.is_empty() {
+        if client.blocked.is_some() || client.held || client.postponed || !client.pending.is_empty()
+        {
             client.pending.push_back((cmd, owned(args)));
             return;
         }
@@ -132,7 +133,14 @@ impl Engine {
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
         };
-        let target = client.target();
+        let mut target = client.target();
+        // CLIENT REPLY OFF or SKIP: this command's replies (errors too) go nowhere.
+        if client.reply != Reply::On {
+            if client.reply == Reply::SkipNext {
+                client.reply = Reply::On;
+            }
+            target.thread = DISCARD;
+        }
         client.last_active = self.srv.clock;
         // A logged-in client whose user may do anything (the default user) skips the
         // permission check: read here, while the client is at hand.
@@ -160,7 +168,8 @@ impl Engine {
         if !open && let Some(msg) = self.permission(id, spec, args) {
             return self.refuse(id, target, spec, &msg);
         }
-        if self.srv.config.mem.maxmemory > 0 {
+        // Eviction waits while clients are paused (`pause.rs`).
+        if self.srv.config.mem.maxmemory > 0 && !self.srv.expiry_paused() {
             let oom = self.out_of_memory(id, spec);
             // Keys just evicted fail their watchers' EXEC, even this very one.
             if !self.srv.watches.is_empty() {
@@ -184,8 +193,7 @@ impl Engine {
             return;
         };
         client.last_cmd = spec.name;
-        if !client.resp3 && client.subscriptions() > 0 && spec.flags & flag::SUBSCRIBED_CONTEXT == 0
-        {
+        if !client.resp3 && client.subscribed() && spec.flags & flag::SUBSCRIBED_CONTEXT == 0 {
             let msg = format!(
                 "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
                 spec.name
@@ -197,6 +205,12 @@ impl Engine {
         if client.multi.is_some() && spec.flags & flag::NO_MULTI != 0 {
             return self.reject(id, target, Some(spec), NO_MULTI);
         }
+        if self.srv.pause_holds(id, spec, args) {
+            return self.postpone(id, cmd, owned(args));
+        }
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return;
+        };
         if let Some(multi) = client.multi.as_mut()
             && spec.flags & flag::RUNS_IN_MULTI == 0
         {
@@ -225,7 +239,20 @@ impl Engine {
             self.deferred(spec, id, args, start);
         }
         self.srv.effects.end();
+        if self.srv.tracking.clients > 0 {
+            self.after_tracked(id, spec);
+        }
         self.finish(target);
+    }
+
+    /// After a client's command, with clients tracking: its own invalidations follow its
+    /// reply, and CLIENT CACHING lasts one command (Redis keeps it across CLIENT's
+    /// subcommands and inside MULTI, up to EXEC).
+    fn after_tracked(&mut self, id: u64, spec: &Spec) {
+        if !spec.name.starts_with("client|") {
+            self.srv.tracking_command_done(id);
+        }
+        super::tracking::deliver(&mut self.srv, &mut self.outs, false);
     }
 
     /// Whether client `id` may run `args` as `spec`: authenticated when the server needs
@@ -352,11 +379,18 @@ impl Engine {
         if no_touch {
             ctx.srv.dbs.iter_mut().for_each(|d| d.no_touch = true);
         }
+        // The writer NOLOOP spares (`tracking.rs`); restored for a nested call's caller.
+        let writer = std::mem::replace(&mut ctx.srv.tracking.current, id);
         let start = Instant::now();
         handler(&mut ctx);
         let took = start.elapsed();
         if no_touch {
             self.srv.dbs.iter_mut().for_each(|d| d.no_touch = false);
+        }
+        // Redis 7.0 remembers nothing a script reads (its calls run as the script's own
+        // client, which never tracks).
+        if self.srv.tracking.clients > 0 && target.thread != CAPTURE {
+            self.srv.tracking_remember(id, spec, args);
         }
         self.srv.stats.commands += 1;
         if self.srv.expiry_logged() {
@@ -365,6 +399,7 @@ impl Engine {
         if self.srv.effects.record_events {
             self.notify(args, absent);
         }
+        self.srv.tracking.current = writer;
         self.srv.effects.leave(outer, db, args);
         self.srv.effects.end();
         if self.srv.exec_request.is_some() || self.srv.script_request.is_some() {
@@ -506,6 +541,10 @@ impl Engine {
         self.outs.to(target).error(msg);
         self.observe_rejected(spec);
         self.srv.stats.commands += 1;
+        // A refused command ends CLIENT CACHING's one-command window too, as in Redis.
+        if self.srv.tracking.clients > 0 {
+            self.srv.tracking_command_done(id);
+        }
         self.finish(target);
     }
 
@@ -525,8 +564,14 @@ impl Engine {
     /// Records that one command was answered, then closes the connections a handler asked
     /// to close (QUIT, CLIENT KILL): after this reply, so the caller's own close follows it.
     /// No client lookup per command: closes are queued in `pending_closes`.
-    fn finish(&mut self, target: Target) {
-        if self.outs.complete(&target) >= REPLY_ROUND_MAX {
+    pub(super) fn finish(&mut self, target: Target) {
+        if target.thread == DISCARD {
+            // The reply is dropped, but the I/O thread still counts the command answered.
+            self.outs.discard.clear();
+            if let Some(c) = self.srv.clients.get(&target.conn.id) {
+                self.outs.complete(&c.target());
+            }
+        } else if self.outs.complete(&target) >= REPLY_ROUND_MAX {
             self.hold(target);
         }
         if !self.srv.pending_closes.is_empty() {
@@ -607,6 +652,12 @@ impl Engine {
     /// Serves blocked clients and runs unblocked clients' queued commands until nothing is
     /// left to do. Cheap when nothing is blocked.
     fn settle(&mut self) {
+        if self.srv.pause.due(self.srv.now_ms) {
+            self.end_pause();
+        }
+        if !self.srv.pause.unblock.is_empty() {
+            self.serve_unblocks();
+        }
         loop {
             if !self.srv.blocking.ready.is_empty() {
                 self.serve_ready();
@@ -726,7 +777,7 @@ impl Engine {
             let Some(client) = self.srv.clients.get_mut(&id) else {
                 return;
             };
-            if client.blocked.is_some() || client.held || client.closing {
+            if client.blocked.is_some() || client.held || client.postponed || client.closing {
                 return;
             }
             let Some((cmd, args)) = client.pending.pop_front() else {
@@ -741,6 +792,13 @@ impl Engine {
         }
     }
 
+    /// End of an executor round: the invalidations still owed, broadcast ones included.
+    pub fn tracking_round(&mut self) {
+        if self.srv.tracking.clients > 0 {
+            super::tracking::deliver(&mut self.srv, &mut self.outs, true);
+        }
+    }
+
     /// Deals with keys expiry removed outside any command (active expiry in the timer),
     /// then with the blocked clients that releases (XREADGROUP on an expired stream).
     pub fn touch_expired(&mut self) {
@@ -749,6 +807,7 @@ impl Engine {
             if !self.srv.effects.events.is_empty() {
                 super::notify::deliver(&mut self.srv, &mut self.outs, &[], &[]);
             }
+            super::tracking::deliver(&mut self.srv, &mut self.outs, false);
             self.settle();
         }
     }
@@ -781,6 +840,12 @@ pub fn release(srv: &mut Server, id: u64, c: &mut Client) {
     }
     for p in std::mem::take(&mut c.patterns) {
         srv.pubsub.punsubscribe(id, &p);
+    }
+    for ch in std::mem::take(&mut c.shard_channels) {
+        srv.pubsub.sunsubscribe(id, &ch);
+    }
+    if c.tracking.is_some() {
+        srv.tracking_disable_client(id, c);
     }
     srv.update_expired_tracking();
 }

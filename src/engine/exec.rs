@@ -130,6 +130,8 @@ impl Executor {
                     self.engine.timeouts();
                     self.apply_requests();
                     crate::persist::snapshot::step(&mut self.engine.srv);
+                    // Broadcast invalidations go out once per round, as Redis's beforeSleep.
+                    self.engine.tracking_round();
                     // The round's propagated writes go to their readers before the replies
                     // go out, so a reader (the AOF, later) never lags what clients were told.
                     self.engine.srv.effects.publish();
@@ -145,7 +147,9 @@ impl Executor {
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     crate::persist::snapshot::step(&mut self.engine.srv);
-                    if self.engine.srv.blocking.next_deadline().is_some() {
+                    if self.engine.srv.blocking.next_deadline().is_some()
+                        || self.engine.srv.pause.deadline().is_some()
+                    {
                         self.engine.srv.refresh_clock();
                         self.engine.timeouts();
                         self.flush();
@@ -191,7 +195,12 @@ impl Executor {
             Some(bg) if bg.busy() => next_tick.min(Instant::now() + Duration::from_millis(1)),
             _ => next_tick,
         };
-        match srv.blocking.next_deadline() {
+        // The end of a client pause is a deadline too.
+        let deadline = match (srv.blocking.next_deadline(), srv.pause.deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match deadline {
             Some(d) => {
                 let ms = d.saturating_sub(crate::engine::state::unix_ms());
                 next_tick.min(Instant::now() + Duration::from_millis(ms))
@@ -339,11 +348,13 @@ impl Executor {
         srv.stats.sample(now, srv.shared.threads());
         let deadline = now + crate::db::expire_budget(self.engine.srv.config.hz);
         let now_ms = self.engine.srv.now_ms;
+        // Paused clients (`pause.rs`) and DEBUG SET-ACTIVE-EXPIRE 0 stop active expiry.
+        let paused = self.engine.srv.expiry_paused() || !self.engine.srv.active_expire;
         let super::state::Server {
             dbs, rng, latency, ..
         } = &mut self.engine.srv;
         let mut expired_any = false;
-        for db in dbs.iter_mut() {
+        for db in dbs.iter_mut().filter(|_| !paused) {
             if db.volatile_len() == 0 {
                 continue;
             }
@@ -360,7 +371,7 @@ impl Executor {
         }
         // Carry on evicting when a command's pass ran out of time (Redis's eviction
         // timer), so memory comes down even while no writes arrive.
-        if self.engine.srv.config.mem.maxmemory > 0 {
+        if self.engine.srv.config.mem.maxmemory > 0 && !self.engine.srv.expiry_paused() {
             self.engine.srv.perform_evictions();
         }
         if now.saturating_duration_since(self.idle_check) >= Duration::from_secs(1) {
@@ -370,6 +381,8 @@ impl Executor {
         crate::persist::cron(&mut self.engine.srv);
         self.engine.touch_expired();
         crate::persist::aof::cron(&mut self.engine.srv);
+        // Broadcast invalidations go out once per round, as Redis's beforeSleep.
+        self.engine.tracking_round();
         self.engine.srv.effects.publish();
         // Expiry may have released blocked clients: their replies go out now.
         self.flush();

@@ -23,6 +23,10 @@ pub const HOLD: usize = usize::MAX;
 /// call path): they collect in [`Outs::capture`] for the caller to take, never sent.
 pub const CAPTURE: usize = usize::MAX - 1;
 
+/// The pseudo-thread of replies nobody wants (CLIENT REPLY OFF or SKIP): they collect in
+/// [`Outs::discard`] and are dropped after the command.
+pub const DISCARD: usize = usize::MAX - 2;
+
 /// The replies being gathered this round, one container per I/O thread.
 #[derive(Debug, Default)]
 pub struct Outs {
@@ -34,6 +38,8 @@ pub struct Outs {
     /// Every error reply written, by code (INFO errorstats): counted here, where all of
     /// them are written.
     pub errors: super::cmdstats::ErrorStats,
+    /// Replies dropped (see [`DISCARD`]).
+    pub discard: Replies,
 }
 
 impl Outs {
@@ -43,6 +49,7 @@ impl Outs {
             hold: Replies::default(),
             capture: Replies::default(),
             errors: Default::default(),
+            discard: Replies::default(),
         }
     }
 
@@ -91,6 +98,7 @@ impl Outs {
         match thread {
             HOLD => &mut self.hold,
             CAPTURE => &mut self.capture,
+            DISCARD => &mut self.discard,
             t => &mut self.threads[t],
         }
     }

@@ -47,6 +47,8 @@ pub struct Server {
     /// A previous io-threads change is still moving connections.
     pub resizing: bool,
     pub pubsub: PubSub,
+    /// Client-side caching: tracked keys, prefixes, queued invalidations.
+    pub tracking: super::tracking::Tracking,
     /// Other clients a command closed (CLIENT KILL): the executor closes each after the
     /// command, once what is owed to them so far is written.
     pub pending_closes: Vec<crate::engine::out::Target>,
@@ -81,6 +83,10 @@ pub struct Server {
     pub latency: super::latency::Monitor,
     /// MONITOR clients, in the order they started (`engine/monitor.rs`).
     pub monitors: Vec<u64>,
+    /// CLIENT PAUSE in force and the clients it holds (`engine/pause.rs`).
+    pub pause: super::pause::Pause,
+    /// DEBUG SET-ACTIVE-EXPIRE: whether the timer expires keys.
+    pub active_expire: bool,
 }
 
 impl Server {
@@ -114,6 +120,7 @@ impl Server {
             repin_request: false,
             resizing: false,
             pubsub: PubSub::default(),
+            tracking: Default::default(),
             pending_closes: Vec::new(),
             no_touch_clients: 0,
             effects: Effects::default(),
@@ -131,12 +138,15 @@ impl Server {
             slowlog: Default::default(),
             latency: Default::default(),
             monitors: Vec::new(),
+            pause: Default::default(),
+            active_expire: true,
         };
         srv.apply_acl_config();
         let nopass = srv.shared.limits.default_nopass.clone();
         srv.acl.share_nopass(nopass);
         srv.apply_notify_config();
         srv.apply_observe_config();
+        srv.apply_tracking_config();
         let now = srv.now_ms;
         srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
         srv.apply_memory_config(crate::db::Policy::NoEviction);
