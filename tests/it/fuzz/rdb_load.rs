@@ -39,7 +39,7 @@ fn sample_values() -> Vec<(&'static str, Value)> {
                 (0..12)
                     .map(|i| {
                         if i % 3 == 0 {
-                            b(&(i * 1000 - 4000).to_string())
+                            b(&(i as i64 * 1000 - 4000).to_string())
                         } else {
                             b(&"x".repeat(i * 7))
                         }
