@@ -62,7 +62,7 @@ fn config_check(input: &[u8]) -> bool {
             })
         })
         .collect();
-    let round_trip = N.fetch_add(1, Ordering::Relaxed) % 8 == 0;
+    let round_trip = N.fetch_add(1, Ordering::Relaxed).is_multiple_of(8);
     super::check_config_with(&kept.join("\n"), round_trip)
 }
 
