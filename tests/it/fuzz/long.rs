@@ -346,6 +346,19 @@ fn fnv(b: &[u8]) -> u64 {
 }
 
 fn save(target: &str, kind: &str, input: &[u8]) -> String {
+    // The ACL corpus holds ACL file lines: `user <name> <rules>`.
+    let line;
+    let input = if target == "acl" {
+        let words = input.iter().map(|&b| if b == b'\n' { b' ' } else { b });
+        line = b"user fuzz "
+            .iter()
+            .copied()
+            .chain(words)
+            .collect::<Vec<u8>>();
+        &line
+    } else {
+        input
+    };
     let path = format!(
         "{}/tests/it/fuzz/{target}/{kind}-{:016x}",
         env!("CARGO_MANIFEST_DIR"),
