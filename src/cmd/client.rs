@@ -31,6 +31,10 @@ const SUB_HANDLERS: &[(&str, Handler)] = &[
     ("client|no-touch", no_touch),
     ("client|reply", reply),
     ("client|help", help),
+    ("client|tracking", super::tracking::tracking),
+    ("client|caching", super::tracking::caching),
+    ("client|getredir", super::tracking::getredir),
+    ("client|trackinginfo", super::tracking::trackinginfo),
 ];
 
 const BAD_NAME: &str = "ERR Client names cannot contain spaces, newlines or special characters.";

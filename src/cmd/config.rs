@@ -195,6 +195,7 @@ fn set(ctx: &mut Ctx) {
     }
     ctx.srv.apply_acl_config();
     ctx.srv.apply_notify_config();
+    ctx.srv.apply_tracking_config();
     ctx.srv.apply_memory_config(old_policy);
     // A lower maxmemory takes effect at once, as Redis's CONFIG SET maxmemory.
     if ctx.srv.config.mem.maxmemory > 0 {

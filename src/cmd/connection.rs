@@ -37,7 +37,7 @@ fn ping(ctx: &mut Ctx) {
     if ctx.argv.len() > 2 {
         return ctx.error(&error::wrong_arity("ping"));
     }
-    let subscribed = !ctx.out.resp3() && ctx.client().is_some_and(|c| c.subscriptions() > 0);
+    let subscribed = !ctx.out.resp3() && ctx.client().is_some_and(|c| c.subscribed());
     if subscribed {
         ctx.out.array(2);
         ctx.out.bulk(b"pong");

@@ -185,9 +185,10 @@ fn pexpiretime(ctx: &mut Ctx) {
 /// Replies -2 for a missing key, -1 for a key without TTL, else the time left (or, with
 /// `absolute`, the expiry time) in milliseconds or in seconds rounded to nearest.
 fn ttl_generic(ctx: &mut Ctx, ms: bool, absolute: bool) {
+    let argv = ctx.argv;
     let now = ctx.now();
     let expiry = ctx.srv.dbs[ctx.db].expiry(&ctx.argv[1], now);
-    count_lookup(ctx, expiry.is_some());
+    count_lookup(ctx, &argv[1], expiry.is_some());
     let t = match expiry {
         None => return ctx.out.int(-2),
         Some(None) => return ctx.out.int(-1),

@@ -161,7 +161,7 @@ fn clients(out: &mut String, srv: &mut Server) {
     field!(out, "client_recent_max_output_buffer", "0");
     let blocked = srv.clients.values().filter(|c| c.blocked.is_some()).count();
     field!(out, "blocked_clients", "{blocked}");
-    field!(out, "tracking_clients", "0");
+    field!(out, "tracking_clients", "{}", srv.tracking.clients);
     field!(
         out,
         "clients_in_timeout_table",
@@ -327,6 +327,12 @@ fn stats(out: &mut String, srv: &mut Server) {
         srv.pubsub.channels(None).len()
     );
     field!(out, "pubsub_patterns", "{}", srv.pubsub.numpat());
+    let shard_channels = srv.pubsub.shard_channels(None).len();
+    field!(out, "pubsubshard_channels", "{shard_channels}");
+    let (keys, items, prefixes) = srv.tracking.totals();
+    field!(out, "tracking_total_keys", "{keys}");
+    field!(out, "tracking_total_items", "{items}");
+    field!(out, "tracking_total_prefixes", "{prefixes}");
     field!(out, "total_reads_processed", "{}", io.reads);
     field!(out, "total_writes_processed", "{}", io.writes);
     field!(out, "io_threaded_reads_processed", "{}", io.reads);

@@ -32,12 +32,13 @@ pub const HANDLERS: &[(&str, Handler)] = &[
     ("touch", touch),
 ];
 
-/// Counts a read lookup in the keyspace hit/miss statistics, as Redis's `lookupKeyRead`.
-pub(super) fn count_lookup(ctx: &mut Ctx, hit: bool) {
+/// Counts a read lookup of `key` in the keyspace hit/miss statistics (a miss may be a
+/// `keymiss` event), as Redis's `lookupKeyRead`.
+pub(super) fn count_lookup(ctx: &mut Ctx, key: &[u8], hit: bool) {
     if hit {
         ctx.srv.stats.keyspace_hits += 1;
     } else {
-        ctx.srv.stats.keyspace_misses += 1;
+        ctx.srv.key_miss(ctx.db, key);
     }
 }
 
@@ -87,11 +88,12 @@ fn exists(ctx: &mut Ctx) {
 /// ```
 /// Records an access to each key (its LRU clock or LFU counter), as a read would.
 fn touch(ctx: &mut Ctx) {
+    let argv = ctx.argv;
     let now = ctx.now();
     let mut n = 0;
-    for i in 1..ctx.argv.len() {
-        let hit = ctx.srv.dbs[ctx.db].get(&ctx.argv[i], now).is_some();
-        count_lookup(ctx, hit);
+    for key in &argv[1..] {
+        let hit = ctx.srv.dbs[ctx.db].get(key, now).is_some();
+        count_lookup(ctx, key, hit);
         n += i64::from(hit);
     }
     ctx.out.int(n);
@@ -99,11 +101,12 @@ fn touch(ctx: &mut Ctx) {
 
 /// How many of the named keys are live, counting each lookup as a hit or a miss.
 fn count_existing(ctx: &mut Ctx) -> i64 {
+    let argv = ctx.argv;
     let now = ctx.now();
     let mut n = 0;
-    for i in 1..ctx.argv.len() {
-        let hit = ctx.srv.dbs[ctx.db].contains(&ctx.argv[i], now);
-        count_lookup(ctx, hit);
+    for key in &argv[1..] {
+        let hit = ctx.srv.dbs[ctx.db].contains(key, now);
+        count_lookup(ctx, key, hit);
         n += i64::from(hit);
     }
     n
@@ -113,12 +116,13 @@ fn count_existing(ctx: &mut Ctx) -> i64 {
 /// TYPE key
 /// ```
 fn type_(ctx: &mut Ctx) {
+    let argv = ctx.argv;
     let now = ctx.now();
     // Not an access (Redis's LOOKUP_NOTOUCH).
     let name = ctx.srv.dbs[ctx.db]
         .peek(&ctx.argv[1], now)
         .map(|e| e.value.type_name());
-    count_lookup(ctx, name.is_some());
+    count_lookup(ctx, &argv[1], name.is_some());
     ctx.out.simple(name.unwrap_or("none"));
 }
 
@@ -293,7 +297,7 @@ fn copy(ctx: &mut Ctx) {
     }
     let now = ctx.now();
     let entry = ctx.srv.dbs[ctx.db].get(key, now).cloned();
-    count_lookup(ctx, entry.is_some());
+    count_lookup(ctx, key, entry.is_some());
     let Some(entry) = entry else {
         return ctx.out.int(0);
     };

@@ -33,6 +33,7 @@ pub mod sets;
 pub mod sort;
 pub mod streams;
 pub mod strings;
+pub mod tracking;
 pub mod zsets;
 
 use crate::db::{Typed, Value, WrongType};
@@ -48,7 +49,8 @@ pub fn read_value<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<&'s 
     if entry.is_some() {
         srv.stats.keyspace_hits += 1;
     } else {
-        srv.stats.keyspace_misses += 1;
+        let (stats, effects, flags) = (&mut srv.stats, &mut srv.effects, srv.notify_flags);
+        crate::engine::notify::key_miss(stats, effects, flags, db, key);
     }
     entry.map(|e| &e.value)
 }

@@ -1,15 +1,19 @@
-//! Pub/sub: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB.
+//! Pub/sub: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB, and the
+//! sharded family SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH (a namespace of its own; without a
+//! cluster every shard channel lives here).
 //!
 //! PUBLISH writes each message straight into the reply buffer of the subscriber's I/O
 //! thread, in the same executor round, so subscribers on every thread see messages in
 //! publish order. A subscriber that stops reading is cut off by its I/O thread at the
 //! pub/sub output limit; the publisher never waits for it.
 
+use crate::engine::client::Client;
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Outs;
 use crate::engine::pubsub::Recipient;
 use crate::engine::table::Handler;
 use bytes::Bytes;
+use indexmap::IndexSet;
 
 /// The commands this family implements; their metadata is in `engine/commands.json`.
 pub const HANDLERS: &[(&str, Handler)] = &[
@@ -19,6 +23,9 @@ pub const HANDLERS: &[(&str, Handler)] = &[
     ("punsubscribe", punsubscribe),
     ("publish", publish),
     ("pubsub", pubsub),
+    ("ssubscribe", ssubscribe),
+    ("sunsubscribe", sunsubscribe),
+    ("spublish", spublish),
 ];
 
 /// Which subscription list a command works on.
@@ -26,6 +33,7 @@ pub const HANDLERS: &[(&str, Handler)] = &[
 enum Kind {
     Channel,
     Pattern,
+    Shard,
 }
 
 impl Kind {
@@ -35,6 +43,26 @@ impl Kind {
             (Kind::Channel, false) => b"unsubscribe",
             (Kind::Pattern, true) => b"psubscribe",
             (Kind::Pattern, false) => b"punsubscribe",
+            (Kind::Shard, true) => b"ssubscribe",
+            (Kind::Shard, false) => b"sunsubscribe",
+        }
+    }
+
+    /// The client's subscriptions of this kind.
+    fn set(self, c: &mut Client) -> &mut IndexSet<Bytes, ahash::RandomState> {
+        match self {
+            Kind::Channel => &mut c.channels,
+            Kind::Pattern => &mut c.patterns,
+            Kind::Shard => &mut c.shard_channels,
+        }
+    }
+
+    /// The count a confirmation carries: shard channels are counted apart from channels
+    /// and patterns (Redis's `clientShardSubscriptionsCount`).
+    fn count(self, c: &Client) -> usize {
+        match self {
+            Kind::Shard => c.shard_channels.len(),
+            _ => c.subscriptions(),
         }
     }
 }
@@ -66,6 +94,17 @@ fn psubscribe(ctx: &mut Ctx) {
     subscribe_generic(ctx, Kind::Pattern);
 }
 
+/// ```text
+/// SSUBSCRIBE shardchannel [shardchannel ...]
+/// ```
+/// Unlike SUBSCRIBE, Redis 7.0 refuses it inside MULTI (a "deny blocking" context).
+fn ssubscribe(ctx: &mut Ctx) {
+    if !ctx.may_block() {
+        return ctx.error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    }
+    subscribe_generic(ctx, Kind::Shard);
+}
+
 fn subscribe_generic(ctx: &mut Ctx, kind: Kind) {
     let id = ctx.id;
     for i in 1..ctx.argv.len() {
@@ -73,15 +112,13 @@ fn subscribe_generic(ctx: &mut Ctx, kind: Kind) {
         let Some(c) = ctx.srv.clients.get_mut(&id) else {
             return;
         };
-        let new = match kind {
-            Kind::Channel => c.channels.insert(name.clone()),
-            Kind::Pattern => c.patterns.insert(name.clone()),
-        };
-        let count = c.subscriptions();
+        let new = kind.set(c).insert(name.clone());
+        let count = kind.count(c);
         if new {
             match kind {
                 Kind::Channel => ctx.srv.pubsub.subscribe(id, name.clone()),
                 Kind::Pattern => ctx.srv.pubsub.psubscribe(id, name.clone()),
+                Kind::Shard => ctx.srv.pubsub.ssubscribe(id, name.clone()),
             }
         }
         confirm(ctx, kind.verb(true), Some(&name), count);
@@ -104,9 +141,16 @@ fn punsubscribe(ctx: &mut Ctx) {
 
 /// With no names, every subscription of that kind goes; with none at all, Redis still
 /// confirms once with a null name.
+/// ```text
+/// SUNSUBSCRIBE [shardchannel [shardchannel ...]]
+/// ```
+fn sunsubscribe(ctx: &mut Ctx) {
+    unsubscribe_generic(ctx, Kind::Shard);
+}
+
 fn unsubscribe_generic(ctx: &mut Ctx, kind: Kind) {
     let id = ctx.id;
-    let Some(c) = ctx.srv.clients.get(&id) else {
+    let Some(c) = ctx.srv.clients.get_mut(&id) else {
         return;
     };
     let names: Vec<Bytes> = if ctx.argv.len() > 1 {
@@ -115,28 +159,23 @@ fn unsubscribe_generic(ctx: &mut Ctx, kind: Kind) {
             .map(|a| Bytes::copy_from_slice(a))
             .collect()
     } else {
-        match kind {
-            Kind::Channel => c.channels.iter().cloned().collect(),
-            Kind::Pattern => c.patterns.iter().cloned().collect(),
-        }
+        kind.set(c).iter().cloned().collect()
     };
     if names.is_empty() {
-        let count = c.subscriptions();
+        let count = kind.count(c);
         return confirm(ctx, kind.verb(false), None, count);
     }
     for name in names {
         let Some(c) = ctx.srv.clients.get_mut(&id) else {
             return;
         };
-        let removed = match kind {
-            Kind::Channel => c.channels.shift_remove(&name),
-            Kind::Pattern => c.patterns.shift_remove(&name),
-        };
-        let count = c.subscriptions();
+        let removed = kind.set(c).shift_remove(&name);
+        let count = kind.count(c);
         if removed {
             match kind {
                 Kind::Channel => ctx.srv.pubsub.unsubscribe(id, &name),
                 Kind::Pattern => ctx.srv.pubsub.punsubscribe(id, &name),
+                Kind::Shard => ctx.srv.pubsub.sunsubscribe(id, &name),
             }
         }
         confirm(ctx, kind.verb(false), Some(&name), count);
@@ -149,6 +188,36 @@ fn unsubscribe_generic(ctx: &mut Ctx, kind: Kind) {
 fn publish(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let delivered = deliver(ctx.srv, ctx.out.outs(), &argv[1], &argv[2]);
+    ctx.out.int(delivered);
+}
+
+/// ```text
+/// SPUBLISH shardchannel message
+/// ```
+/// Reaches only SSUBSCRIBE subscribers, as `smessage`; patterns never match shard channels.
+fn spublish(ctx: &mut Ctx) {
+    let argv = ctx.argv;
+    let (channel, message) = (&argv[1], &argv[2]);
+    let mut delivered = 0;
+    for id in ctx.srv.pubsub.shard_recipients(channel) {
+        let Some(target) = ctx
+            .srv
+            .clients
+            .get(&id)
+            .filter(|c| !c.closing)
+            .map(|c| c.target())
+        else {
+            continue;
+        };
+        let outs = ctx.out.outs();
+        outs.mark_pubsub(&target);
+        let mut out = outs.to(target);
+        out.push(3);
+        out.bulk(b"smessage");
+        out.bulk(channel);
+        out.bulk(message);
+        delivered += 1;
+    }
     ctx.out.int(delivered);
 }
 
@@ -202,7 +271,6 @@ pub fn deliver(
 /// PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT
 ///      | SHARDCHANNELS [pattern] | SHARDNUMSUB [shardchannel ...] | HELP
 /// ```
-/// There is no sharded pub/sub (SSUBSCRIBE) yet, so no shard channel ever has a subscriber.
 fn pubsub(ctx: &mut Ctx) {
     let sub = ctx.arg(1).to_ascii_lowercase();
     let argc = ctx.argv.len();
@@ -212,13 +280,17 @@ fn pubsub(ctx: &mut Ctx) {
             let channels = ctx.srv.pubsub.channels(pattern.as_deref());
             ctx.out.bulks(channels.iter().map(|c| &c[..]));
         }
-        (b"shardchannels", 2 | 3) => ctx.out.array(0),
+        (b"shardchannels", 2 | 3) => {
+            let pattern = ctx.argv.get(2).cloned();
+            let channels = ctx.srv.pubsub.shard_channels(pattern.as_deref());
+            ctx.out.bulks(channels.iter().map(|c| &c[..]));
+        }
         (b"numsub" | b"shardnumsub", _) => {
             let shard = sub == b"shardnumsub";
             ctx.out.array((argc - 2) * 2);
             for i in 2..argc {
                 let n = if shard {
-                    0
+                    ctx.srv.pubsub.shard_numsub(&ctx.argv[i])
                 } else {
                     ctx.srv.pubsub.numsub(&ctx.argv[i])
                 };

@@ -74,7 +74,8 @@ fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Found<'s> {
     if entry.is_some() {
         srv.stats.keyspace_hits += 1;
     } else {
-        srv.stats.keyspace_misses += 1;
+        let (stats, effects, flags) = (&mut srv.stats, &mut srv.effects, srv.notify_flags);
+        crate::engine::notify::key_miss(stats, effects, flags, db, key);
     }
     found(entry.map(|e| &mut e.value))
 }

@@ -76,6 +76,10 @@ pub struct Client {
     /// Subscribed channels and patterns, in subscription order.
     pub channels: IndexSet<Bytes, ahash::RandomState>,
     pub patterns: IndexSet<Bytes, ahash::RandomState>,
+    /// Subscribed shard channels (SSUBSCRIBE), counted apart from the others, as Redis.
+    pub shard_channels: IndexSet<Bytes, ahash::RandomState>,
+    /// CLIENT TRACKING settings while tracking is on (`engine/tracking.rs`).
+    pub tracking: Option<Box<super::tracking::ClientTracking>>,
     /// The ACL user its commands run as (`default` until AUTH).
     pub user: Arc<User>,
     /// Logged in: as `default` when that needs no password, or by AUTH/HELLO.
@@ -122,6 +126,8 @@ impl Client {
             dirty_cas: false,
             channels: IndexSet::default(),
             patterns: IndexSet::default(),
+            shard_channels: IndexSet::default(),
+            tracking: None,
             user,
             authenticated,
         }
@@ -142,16 +148,22 @@ impl Client {
 
     /// A client with subscriptions is a pub/sub client; there is no replication.
     pub fn kind(&self) -> Kind {
-        if self.subscriptions() > 0 {
+        if self.subscribed() {
             Kind::PubSub
         } else {
             Kind::Normal
         }
     }
 
-    /// Channels plus patterns subscribed to.
+    /// Channels plus patterns subscribed to (what (P)SUBSCRIBE's replies count).
     pub fn subscriptions(&self) -> usize {
         self.channels.len() + self.patterns.len()
+    }
+
+    /// Subscribed to anything, shard channels included: Redis's `CLIENT_PUBSUB` flag,
+    /// which limits a RESP2 connection to the pub/sub commands.
+    pub fn subscribed(&self) -> bool {
+        self.subscriptions() > 0 || !self.shard_channels.is_empty()
     }
 
     /// Appends this client's `CLIENT LIST` line and its newline: Redis 7.0.15's fields in
@@ -185,26 +197,37 @@ impl Client {
         if self.blocked.is_some() {
             buf.push(b'b');
         }
-        if self.subscriptions() > 0 {
+        if self.subscribed() {
             buf.push(b'P');
         }
         if self.multi.is_some() {
             buf.push(b'x');
+        }
+        if let Some(t) = &self.tracking {
+            buf.push(b't');
+            if t.broken_redir {
+                buf.push(b'R');
+            }
+            if t.bcast {
+                buf.push(b'B');
+            }
         }
         if buf.len() == start {
             buf.push(b'N');
         }
         let _ = write!(
             buf,
-            " db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 \
-             rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir=-1 \
+            " db={} sub={} psub={} ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 \
+             rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir={} \
              resp={} lib-name=",
             self.db,
             self.channels.len(),
             self.patterns.len(),
+            self.shard_channels.len(),
             self.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             self.last_cmd,
             String::from_utf8_lossy(&self.user.name),
+            self.tracking.as_ref().map_or(-1, |t| t.redirect as i64),
             if self.resp3 { 3 } else { 2 }
         );
         buf.extend_from_slice(self.lib_name.as_deref().unwrap_or_default());

@@ -180,8 +180,7 @@ impl Engine {
             return;
         };
         client.last_cmd = spec.name;
-        if !client.resp3 && client.subscriptions() > 0 && spec.flags & flag::SUBSCRIBED_CONTEXT == 0
-        {
+        if !client.resp3 && client.subscribed() && spec.flags & flag::SUBSCRIBED_CONTEXT == 0 {
             let msg = format!(
                 "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
                 spec.name
@@ -216,7 +215,20 @@ impl Engine {
             self.run_script(id, target, db, args, req);
         }
         self.srv.effects.end();
+        if self.srv.tracking.clients > 0 {
+            self.after_tracked(id, spec);
+        }
         self.finish(target);
+    }
+
+    /// After a client's command, with clients tracking: its own invalidations follow its
+    /// reply, and CLIENT CACHING lasts one command (Redis keeps it across CLIENT's
+    /// subcommands and inside MULTI, up to EXEC).
+    fn after_tracked(&mut self, id: u64, spec: &Spec) {
+        if !spec.name.starts_with("client|") {
+            self.srv.tracking_command_done(id);
+        }
+        super::tracking::deliver(&mut self.srv, &mut self.outs, false);
     }
 
     /// Whether client `id` may run `args` as `spec`: authenticated when the server needs
@@ -333,9 +345,16 @@ impl Engine {
         if no_touch {
             ctx.srv.dbs.iter_mut().for_each(|d| d.no_touch = true);
         }
+        // The writer NOLOOP spares (`tracking.rs`); restored for a nested call's caller.
+        let writer = std::mem::replace(&mut ctx.srv.tracking.current, id);
         handler(&mut ctx);
         if no_touch {
             self.srv.dbs.iter_mut().for_each(|d| d.no_touch = false);
+        }
+        // Redis 7.0 remembers nothing a script reads (its calls run as the script's own
+        // client, which never tracks).
+        if self.srv.tracking.clients > 0 && target.thread != CAPTURE {
+            self.srv.tracking_remember(id, spec, args);
         }
         self.srv.stats.commands += 1;
         if self.srv.expiry_logged() {
@@ -344,6 +363,7 @@ impl Engine {
         if self.srv.effects.record_events {
             self.notify(args, absent);
         }
+        self.srv.tracking.current = writer;
         self.srv.effects.leave(outer, db, args);
         self.srv.effects.end();
     }
@@ -460,6 +480,10 @@ impl Engine {
         }
         self.outs.to(target).error(msg);
         self.srv.stats.commands += 1;
+        // A refused command ends CLIENT CACHING's one-command window too, as in Redis.
+        if self.srv.tracking.clients > 0 {
+            self.srv.tracking_command_done(id);
+        }
         self.finish(target);
     }
 
@@ -683,6 +707,13 @@ impl Engine {
         }
     }
 
+    /// End of an executor round: the invalidations still owed, broadcast ones included.
+    pub fn tracking_round(&mut self) {
+        if self.srv.tracking.clients > 0 {
+            super::tracking::deliver(&mut self.srv, &mut self.outs, true);
+        }
+    }
+
     /// Deals with keys expiry removed outside any command (active expiry in the timer),
     /// then with the blocked clients that releases (XREADGROUP on an expired stream).
     pub fn touch_expired(&mut self) {
@@ -691,6 +722,7 @@ impl Engine {
             if !self.srv.effects.events.is_empty() {
                 super::notify::deliver(&mut self.srv, &mut self.outs, &[], &[]);
             }
+            super::tracking::deliver(&mut self.srv, &mut self.outs, false);
             self.settle();
         }
     }
@@ -720,6 +752,12 @@ pub fn release(srv: &mut Server, id: u64, c: &mut Client) {
     }
     for p in std::mem::take(&mut c.patterns) {
         srv.pubsub.punsubscribe(id, &p);
+    }
+    for ch in std::mem::take(&mut c.shard_channels) {
+        srv.pubsub.sunsubscribe(id, &ch);
+    }
+    if c.tracking.is_some() {
+        srv.tracking_disable_client(id, c);
     }
     srv.update_expired_tracking();
 }

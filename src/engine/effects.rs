@@ -264,6 +264,9 @@ impl Server {
         // A waited-on key that changed may have been deleted or replaced by another type
         // (Redis's `signalDeletedKeyAsReady`): the executor re-checks its waiters.
         self.signal_waiters(db, key);
+        if self.tracking.active() {
+            self.tracking_invalidate(key);
+        }
         if self.effects.record_events {
             let event = self.effects.current();
             self.effects.events.push(KeyEvent {
@@ -279,6 +282,7 @@ impl Server {
     /// and counts the keys as changes.
     pub fn flushing(&mut self, db: usize) {
         self.effects.dirty += self.dbs[db].len() as u64;
+        self.tracking_flushed();
         if !self.blocking.waiters.is_empty() {
             let waited = self.blocking.waited_in(db);
             self.blocking
@@ -372,6 +376,7 @@ impl Server {
             || !self.blocking.waiters.is_empty()
             || self.effects.propagating()
             || self.effects.record_events
+            || self.tracking.clients > 0
     }
 
     /// Turns the expiry logs on or off to match [`Server::expiry_logged`].
@@ -406,6 +411,9 @@ impl Server {
             self.touch_watchers(db, &key);
         }
         self.signal_waiters(db, &key);
+        if self.tracking.active() {
+            self.tracking_invalidate(&key);
+        }
         self.effects.deleted(db, &key, lazy);
         if self.effects.record_events {
             self.effects.events.push(KeyEvent { db, key, event });

@@ -130,6 +130,8 @@ impl Executor {
                     self.engine.timeouts();
                     self.apply_requests();
                     crate::persist::snapshot::step(&mut self.engine.srv);
+                    // Broadcast invalidations go out once per round, as Redis's beforeSleep.
+                    self.engine.tracking_round();
                     // The round's propagated writes go to their readers before the replies
                     // go out, so a reader (the AOF, later) never lags what clients were told.
                     self.engine.srv.effects.publish();
@@ -361,6 +363,8 @@ impl Executor {
         crate::persist::cron(&mut self.engine.srv);
         self.engine.touch_expired();
         crate::persist::aof::cron(&mut self.engine.srv);
+        // Broadcast invalidations go out once per round, as Redis's beforeSleep.
+        self.engine.tracking_round();
         self.engine.srv.effects.publish();
         // Expiry may have released blocked clients: their replies go out now.
         self.flush();

@@ -21,7 +21,7 @@ impl Engine {
             if idle <= limit
                 || c.closing
                 || c.blocked.is_some()
-                || c.subscriptions() > 0
+                || c.subscribed()
                 || c.held
                 || !c.pending.is_empty()
             {

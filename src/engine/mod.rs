@@ -17,3 +17,4 @@ pub mod out;
 pub mod pubsub;
 pub mod state;
 pub mod table;
+pub mod tracking;

@@ -12,7 +12,7 @@
 use super::effects::KeyEvent;
 use super::out::Outs;
 use super::state::Server;
-use crate::config::values::{E, EV, G, HASH, K, L, NEW, SET, STR, T, X, Z};
+use crate::config::values::{E, EV, G, HASH, K, KM, L, NEW, SET, STR, T, X, Z};
 use bytes::{Bytes, BytesMut};
 
 /// One notification: its class (a `notify-keyspace-events` flag) and Redis's event name.
@@ -37,6 +37,18 @@ impl Server {
             self.effects.events.clear();
             self.update_expired_tracking();
         }
+    }
+
+    /// A read lookup found no `key` in `db` (Redis's `lookupKeyRead` miss): counted in
+    /// `keyspace_misses` and, when class `m` is asked for, announced as `keymiss`.
+    pub fn key_miss(&mut self, db: usize, key: &[u8]) {
+        key_miss(
+            &mut self.stats,
+            &mut self.effects,
+            self.notify_flags,
+            db,
+            key,
+        );
     }
 
     /// Whether key creations (`new`, class `n`) are asked for: only then does a write look
@@ -65,26 +77,29 @@ pub fn deliver(srv: &mut Server, outs: &mut Outs, argv: &[Bytes], created: &[(us
         .collect();
     // A list move pushes onto the destination before it announces the pop (Redis's
     // lmoveGenericCommand): the destination's events go first.
-    if matches!(
-        own.first().map(|e| e.event),
-        Some("rpoplpush" | "brpoplpush" | "lmove" | "blmove")
-    ) {
+    // The command's first own event (a read miss is not one).
+    let first = own.iter().find(|e| e.event != KEYMISS).map(|e| e.event);
+    if matches!(first, Some("rpoplpush" | "brpoplpush" | "lmove" | "blmove")) {
         let src = argv.get(1);
         own.sort_by_key(|e| src.is_some_and(|s| *s == e.key));
     }
     // MOVE and RENAME add the destination (`new`) before announcing either side.
-    if matches!(
-        own.first().map(|e| e.event),
-        Some("move" | "rename" | "renamenx")
-    ) {
+    if matches!(first, Some("move" | "rename" | "renamenx")) {
         for (db, key) in created.drain(..) {
             out.push((db, key, (NEW, "new")));
         }
     }
     let mut last: Option<&KeyEvent> = None;
     for ev in own {
-        // A handler may signal a key once per element it changed; Redis notifies once.
-        if last.is_some_and(|l| l == ev) {
+        // Read misses are announced as they happened, each one (MGET k k: two).
+        if ev.event == KEYMISS {
+            out.push((ev.db, ev.key.clone(), (KM, KEYMISS)));
+            last = None;
+            continue;
+        }
+        // A handler may signal a key once per element it changed; Redis notifies once,
+        // except for the commands that set one key once per argument pair.
+        if last.is_some_and(|l| l == ev) && !per_pair(ev.event) {
             continue;
         }
         last = Some(ev);
@@ -123,6 +138,34 @@ pub fn deliver(srv: &mut Server, outs: &mut Outs, argv: &[Bytes], created: &[(us
     let mut events = events;
     events.clear();
     srv.effects.events = events;
+}
+
+/// [`Server::key_miss`] on the fields it needs, for a caller that holds a borrow of the
+/// databases (the entry it found, on the hit path).
+pub fn key_miss(
+    stats: &mut crate::stats::ExecStats,
+    effects: &mut super::effects::Effects,
+    flags: u32,
+    db: usize,
+    key: &[u8],
+) {
+    stats.keyspace_misses += 1;
+    if flags & KM != 0 {
+        effects.events.push(KeyEvent {
+            db,
+            key: Bytes::copy_from_slice(key),
+            event: KEYMISS,
+        });
+    }
+}
+
+/// The event a read of a missing key records (not a command's name).
+const KEYMISS: &str = "keymiss";
+
+/// Commands that may set one key twice and announce each (MSET k 1 k 2 notifies twice,
+/// as Redis's msetGenericCommand does per pair).
+fn per_pair(event: &str) -> bool {
+    matches!(event, "mset" | "msetnx")
 }
 
 fn is_server_event(event: &str) -> bool {

@@ -47,6 +47,8 @@ pub struct Server {
     /// A previous io-threads change is still moving connections.
     pub resizing: bool,
     pub pubsub: PubSub,
+    /// Client-side caching: tracked keys, prefixes, queued invalidations.
+    pub tracking: super::tracking::Tracking,
     /// Other clients a command closed (CLIENT KILL): the executor closes each after the
     /// command, once what is owed to them so far is written.
     pub pending_closes: Vec<crate::engine::out::Target>,
@@ -107,6 +109,7 @@ impl Server {
             repin_request: false,
             resizing: false,
             pubsub: PubSub::default(),
+            tracking: Default::default(),
             pending_closes: Vec::new(),
             no_touch_clients: 0,
             effects: Effects::default(),
@@ -125,6 +128,7 @@ impl Server {
         let nopass = srv.shared.limits.default_nopass.clone();
         srv.acl.share_nopass(nopass);
         srv.apply_notify_config();
+        srv.apply_tracking_config();
         let now = srv.now_ms;
         srv.dbs.iter_mut().for_each(|db| db.set_clock(now));
         srv.apply_memory_config(crate::db::Policy::NoEviction);

@@ -240,3 +240,34 @@ fn notify_config_parsing_matches_redis() {
     // Flags render in Redis's canonical order; a bad class is refused in its words.
     compare("xEKgA", &[&["SET", "k", "v"]]);
 }
+
+/// Reads of missing keys (class `m`, Redis's `lookupKeyRead` misses), each one, in
+/// command order with the writes; and a key set twice by one MSET is announced twice.
+const KEYMISS_AND_REPEATS: &[&[&str]] = &[
+    &["GET", "nokey"],
+    &["MGET", "a", "nokey", "nokey"],
+    &["SET", "a", "1"],
+    &["GET", "a"],
+    &["EXISTS", "nokey", "a"],
+    &["TYPE", "nokey"],
+    &["TTL", "nokey"],
+    &["HGET", "noh", "f"],
+    &["LRANGE", "nol", "0", "-1"],
+    &["SMEMBERS", "nos"],
+    &["ZSCORE", "noz", "m"],
+    &["XRANGE", "nox", "-", "+"],
+    &["STRLEN", "nokey"],
+    &["SUNIONSTORE", "dst", "nos1", "a2"],
+    &["MSET", "k", "1", "k", "2", "j", "1"],
+    &["MSETNX", "n", "1", "n", "2"],
+    &["SET", "t", "v", "PX", "1"],
+    &["SLEEP"],
+    &["GET", "t"],
+];
+
+#[test]
+fn notify_keymiss_and_repeated_keys_match_redis() {
+    compare("KEA", KEYMISS_AND_REPEATS);
+    compare("Km", KEYMISS_AND_REPEATS);
+    compare("E$m", KEYMISS_AND_REPEATS);
+}

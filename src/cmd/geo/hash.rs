@@ -113,10 +113,26 @@ pub fn decode(cell: Cell) -> Option<Area> {
     })
 }
 
+/// Redis's `(uint64_t)score` as x86-64 computes it: a negative score wraps (-2 is all
+/// ones but the last bit, a cell at the top right corner) where Rust's `as` saturates to
+/// 0; NaN and scores below -2^63 give the "integer indefinite" 2^63, and 2^64 or more 0.
+fn score_bits(score: f64) -> u64 {
+    if score.is_nan() {
+        1 << 63
+    } else if score < 0.0 {
+        score as i64 as u64
+    } else if score >= 18_446_744_073_709_551_616.0 {
+        // 2^64 and over: the conversion's overflow leaves 0.
+        0
+    } else {
+        score as u64
+    }
+}
+
 /// A score's position: the centre of its cell, clamped to the limits.
 pub fn decode_score(score: f64) -> Option<(f64, f64)> {
     let area = decode(Cell {
-        bits: score as u64,
+        bits: score_bits(score),
         step: STEP_MAX,
     })?;
     let lon = ((area.lon.0 + area.lon.1) / 2.0).clamp(LONG_MIN, LONG_MAX);
