@@ -68,6 +68,7 @@ fn io_thread(
     until: Instant,
     get: Resolved,
     set: Resolved,
+    keys: Arc<Vec<Bytes>>,
 ) -> Tally {
     let conns: Vec<ConnId> = (0..CONNS_PER_THREAD)
         .map(|j| ConnId {
@@ -90,7 +91,6 @@ fn io_thread(
         let info = Box::new(info);
         batch.events.push(Event::Open { conn, info });
     }
-    let keys: Vec<Bytes> = (0..KEYS).map(key).collect();
     let (get_name, set_name) = (Bytes::from_static(b"GET"), Bytes::from_static(b"SET"));
     let value = Bytes::from_static(b"0123456789abcdef");
     let mut seed = 0x9E37_79B9_7F4A_7C15u64 ^ t as u64;
@@ -197,6 +197,7 @@ fn point(threads: usize, secs: f64) -> Point {
         spawn,
         Arc::new(AtomicBool::new(false)),
     );
+    let keys: Arc<Vec<Bytes>> = Arc::new((0..KEYS).map(key).collect());
     let started = Instant::now();
     let until = started + Duration::from_secs_f64(secs);
     let exec = std::thread::spawn(move || {
@@ -208,8 +209,8 @@ fn point(threads: usize, secs: f64) -> Point {
         .into_iter()
         .enumerate()
         .map(|(t, inbox)| {
-            let tx = tx.clone();
-            std::thread::spawn(move || io_thread(t, tx, inbox, until, get, set))
+            let (tx, keys) = (tx.clone(), keys.clone());
+            std::thread::spawn(move || io_thread(t, tx, inbox, until, get, set, keys))
         })
         .collect();
     drop(tx);

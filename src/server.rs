@@ -28,6 +28,8 @@ pub enum StartError {
     Acl(String),
     /// The data files could not be loaded.
     Load(String),
+    /// The `tls-*` settings are wrong (a file missing or unreadable, a bad value).
+    Tls(String),
 }
 
 impl fmt::Display for StartError {
@@ -35,6 +37,7 @@ impl fmt::Display for StartError {
         match self {
             StartError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
             StartError::Address(m) | StartError::Cpu(m) | StartError::Load(m) => f.write_str(m),
+            StartError::Tls(m) => write!(f, "Failed to configure TLS: {m}"),
             StartError::Acl(m) => write!(f, "Aborting Redis startup because of ACL errors: {m}"),
             StartError::Io(e) => write!(f, "{e}"),
         }
@@ -53,6 +56,8 @@ impl From<std::io::Error> for StartError {
 pub struct Handle {
     /// The bound address (the real port when 0 was asked for).
     pub addr: SocketAddr,
+    /// The bound `tls-port` address, if TLS is on.
+    pub tls_addr: Option<SocketAddr>,
     stop: Arc<AtomicBool>,
     main: Option<JoinHandle<()>>,
     /// The I/O threads, including any started at runtime.
@@ -195,10 +200,25 @@ pub fn start_observed(
         .unixsocket
         .as_deref()
         .map(|p| (p, config.unixsocketperm));
-    let (listeners, addr) = listen::bind_all(&bind, config.port, unix, config.tcp_backlog)
+    // TLS settings are checked before binding anything: a bad file stops the start.
+    let tls_port = crate::net::tls_config::tls_port(&config);
+    let tls = match tls_port {
+        0 => None,
+        _ => Some(crate::net::tls_config::build(&config).map_err(StartError::Tls)?),
+    };
+    let (mut listeners, addr) = listen::bind_all(&bind, config.port, unix, config.tcp_backlog)
         .map_err(|e| StartError::Bind(e.what, e.error))?;
     let n = config.io_threads.max(1);
     let shared = Shared::new(n, &config);
+    let mut tls_addr = None;
+    if let Some(tls) = tls {
+        *shared.tls.write() = Some(tls);
+        let (tls_listeners, a) = listen::bind_tls(&bind, tls_port, config.tcp_backlog, &shared.tls)
+            .map_err(|e| StartError::Bind(e.what, e.error))?;
+        listeners.extend(tls_listeners);
+        tls_addr = Some(a);
+        tracing::info!("TLS listening on {a}");
+    }
 
     let (exec_tx, exec_rx) = crossbeam_channel::unbounded();
     let spawner = Spawner {
@@ -277,6 +297,7 @@ pub fn start_observed(
         })?;
     Ok(Handle {
         addr,
+        tls_addr,
         stop,
         main: Some(main),
         threads,

@@ -194,6 +194,8 @@ pub struct Shared {
     pub unixsocket: String,
     /// A slow script's state (see [`ScriptBusy`]).
     pub script: ScriptBusy,
+    /// The TLS settings new connections on `tls-port` get (CONFIG SET replaces them).
+    pub tls: Arc<crate::net::tls_config::TlsHolder>,
 }
 
 impl Shared {
@@ -222,6 +224,7 @@ impl Shared {
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
             script: ScriptBusy::default(),
+            tls: Arc::new(parking_lot::RwLock::new(None)),
         })
     }
 

@@ -149,6 +149,8 @@ fn set(ctx: &mut Ctx) {
     if let Some((name, why)) = refused {
         return ctx.error(&set_failed(&String::from_utf8_lossy(name), why));
     }
+    // In argument order: a failed TLS change names the first TLS parameter given.
+    let names: Vec<&'static str> = chosen.iter().map(|(f, _, _)| f.name()).collect();
     let mut next = ctx.srv.config.clone();
     for (f, name, value) in chosen {
         let p = &PARAMS[f.index];
@@ -175,6 +177,12 @@ fn set(ctx: &mut Ctx) {
         return ctx.error(&set_failed(name, &why));
     }
     if let Err((name, why)) = crate::persist::aof::configure(ctx.srv, &next) {
+        return ctx.error(&set_failed(name, &why));
+    }
+    let tls = &ctx.srv.shared.tls;
+    if let Err((name, why)) =
+        crate::net::tls_config::reconfigure(tls, &ctx.srv.config, &next, &names)
+    {
         return ctx.error(&set_failed(name, &why));
     }
     ctx.srv.shared.limits.store(&next);

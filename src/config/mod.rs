@@ -483,9 +483,11 @@ mod tests {
     #[test]
     fn unsupported_features_are_refused_by_name() {
         let mut c = Config::default();
-        let e = c.set("tls-port", "6380").unwrap_err();
-        assert!(e.contains("'tls-port 6380' is not supported"), "{e}");
-        assert_eq!(c.set("tls-port", "0"), Ok(()));
+        let e = c.set("cluster-enabled", "yes").unwrap_err();
+        assert!(e.contains("'cluster-enabled yes' is not supported"), "{e}");
+        assert_eq!(c.set("cluster-enabled", "no"), Ok(()));
+        // Implemented now (net/tls): accepted.
+        assert_eq!(c.set("tls-port", "6380"), Ok(()));
         // Implemented now (persist/aof): accepted.
         assert_eq!(c.set("appendonly", "yes"), Ok(()));
         assert!(c.set("replicaof", "127.0.0.1 6379").is_err());

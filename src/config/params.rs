@@ -254,7 +254,7 @@ pub static PARAMS: &[Param] = &[
     p!("cluster-enabled", None, IMMUTABLE | UNSUPPORTED, BOOL, "no"),
     p!("requirepass", None, SENSITIVE, STR, ""),
     p!("aclfile", None, IMMUTABLE, STR, ""),
-    p!("tls-port", None, UNSUPPORTED, int(0, 65535), "0"),
+    p!("tls-port", None, STARTUP, int(0, 65535), "0"),
 
     // Persistence (persist/).
     p!("save", None, MULTI, special(Special::Save), ""),

@@ -211,4 +211,6 @@ pub enum ToIo {
 pub enum Accepted {
     Tcp(std::net::TcpStream),
     Unix(std::os::unix::net::UnixStream),
+    /// A TLS connection (its handshake not begun or under way) and its TLS state.
+    Tls(std::net::TcpStream, Box<rustls::ServerConnection>),
 }

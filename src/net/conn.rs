@@ -84,10 +84,18 @@ impl Conn {
         self.wbuf.len() - self.wpos
     }
 
+    /// Whether anything is left to send: unwritten output, or TLS records rustls holds.
+    pub fn has_output(&self) -> bool {
+        self.pending() > 0 || matches!(&self.stream, Stream::Tls(t) if t.tls.wants_write())
+    }
+
     /// One `read` into the spare capacity of the read buffer, at least `want` bytes of room.
     /// Returns the bytes read and the room there was (a short read means the socket is
     /// drained, so edge-triggered polling needs no second read that would only say EAGAIN).
     pub fn read_some(&mut self, want: usize) -> io::Result<(usize, usize)> {
+        if let Stream::Tls(t) = &mut self.stream {
+            return t.read_plain(&mut self.rbuf, want);
+        }
         self.rbuf.reserve(want);
         let spare = self.rbuf.spare_capacity_mut();
         let room = spare.len();
@@ -113,6 +121,14 @@ impl Conn {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
+        }
+        // TLS: rustls may hold records it took but the socket did not.
+        if let Stream::Tls(t) = &mut self.stream
+            && !t.send_tls()?
+        {
+            self.wbuf.clear();
+            self.wpos = 0;
+            return Ok(false);
         }
         self.wbuf.clear();
         self.wpos = 0;

@@ -1,8 +1,11 @@
 //! Listening sockets: every `bind` address (Redis 7's syntax: several addresses, `-` for one
 //! that may be missing, `*` and `::*` for every IPv4 / IPv6 address) and the `unixsocket`,
-//! each with `tcp-backlog` as its accept queue. They all live on I/O thread 0.
+//! each with `tcp-backlog` as its accept queue, and the same addresses on `tls-port` for TLS.
+//! They all live on I/O thread 0.
 
 use super::stream::Stream;
+use super::tls::TlsStream;
+use super::tls_config::TlsHolder;
 use mio::net::{TcpListener, UnixListener};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -13,6 +16,9 @@ pub enum Listener {
     Tcp(TcpListener),
     /// The socket and its path, removed when the server stops.
     Unix(UnixListener, PathBuf),
+    /// A `tls-port` listener and the TLS settings new connections get (CONFIG SET may
+    /// replace them: connections already made keep theirs).
+    Tls(TcpListener, std::sync::Arc<TlsHolder>),
 }
 
 impl Listener {
@@ -20,6 +26,14 @@ impl Listener {
         match self {
             Listener::Tcp(l) => l.accept().map(|(s, _)| Stream::Tcp(s)),
             Listener::Unix(l, _) => l.accept().map(|(s, _)| Stream::Unix(s)),
+            Listener::Tls(l, holder) => {
+                let (s, _) = l.accept()?;
+                let Some(config) = holder.read().clone() else {
+                    return Err(io::Error::other("TLS is not configured"));
+                };
+                let tls = rustls::ServerConnection::new(config).map_err(io::Error::other)?;
+                Ok(Stream::Tls(Box::new(TlsStream::new(s, tls))))
+            }
         }
     }
 
@@ -27,6 +41,7 @@ impl Listener {
         match self {
             Listener::Tcp(l) => l,
             Listener::Unix(l, _) => l,
+            Listener::Tls(l, _) => l,
         }
     }
 }
@@ -85,6 +100,33 @@ pub fn bind_all(
     unix: Option<(&Path, u32)>,
     backlog: u32,
 ) -> Result<(Vec<Listener>, SocketAddr), BindError> {
+    let (tcp, addr) = bind_tcp(bind, port, backlog)?;
+    let mut listeners: Vec<Listener> = tcp.into_iter().map(Listener::Tcp).collect();
+    if let Some((path, perm)) = unix {
+        let err = |error| BindError {
+            what: path.display().to_string(),
+            error,
+        };
+        // A socket file left by a previous run would make bind fail; Redis removes it too.
+        let _ = std::fs::remove_file(path);
+        let l = UnixListener::bind(path).map_err(err)?;
+        set_backlog(l.as_raw_fd(), backlog).map_err(err)?;
+        if perm != 0 {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(perm)).map_err(err)?;
+        }
+        listeners.push(Listener::Unix(l, path.to_path_buf()));
+    }
+    Ok((listeners, addr))
+}
+
+/// Binds every address of `bind` on `port`; returns the listeners and the address the
+/// first one got.
+fn bind_tcp(
+    bind: &[BindAddr],
+    port: u16,
+    backlog: u32,
+) -> Result<(Vec<TcpListener>, SocketAddr), BindError> {
     let mut listeners = Vec::new();
     let mut first: Option<SocketAddr> = None;
     for b in bind {
@@ -98,7 +140,7 @@ pub fn bind_all(
         match bound {
             Ok(l) => {
                 first.get_or_insert(l.local_addr().unwrap_or(want));
-                listeners.push(Listener::Tcp(l));
+                listeners.push(l);
             }
             Err(e) if b.optional => {
                 tracing::warn!(
@@ -119,21 +161,22 @@ pub fn bind_all(
             error: io::ErrorKind::AddrNotAvailable.into(),
         });
     };
-    if let Some((path, perm)) = unix {
-        let err = |error| BindError {
-            what: path.display().to_string(),
-            error,
-        };
-        // A socket file left by a previous run would make bind fail; Redis removes it too.
-        let _ = std::fs::remove_file(path);
-        let l = UnixListener::bind(path).map_err(err)?;
-        set_backlog(l.as_raw_fd(), backlog).map_err(err)?;
-        if perm != 0 {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(perm)).map_err(err)?;
-        }
-        listeners.push(Listener::Unix(l, path.to_path_buf()));
-    }
+    Ok((listeners, addr))
+}
+
+/// Binds every address of `bind` on `tls-port` (after the plain ones, so 0 for `port`
+/// still picks a free port for those): returns the TLS listeners and the first address.
+pub fn bind_tls(
+    bind: &[BindAddr],
+    port: u16,
+    backlog: u32,
+    holder: &std::sync::Arc<TlsHolder>,
+) -> Result<(Vec<Listener>, SocketAddr), BindError> {
+    let (tcp, addr) = bind_tcp(bind, port, backlog)?;
+    let listeners = tcp
+        .into_iter()
+        .map(|l| Listener::Tls(l, holder.clone()))
+        .collect();
     Ok((listeners, addr))
 }
 

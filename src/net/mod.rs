@@ -7,3 +7,5 @@ pub mod listen;
 pub mod outbound;
 pub mod reactor;
 pub mod stream;
+pub mod tls;
+pub mod tls_config;

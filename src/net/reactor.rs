@@ -348,7 +348,7 @@ impl IoThread {
     /// mode's DENIED (then drops it) to a client it keeps out: true when dropped.
     fn turn_away(&mut self, stream: &mut Stream) -> bool {
         let limits = &self.shared.limits;
-        let Stream::Tcp(tcp) = stream else {
+        let Some(tcp) = stream.tcp() else {
             return false;
         };
         limits::set_keepalive(tcp.as_raw_fd(), limits.tcp_keepalive.load(Relaxed));
@@ -480,7 +480,7 @@ impl IoThread {
         loop {
             let mut pending = false;
             for (_, conn) in self.conns.iter_mut() {
-                if conn.pending() > 0 && matches!(conn.flush(), Ok(false)) {
+                if conn.has_output() && matches!(conn.flush(), Ok(false)) {
                     pending = true;
                 }
             }

@@ -1,16 +1,20 @@
-//! A client socket, TCP or Unix-domain: connections of both kinds are served by the same
-//! I/O threads through the same code, so this is the one place that tells them apart.
+//! A client socket, TCP, TLS over TCP or Unix-domain: connections of every kind are served
+//! by the same I/O threads through the same code, so this is the one place that tells them
+//! apart.
 
+use super::tls::TlsStream;
 use crate::engine::msg::Accepted;
 use mio::event::Source;
 use mio::net::{TcpStream, UnixStream};
 use mio::{Interest, Registry, Token};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::fd::{AsRawFd, RawFd};
 
 pub enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
+    /// Boxed: the TLS state is large, and plain connections should not carry its size.
+    Tls(Box<TlsStream>),
 }
 
 impl Stream {
@@ -25,6 +29,10 @@ impl Stream {
                 s.set_nonblocking(true)?;
                 Stream::Unix(UnixStream::from_std(s))
             }
+            Accepted::Tls(s, tls) => {
+                s.set_nonblocking(true)?;
+                Stream::Tls(Box::new(TlsStream::new(TcpStream::from_std(s), *tls)))
+            }
         })
     }
 
@@ -36,12 +44,25 @@ impl Stream {
             Stream::Unix(s) => {
                 Accepted::Unix(std::os::unix::net::UnixStream::from(OwnedFd::from(s)))
             }
+            Stream::Tls(t) => {
+                let TlsStream { tcp, tls, .. } = *t;
+                Accepted::Tls(std::net::TcpStream::from(OwnedFd::from(tcp)), Box::new(tls))
+            }
+        }
+    }
+
+    /// The TCP socket under a TCP or TLS connection.
+    pub fn tcp(&self) -> Option<&TcpStream> {
+        match self {
+            Stream::Tcp(s) => Some(s),
+            Stream::Tls(t) => Some(&t.tcp),
+            Stream::Unix(_) => None,
         }
     }
 
     /// Small replies must not wait for Nagle's algorithm (TCP only).
     pub fn set_nodelay(&self) {
-        if let Stream::Tcp(s) = self {
+        if let Some(s) = self.tcp() {
             let _ = s.set_nodelay(true);
         }
     }
@@ -49,14 +70,14 @@ impl Stream {
     /// The peer's and our address as `CLIENT LIST` shows them: `ip:port`, or for a Unix
     /// socket its path with `:0`, as Redis prints it.
     pub fn addrs(&self, unix_path: &str) -> (String, String) {
-        match self {
-            Stream::Tcp(s) => {
+        match self.tcp() {
+            Some(s) => {
                 let show = |a: io::Result<std::net::SocketAddr>| {
                     a.map_or_else(|_| "0.0.0.0:0".to_string(), |a| a.to_string())
                 };
                 (show(s.peer_addr()), show(s.local_addr()))
             }
-            Stream::Unix(_) => {
+            None => {
                 let path = format!("{unix_path}:0");
                 (path.clone(), path)
             }
@@ -67,19 +88,11 @@ impl Stream {
         matches!(self, Stream::Unix(_))
     }
 
-    pub fn shutdown_write(&self) -> io::Result<()> {
+    pub fn shutdown_write(&mut self) -> io::Result<()> {
         match self {
             Stream::Tcp(s) => s.shutdown(std::net::Shutdown::Write),
             Stream::Unix(s) => s.shutdown(std::net::Shutdown::Write),
-        }
-    }
-}
-
-impl Read for Stream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => s.read(buf),
-            Stream::Unix(s) => s.read(buf),
+            Stream::Tls(t) => t.shutdown_write(),
         }
     }
 }
@@ -89,6 +102,7 @@ impl Write for Stream {
         match self {
             Stream::Tcp(s) => s.write(buf),
             Stream::Unix(s) => s.write(buf),
+            Stream::Tls(t) => t.write_plain(buf),
         }
     }
 
@@ -102,6 +116,7 @@ impl AsRawFd for Stream {
         match self {
             Stream::Tcp(s) => s.as_raw_fd(),
             Stream::Unix(s) => s.as_raw_fd(),
+            Stream::Tls(t) => t.tcp.as_raw_fd(),
         }
     }
 }
@@ -111,6 +126,7 @@ impl Source for Stream {
         match self {
             Stream::Tcp(s) => s.register(r, t, i),
             Stream::Unix(s) => s.register(r, t, i),
+            Stream::Tls(x) => x.tcp.register(r, t, i),
         }
     }
 
@@ -118,6 +134,7 @@ impl Source for Stream {
         match self {
             Stream::Tcp(s) => s.reregister(r, t, i),
             Stream::Unix(s) => s.reregister(r, t, i),
+            Stream::Tls(x) => x.tcp.reregister(r, t, i),
         }
     }
 
@@ -125,6 +142,7 @@ impl Source for Stream {
         match self {
             Stream::Tcp(s) => s.deregister(r),
             Stream::Unix(s) => s.deregister(r),
+            Stream::Tls(x) => x.tcp.deregister(r),
         }
     }
 }

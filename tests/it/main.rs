@@ -41,6 +41,7 @@ mod sort;
 mod streams;
 mod strings;
 mod threads;
+mod tls;
 mod tools;
 mod tracking;
 mod zsets;

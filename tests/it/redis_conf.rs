@@ -157,11 +157,10 @@ fn include_reads_other_files_and_unsupported_features_are_refused() {
     assert!(ask(port, "CONFIG GET maxclients").contains("123"));
     assert!(ask(port, "CONFIG GET hz").contains("33"));
 
+    // (tls-port is implemented now: tests/it/tls.rs.)
     for (line, name) in [
-        ("tls-port 6380", "tls-port"),
         ("replicaof 127.0.0.1 6379", "replicaof"),
         ("cluster-enabled yes", "cluster-enabled"),
-        ("tls-port 6380", "tls-port"),
     ] {
         std::fs::write(&conf, format!("port 0\n{line}\n")).expect("write");
         let out = Command::new(env!("CARGO_BIN_EXE_muxis"))
