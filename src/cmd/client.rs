@@ -1,12 +1,13 @@
 //! CLIENT and its subcommands: ID, SETNAME, GETNAME, LIST, INFO, KILL, SETINFO, NO-EVICT,
-//! NO-TOUCH, REPLY, HELP.
+//! NO-TOUCH, REPLY, PAUSE, UNPAUSE, UNBLOCK, HELP.
 //!
 //! Everything here reads or changes the executor's half of clients (`engine::client`);
 //! closing another client is asked of the executor through `Server::pending_closes`.
 
 use super::command::sub_arity;
-use crate::engine::client::{Client, Kind};
+use crate::engine::client::{Client, Kind, Reply};
 use crate::engine::ctx::Ctx;
+use crate::engine::pause::Mode;
 use crate::engine::state::Server;
 use crate::engine::table::Handler;
 use crate::error;
@@ -30,6 +31,9 @@ const SUB_HANDLERS: &[(&str, Handler)] = &[
     ("client|no-evict", no_evict),
     ("client|no-touch", no_touch),
     ("client|reply", reply),
+    ("client|pause", pause),
+    ("client|unpause", unpause),
+    ("client|unblock", unblock),
     ("client|help", help),
     ("client|tracking", super::tracking::tracking),
     ("client|caching", super::tracking::caching),
@@ -41,7 +45,8 @@ const BAD_NAME: &str = "ERR Client names cannot contain spaces, newlines or spec
 const NO_SUCH_CLIENT: &str = "ERR No such client";
 const INVALID_ID: &str = "ERR Invalid client ID";
 const KILL_ID: &str = "ERR client-id should be greater than 0";
-const REPLY_OFF: &str = "ERR CLIENT REPLY OFF and SKIP are not supported";
+const PAUSE_MODE: &str = "ERR CLIENT PAUSE mode must be WRITE or ALL";
+const UNBLOCK_REASON: &str = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
 
 /// ```text
 /// CLIENT <subcommand> [<arg> ...]
@@ -186,17 +191,94 @@ fn on_off(ctx: &mut Ctx) -> Option<bool> {
 /// ```text
 /// CLIENT REPLY <ON | OFF | SKIP>
 /// ```
-/// Only ON, the state every client is in. OFF and SKIP would need the executor to drop
-/// replies; an error says so rather than leaving the client waiting for a missing reply.
+/// ON answers OK; OFF and SKIP answer nothing (the engine drops the replies, see
+/// `engine::dispatch`). SKIP while OFF changes nothing, as in Redis.
 fn reply(ctx: &mut Ctx) {
     let arg = ctx.arg(2);
-    if arg.eq_ignore_ascii_case(b"on") {
-        ctx.out.ok();
-    } else if arg.eq_ignore_ascii_case(b"off") || arg.eq_ignore_ascii_case(b"skip") {
-        ctx.error(REPLY_OFF);
+    let mode = if arg.eq_ignore_ascii_case(b"on") {
+        Reply::On
+    } else if arg.eq_ignore_ascii_case(b"off") {
+        Reply::Off
+    } else if arg.eq_ignore_ascii_case(b"skip") {
+        Reply::SkipNext
     } else {
-        ctx.error(error::SYNTAX);
+        return ctx.error(error::SYNTAX);
+    };
+    if let Some(c) = ctx.client()
+        && (mode != Reply::SkipNext || c.reply != Reply::Off)
+    {
+        c.reply = mode;
     }
+    // ON's own reply goes out even though the command began with replies off (its
+    // writer then drops them): to the client's real destination.
+    if mode == Reply::On
+        && let Some(target) = ctx.srv.clients.get(&ctx.id).map(|c| c.target())
+    {
+        ctx.out.outs().to(target).ok();
+    }
+}
+
+/// ```text
+/// CLIENT PAUSE timeout [WRITE | ALL]
+/// ```
+/// Holds the other clients' commands (all, or those that may write) for `timeout` ms; see
+/// `engine/pause.rs`. The mode is checked before the timeout, as Redis does.
+fn pause(ctx: &mut Ctx) {
+    let mode = match ctx.argv.len() {
+        3 => Mode::All,
+        4 if ctx.arg(3).eq_ignore_ascii_case(b"write") => Mode::Write,
+        4 if ctx.arg(3).eq_ignore_ascii_case(b"all") => Mode::All,
+        4 => return ctx.error(PAUSE_MODE),
+        _ => return ctx.error(&wrong_args(ctx.arg(1))),
+    };
+    let end = match crate::engine::blocking::parse_timeout(ctx.arg(2), ctx.now(), true) {
+        Ok(end) => end.unwrap_or_else(|| ctx.now()),
+        Err(msg) => return ctx.error(msg),
+    };
+    ctx.srv.pause_clients(mode, end);
+    ctx.out.ok();
+}
+
+/// Redis's `addReplySubcommandSyntaxError`, naming the subcommand as it was given.
+fn wrong_args(sub: &[u8]) -> String {
+    format!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+        error::sanitize(sub)
+    )
+}
+
+/// ```text
+/// CLIENT UNPAUSE
+/// ```
+fn unpause(ctx: &mut Ctx) {
+    ctx.srv.unpause_clients();
+    ctx.out.ok();
+}
+
+/// ```text
+/// CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
+/// ```
+/// 1 if the client was blocked by a blocking command (it then gets its timeout reply, or
+/// the UNBLOCKED error), else 0. A client held by CLIENT PAUSE is not blocked this way.
+fn unblock(ctx: &mut Ctx) {
+    let error = match ctx.argv.len() {
+        3 => false,
+        4 if ctx.arg(3).eq_ignore_ascii_case(b"timeout") => false,
+        4 if ctx.arg(3).eq_ignore_ascii_case(b"error") => true,
+        4 => return ctx.error(UNBLOCK_REASON),
+        _ => return ctx.error(&wrong_args(ctx.arg(1))),
+    };
+    let Some(id) = parse_i64(ctx.arg(2)) else {
+        return ctx.error(error::NOT_INTEGER);
+    };
+    let blocked = u64::try_from(id)
+        .ok()
+        .and_then(|id| ctx.srv.clients.get(&id))
+        .is_some_and(|c| c.blocked.is_some() && !c.closing);
+    if blocked {
+        ctx.srv.pause.unblock.push((id as u64, error));
+    }
+    ctx.out.int(i64::from(blocked));
 }
 
 /// `ERR Unknown client type '<name>'`.
@@ -225,7 +307,7 @@ fn list(ctx: &mut Ctx) {
             return ctx.error(&unknown_type(ctx.arg(3)));
         };
         for c in live(ctx.srv).into_iter().filter(|c| c.kind() == kind) {
-            c.write_info(&mut text, now);
+            write_line(c, &mut text, now, ctx.id, ctx.argv);
         }
     } else if argc > 3 && ctx.arg(2).eq_ignore_ascii_case(b"id") {
         let mut ids = Vec::with_capacity(argc - 3);
@@ -237,14 +319,14 @@ fn list(ctx: &mut Ctx) {
         }
         for id in ids.into_iter().filter_map(|id| u64::try_from(id).ok()) {
             if let Some(c) = ctx.srv.clients.get(&id).filter(|c| !c.closing) {
-                c.write_info(&mut text, now);
+                write_line(c, &mut text, now, ctx.id, ctx.argv);
             }
         }
     } else if argc != 2 {
         return ctx.error(error::SYNTAX);
     } else {
         for c in live(ctx.srv) {
-            c.write_info(&mut text, now);
+            write_line(c, &mut text, now, ctx.id, ctx.argv);
         }
     }
     ctx.out.verbatim(&text);
@@ -256,9 +338,18 @@ fn list(ctx: &mut Ctx) {
 fn info(ctx: &mut Ctx) {
     let mut text = Vec::new();
     if let Some(c) = ctx.srv.clients.get(&ctx.id) {
-        c.write_info(&mut text, Instant::now());
+        c.write_info_running(&mut text, Instant::now(), ctx.argv);
     }
     ctx.out.verbatim(&text);
+}
+
+/// Client `c`'s line; the caller's shows the command it is running.
+fn write_line(c: &Client, text: &mut Vec<u8>, now: Instant, me: u64, argv: &[Bytes]) {
+    if c.id() == me {
+        c.write_info_running(text, now, argv);
+    } else {
+        c.write_info(text, now);
+    }
 }
 
 /// What `CLIENT KILL` matches; a client is killed when every given filter matches.
@@ -392,10 +483,16 @@ const HELP: &[&str] = &[
     "    Return information about client connections. Options:",
     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
     "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
     "REPLY (ON|OFF|SKIP)",
     "    Control the replies sent to the current connection.",
     "SETNAME <name>",
     "    Assign the name <name> to the current connection.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client.",
     "SETINFO <option> <value>",
     "    Set client meta attr. Options are:",
     "    * LIB-NAME: the client lib name.",

@@ -1,8 +1,12 @@
-//! DEBUG: only what muxis needs so far, PANIC (the trigger that tests the crash path) and
-//! HELP, behind Redis 7.0's `enable-debug-command` gate.
+//! DEBUG, behind Redis 7.0's `enable-debug-command` gate: the subcommands tools and test
+//! suites use. PANIC, RELOAD, SLEEP, OBJECT, SET-ACTIVE-EXPIRE, DIGEST, DIGEST-VALUE,
+//! PROTOCOL, LISTPACK, QUICKLIST-PACKED-THRESHOLD, STRINGMATCH-TEST, CHANGE-REPL-ID, HELP.
 
+use super::debug_digest as digest;
 use crate::engine::ctx::Ctx;
 use crate::engine::table::Handler;
+use crate::error;
+use crate::util::number::{parse_f64, parse_i64};
 
 /// The commands this family implements; their metadata is in `engine/commands.json`.
 pub const HANDLERS: &[(&str, Handler)] = &[("debug", debug)];
@@ -10,17 +14,45 @@ pub const HANDLERS: &[(&str, Handler)] = &[("debug", debug)];
 /// Redis 7.0's refusal when `enable-debug-command` does not allow the caller.
 const NOT_ALLOWED: &str = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
 
+/// Redis 7.0.15's words for the subcommands we have.
 const HELP: &[&str] = &[
     "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CHANGE-REPL-ID",
+    "    Change the replication IDs of the instance.",
+    "    Dangerous: should be used only for testing the replication subsystem.",
+    "DIGEST",
+    "    Output a hex signature representing the current DB content.",
+    "DIGEST-VALUE <key> [<key> ...]",
+    "    Output a hex signature of the values of all the specified keys.",
+    "OBJECT <key>",
+    "    Show low level info about `key` and associated value.",
     "PANIC",
     "    Crash the server simulating a panic.",
+    "PROTOCOL <type>",
+    "    Reply with a test value of the specified type. <type> can be: string,",
+    "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+    "    true, false.",
     "RELOAD [option ...]",
-    "    Save the RDB on disk and reload it back to memory. Available options:",
-    "    * MERGE: Merge the content of the RDB instead of flushing the data first.",
-    "    * NOFLUSH: Do not flush the RAM before loading the data.",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
     "    * NOSAVE: the database will be loaded from an existing RDB file.",
+    "SET-ACTIVE-EXPIRE <0|1>",
+    "    Setting it to 0 disables expiring keys in background when they are not",
+    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+    "    default.",
+    "QUICKLIST-PACKED-THRESHOLD <size>",
+    "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+    "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "SLEEP <seconds>",
+    "    Stop the server for <seconds>. Decimals allowed.",
+    "STRINGMATCH-TEST",
+    "    Run a fuzz tester against the stringmatchlen() function.",
+    "LISTPACK <key>",
+    "    Show low level info about the listpack encoding of <key>.",
     "HELP",
-    "    Print this help.",
+    "    Prints this help.",
 ];
 
 /// ```text
@@ -40,27 +72,177 @@ fn debug(ctx: &mut Ctx) {
     if !allowed {
         return ctx.error(NOT_ALLOWED);
     }
-    let sub = ctx.arg(1);
-    if sub.eq_ignore_ascii_case(b"panic") {
-        // What a bug in a handler does: see `crate::crash` for what follows.
-        let now = ctx.now() / 1000;
-        panic!("DEBUG PANIC called at Unix time {now}");
-    }
-    if sub.eq_ignore_ascii_case(b"reload") {
-        return reload(ctx);
-    }
-    if sub.eq_ignore_ascii_case(b"help") && ctx.argv.len() == 2 {
-        ctx.out.array(HELP.len());
-        for line in HELP {
-            ctx.out.simple(line);
+    let sub = ctx.arg(1).to_ascii_lowercase();
+    let argc = ctx.argv.len();
+    match (&sub[..], argc) {
+        (b"panic", _) => {
+            // What a bug in a handler does: see `crate::crash` for what follows.
+            let now = ctx.now() / 1000;
+            panic!("DEBUG PANIC called at Unix time {now}");
         }
-        return;
+        (b"reload", _) => reload(ctx),
+        (b"help", 2) => ctx.out.help(HELP),
+        (b"sleep", 3) => {
+            // Blocks the executor, as Redis blocks its main thread: that is the point.
+            let secs = parse_f64(ctx.arg(2)).unwrap_or(0.0);
+            if secs.is_finite() && secs > 0.0 {
+                std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(1e9)));
+            }
+            ctx.out.ok();
+        }
+        (b"set-active-expire", 3) => {
+            // Redis takes atoi: anything but a non-zero number turns it off.
+            ctx.srv.active_expire = parse_i64(ctx.arg(2)).unwrap_or(0) != 0;
+            ctx.out.ok();
+        }
+        (b"object", 3) => object(ctx),
+        (b"digest", 2) => {
+            let d = digest::dataset(ctx.srv);
+            ctx.out.simple(&digest::hex(&d));
+        }
+        (b"digest-value", _) => {
+            ctx.out.array(argc - 2);
+            for i in 2..argc {
+                let key = ctx.argv[i].clone();
+                let mut d = [0u8; 20];
+                // Logically expired keys too: a debug command looks at what is stored.
+                if let Some(e) = ctx.db().stored(&key) {
+                    digest::object(&mut d, e);
+                }
+                ctx.out.simple(&digest::hex(&d));
+            }
+        }
+        (b"protocol", 3) => protocol(ctx),
+        (b"listpack", 3) => {
+            let key = ctx.argv[2].clone();
+            let now = ctx.now();
+            let enc = ctx.db().enc;
+            match ctx.db().peek(&key, now).map(|e| e.value.encoding(&enc)) {
+                None => ctx.error(error::NO_SUCH_KEY),
+                Some("listpack") => ctx.out.simple("Listpack structure printed on stdout"),
+                Some(_) => ctx.error("ERR Not a listpack encoded object."),
+            }
+        }
+        (b"quicklist-packed-threshold", 3) => {
+            // Our lists have no packed/plain nodes: the size is checked as Redis checks it.
+            let size = std::str::from_utf8(ctx.arg(2))
+                .ok()
+                .and_then(crate::config::values::memtoull);
+            match size {
+                Some(n) if n <= (1 << 32) - (1 << 20) => ctx.out.ok(),
+                _ => ctx.error(
+                    "ERR argument must be a memory value bigger than 1 and smaller than 4gb",
+                ),
+            }
+        }
+        (b"stringmatch-test", 2) => {
+            ctx.out
+                .simple("Apparently Redis did not crash: test passed");
+        }
+        (b"change-repl-id", 2) => ctx.out.ok(),
+        _ => {
+            let msg = format!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+                crate::error::sanitize(ctx.arg(1))
+            );
+            ctx.error(&msg);
+        }
     }
-    let msg = format!(
-        "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-        crate::error::sanitize(sub)
+}
+
+/// DEBUG OBJECT: Redis's line, with the RDB length of the value and its access clock.
+fn object(ctx: &mut Ctx) {
+    let key = ctx.argv[2].clone();
+    let now = ctx.now();
+    let opts = crate::persist::file::Settings::of(ctx.srv).opts;
+    let enc = ctx.db().enc;
+    let Some(entry) = ctx.db().peek(&key, now) else {
+        return ctx.error(error::NO_SUCH_KEY);
+    };
+    // A DUMP payload is the type byte, the value, 2 version bytes and an 8-byte checksum.
+    let serialized = crate::persist::rdb::dump(&entry.value, &opts)
+        .len()
+        .saturating_sub(11);
+    let lru = entry.lru;
+    let idle = crate::db::lru::idle_ms(lru, now) / 1000;
+    let encoding = entry.value.encoding(&enc);
+    // A stable stand-in for the object's address: the entry's.
+    let at = entry as *const _ as usize;
+    let mut line = format!(
+        "Value at:{at:#x} refcount:1 encoding:{encoding} serializedlength:{serialized} lru:{lru} lru_seconds_idle:{idle}"
     );
-    ctx.error(&msg);
+    if let crate::db::Value::List(l) = &entry.value {
+        let bytes: usize = l.iter().map(|e| e.len() + 2).sum::<usize>() + 7;
+        let nodes = bytes.div_ceil(8192).max(1);
+        line.push_str(&format!(
+            " ql_nodes:{nodes} ql_avg_node:{:.2} ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:{bytes}",
+            l.len() as f64 / nodes as f64
+        ));
+    }
+    ctx.out.simple(&line);
+}
+
+/// DEBUG PROTOCOL <type>: a sample of each reply type, as Redis 7.0 sends it.
+fn protocol(ctx: &mut Ctx) {
+    let name = ctx.arg(2).to_ascii_lowercase();
+    let resp3 = ctx.out.resp3();
+    let out = &mut ctx.out;
+    match &name[..] {
+        b"string" => out.bulk(b"Hello World"),
+        b"integer" => out.int(12345),
+        // Redis's literal test value, not an approximation of pi.
+        #[allow(clippy::approx_constant)]
+        b"double" => out.double(3.141),
+        b"bignum" => {
+            let n = "1234567999999999999999999999999999999";
+            if resp3 {
+                out.raw(format!("({n}\r\n").as_bytes());
+            } else {
+                out.bulk(n.as_bytes());
+            }
+        }
+        b"null" => out.null(),
+        b"array" => {
+            out.array(3);
+            (0..3).for_each(|j| out.int(j));
+        }
+        b"set" => {
+            out.set(3);
+            (0..3).for_each(|j| out.int(j));
+        }
+        b"map" => {
+            out.map(3);
+            for j in 0..3 {
+                out.int(j);
+                out.boolean(j == 1);
+            }
+        }
+        b"attrib" => {
+            if resp3 {
+                out.raw(b"|1\r\n");
+                out.bulk(b"key-popularity");
+                out.array(2);
+                out.bulk(b"key:123");
+                out.int(90);
+            }
+            out.bulk(b"Some real reply following the attribute");
+        }
+        b"push" => {
+            if !resp3 {
+                return ctx.error("ERR RESP2 is not supported by this command");
+            }
+            out.push(2);
+            out.bulk(b"server-cpu-usage");
+            out.int(42);
+            out.bulk(b"Some real reply following the push reply");
+        }
+        b"true" => out.boolean(true),
+        b"false" => out.boolean(false),
+        b"verbatim" => out.verbatim(b"This is a verbatim\nstring"),
+        _ => ctx.error(
+            "ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false",
+        ),
+    }
 }
 
 /// DEBUG RELOAD: save, empty the keyspace, load the file back (Redis's test suite uses it

@@ -13,6 +13,7 @@ pub mod config;
 pub mod connection;
 pub mod dbs;
 pub mod debug;
+pub mod debug_digest;
 pub mod expire;
 pub mod geo;
 pub mod hashes;
@@ -21,6 +22,7 @@ pub mod info;
 pub mod keys;
 pub mod lcs;
 pub mod lists;
+pub mod memory;
 pub mod migrate;
 pub mod multi;
 pub mod object;
@@ -72,6 +74,7 @@ pub const FAMILIES: &[&[(&str, Handler)]] = &[
     connection::HANDLERS,
     acl::HANDLERS,
     client::HANDLERS,
+    memory::HANDLERS,
     server::HANDLERS,
     config::HANDLERS,
     command::HANDLERS,

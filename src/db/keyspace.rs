@@ -75,6 +75,9 @@ pub struct Db {
     /// Set while a command of a `CLIENT NO-TOUCH` client runs: lookups leave access
     /// records alone.
     pub no_touch: bool,
+    /// Set during CLIENT PAUSE: an expired key reads as missing but is not removed (Redis
+    /// pauses expiry so that nothing changes the dataset behind paused clients).
+    pub expire_paused: bool,
     /// State of the generator for LFU's probabilistic increments.
     rand: u64,
     /// The lazy-free thread, and whether expired (`lazyfree-lazy-expire`) and implicitly
@@ -137,7 +140,10 @@ impl Db {
         self.clock = now;
         let (i, _, e) = self.map.get_full(key)?;
         if e.expired(now) {
-            self.remove_expired(key);
+            // Paused clients (CLIENT PAUSE): expired reads as missing, but stays.
+            if !self.expire_paused {
+                self.remove_expired(key);
+            }
             return None;
         }
         Some(i)
@@ -484,6 +490,12 @@ impl Db {
             let k = k.clone();
             self.remove_expired(&k);
         }
+    }
+
+    /// The entry stored at `key`, even if its time has passed, with no side effect (DEBUG
+    /// looks at what is stored, as Redis's `dictFind`).
+    pub fn stored(&self, key: &[u8]) -> Option<&Entry> {
+        self.map.get(key)
     }
 
     /// Every live key and entry, in table order.

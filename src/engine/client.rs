@@ -39,6 +39,16 @@ impl Kind {
     }
 }
 
+/// CLIENT REPLY: whether the client's commands are answered.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Reply {
+    On,
+    /// CLIENT REPLY OFF: no command is answered.
+    Off,
+    /// CLIENT REPLY SKIP: the next command is not answered.
+    SkipNext,
+}
+
 #[derive(Debug)]
 pub struct Client {
     pub conn: ConnId,
@@ -65,6 +75,10 @@ pub struct Client {
     /// Its replies passed the round's bound: its commands wait (in `pending`) until its I/O
     /// thread says the output has drained (`Event::Drained`).
     pub held: bool,
+    /// CLIENT REPLY ON, OFF or SKIP.
+    pub reply: Reply,
+    /// Held by CLIENT PAUSE (`engine/pause.rs`): its first waiting command met the pause.
+    pub postponed: bool,
     /// Commands that arrived while blocked or held, run in order once it is free.
     pub pending: VecDeque<(Resolved, Vec<Bytes>)>,
     /// Inside MULTI: the queued commands.
@@ -120,6 +134,8 @@ impl Client {
             no_touch: false,
             blocked: None,
             held: false,
+            postponed: false,
+            reply: Reply::On,
             pending: VecDeque::new(),
             multi: None,
             watched: Vec::new(),
@@ -167,9 +183,40 @@ impl Client {
     }
 
     /// Appends this client's `CLIENT LIST` line and its newline: Redis 7.0.15's fields in
-    /// its order, then 7.2's `lib-name`/`lib-ver` and our `io-thread`. The buffer and memory
-    /// figures belong to the I/O threads and are not known here: they show as 0.
+    /// its order, then 7.2's `lib-name`/`lib-ver` and our `io-thread`.
+    /// A client blocked or held by a pause shows the command it waits with, as in Redis.
     pub fn write_info(&self, buf: &mut Vec<u8>, now: Instant) {
+        let waiting = match &self.blocked {
+            Some(b) => &b.argv[..],
+            None if self.postponed => self.pending.front().map_or(&[][..], |(_, a)| &a[..]),
+            None => &[],
+        };
+        self.write_info_running(buf, now, waiting);
+    }
+
+    /// [`Client::write_info`] for the client running `argv` (the caller of CLIENT LIST or
+    /// INFO): its query buffer holds that command (`qbuf`, as Redis counts it before
+    /// trimming) and its arguments (`argv-mem`). The socket buffers (`qbuf-free`, `rbs`,
+    /// `obl`, `omem`...) belong to the I/O threads and are not known here: they show as 0.
+    pub fn write_info_running(&self, buf: &mut Vec<u8>, now: Instant, argv: &[Bytes]) {
+        let argv_mem: usize = argv.iter().map(|a| a.len()).sum();
+        let qbuf: usize = if argv.is_empty() {
+            0
+        } else {
+            let header = |n: usize| n.to_string().len() + 3;
+            header(argv.len())
+                + argv
+                    .iter()
+                    .map(|a| header(a.len()) + a.len() + 2)
+                    .sum::<usize>()
+        };
+        // Redis's `mstate.argv_len_sums`: the queued arguments and a pointer each.
+        let multi_mem: usize = self.multi.as_ref().map_or(0, |m| {
+            m.queue
+                .iter()
+                .map(|(_, a)| a.iter().map(|x| x.len() + 8).sum::<usize>())
+                .sum()
+        });
         let age = now.saturating_duration_since(self.created).as_secs();
         let idle = now.saturating_duration_since(self.last_active).as_secs();
         let info = &self.info;
@@ -194,7 +241,7 @@ impl Client {
         if self.no_touch {
             buf.push(b'T');
         }
-        if self.blocked.is_some() {
+        if self.blocked.is_some() || self.postponed {
             buf.push(b'b');
         }
         if self.subscribed() {
@@ -217,14 +264,15 @@ impl Client {
         }
         let _ = write!(
             buf,
-            " db={} sub={} psub={} ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 \
-             rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir={} \
-             resp={} lib-name=",
+            " db={} sub={} psub={} ssub={} multi={} qbuf={qbuf} qbuf-free=0 \
+             argv-mem={argv_mem} multi-mem={multi_mem} rbs=0 rbp=0 obl=0 oll=0 omem=0 \
+             tot-mem={} events=r cmd={} user={} redir={} resp={} lib-name=",
             self.db,
             self.channels.len(),
             self.patterns.len(),
             self.shard_channels.len(),
             self.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
+            qbuf + argv_mem + multi_mem,
             self.last_cmd,
             String::from_utf8_lossy(&self.user.name),
             self.tracking.as_ref().map_or(-1, |t| t.redirect as i64),

@@ -11,11 +11,11 @@
 //! in-process tests.
 
 use super::blocking::{BlockSpec, Blocked, TimeoutReply, Wait};
-use super::client::Client;
+use super::client::{Client, Reply};
 use super::ctx::Ctx;
 use super::evict::Evict;
 use super::msg::{ConnId, ConnInfo, Resolved};
-use super::out::{CAPTURE, Outs, Target};
+use super::out::{CAPTURE, DISCARD, Outs, Target};
 use super::state::Server;
 use super::table::{Handler, Table, flag, spec::Spec};
 use crate::error;
@@ -31,7 +31,7 @@ pub struct Engine {
     /// GET's index, for the stub engine's canned reply.
     stub_get: Option<u16>,
     /// Clients just unblocked whose queued commands are still to run.
-    unblocked: VecDeque<u64>,
+    pub(super) unblocked: VecDeque<u64>,
 }
 
 const NO_MULTI: &str = "ERR Command not allowed inside a transaction";
@@ -100,7 +100,8 @@ impl Engine {
         }
         // A blocked client's later commands wait their turn, and so do those of a client
         // whose replies are waiting for it to read them.
-        if client.blocked.is_some() || client.held || !client.pending.is_empty() {
+        if client.blocked.is_some() || client.held || client.postponed || !client.pending.is_empty()
+        {
             client.pending.push_back((cmd, owned(args)));
             return;
         }
@@ -128,7 +129,14 @@ impl Engine {
         let Some(client) = self.srv.clients.get_mut(&id) else {
             return;
         };
-        let target = client.target();
+        let mut target = client.target();
+        // CLIENT REPLY OFF or SKIP: this command's replies (errors too) go nowhere.
+        if client.reply != Reply::On {
+            if client.reply == Reply::SkipNext {
+                client.reply = Reply::On;
+            }
+            target.thread = DISCARD;
+        }
         client.last_active = self.srv.clock;
         // A logged-in client whose user may do anything (the default user) skips the
         // permission check: read here, while the client is at hand.
@@ -156,7 +164,8 @@ impl Engine {
         if !open && let Some(msg) = self.permission(id, spec, args) {
             return self.refuse(id, target, spec, &msg);
         }
-        if self.srv.config.mem.maxmemory > 0 {
+        // Eviction waits while clients are paused (`pause.rs`).
+        if self.srv.config.mem.maxmemory > 0 && !self.srv.expiry_paused() {
             let oom = self.out_of_memory(id, spec);
             // Keys just evicted fail their watchers' EXEC, even this very one.
             if !self.srv.watches.is_empty() {
@@ -191,6 +200,12 @@ impl Engine {
         if client.multi.is_some() && spec.flags & flag::NO_MULTI != 0 {
             return self.reject(id, target, NO_MULTI);
         }
+        if self.srv.pause_holds(id, spec, args) {
+            return self.postpone(id, cmd, owned(args));
+        }
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return;
+        };
         if let Some(multi) = client.multi.as_mut()
             && spec.flags & flag::RUNS_IN_MULTI == 0
         {
@@ -503,8 +518,14 @@ impl Engine {
     /// Records that one command was answered, then closes the connections a handler asked
     /// to close (QUIT, CLIENT KILL): after this reply, so the caller's own close follows it.
     /// No client lookup per command: closes are queued in `pending_closes`.
-    fn finish(&mut self, target: Target) {
-        if self.outs.complete(&target) >= REPLY_ROUND_MAX {
+    pub(super) fn finish(&mut self, target: Target) {
+        if target.thread == DISCARD {
+            // The reply is dropped, but the I/O thread still counts the command answered.
+            self.outs.discard.clear();
+            if let Some(c) = self.srv.clients.get(&target.conn.id) {
+                self.outs.complete(&c.target());
+            }
+        } else if self.outs.complete(&target) >= REPLY_ROUND_MAX {
             self.hold(target);
         }
         if !self.srv.pending_closes.is_empty() {
@@ -582,6 +603,12 @@ impl Engine {
     /// Serves blocked clients and runs unblocked clients' queued commands until nothing is
     /// left to do. Cheap when nothing is blocked.
     fn settle(&mut self) {
+        if self.srv.pause.due(self.srv.now_ms) {
+            self.end_pause();
+        }
+        if !self.srv.pause.unblock.is_empty() {
+            self.serve_unblocks();
+        }
         loop {
             if !self.srv.blocking.ready.is_empty() {
                 self.serve_ready();
@@ -692,7 +719,7 @@ impl Engine {
             let Some(client) = self.srv.clients.get_mut(&id) else {
                 return;
             };
-            if client.blocked.is_some() || client.held || client.closing {
+            if client.blocked.is_some() || client.held || client.postponed || client.closing {
                 return;
             }
             let Some((cmd, args)) = client.pending.pop_front() else {

@@ -147,7 +147,9 @@ impl Executor {
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     crate::persist::snapshot::step(&mut self.engine.srv);
-                    if self.engine.srv.blocking.next_deadline().is_some() {
+                    if self.engine.srv.blocking.next_deadline().is_some()
+                        || self.engine.srv.pause.deadline().is_some()
+                    {
                         self.engine.srv.refresh_clock();
                         self.engine.timeouts();
                         self.flush();
@@ -193,7 +195,12 @@ impl Executor {
             Some(bg) if bg.busy() => next_tick.min(Instant::now() + Duration::from_millis(1)),
             _ => next_tick,
         };
-        match srv.blocking.next_deadline() {
+        // The end of a client pause is a deadline too.
+        let deadline = match (srv.blocking.next_deadline(), srv.pause.deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match deadline {
             Some(d) => {
                 let ms = d.saturating_sub(crate::engine::state::unix_ms());
                 next_tick.min(Instant::now() + Duration::from_millis(ms))
@@ -341,8 +348,10 @@ impl Executor {
         srv.stats.sample(now, srv.shared.threads());
         let deadline = now + crate::db::expire_budget(self.engine.srv.config.hz);
         let now_ms = self.engine.srv.now_ms;
+        // Paused clients (`pause.rs`) and DEBUG SET-ACTIVE-EXPIRE 0 stop active expiry.
+        let paused = self.engine.srv.expiry_paused() || !self.engine.srv.active_expire;
         let super::state::Server { dbs, rng, .. } = &mut self.engine.srv;
-        for db in dbs.iter_mut() {
+        for db in dbs.iter_mut().filter(|_| !paused) {
             if db.volatile_len() == 0 {
                 continue;
             }
@@ -353,7 +362,7 @@ impl Executor {
         }
         // Carry on evicting when a command's pass ran out of time (Redis's eviction
         // timer), so memory comes down even while no writes arrive.
-        if self.engine.srv.config.mem.maxmemory > 0 {
+        if self.engine.srv.config.mem.maxmemory > 0 && !self.engine.srv.expiry_paused() {
             self.engine.srv.perform_evictions();
         }
         if now.saturating_duration_since(self.idle_check) >= Duration::from_secs(1) {

@@ -14,6 +14,7 @@ pub mod msg;
 pub mod multi;
 pub mod notify;
 pub mod out;
+pub mod pause;
 pub mod pubsub;
 pub mod state;
 pub mod table;

@@ -23,6 +23,10 @@ pub const HOLD: usize = usize::MAX;
 /// call path): they collect in [`Outs::capture`] for the caller to take, never sent.
 pub const CAPTURE: usize = usize::MAX - 1;
 
+/// The pseudo-thread of replies nobody wants (CLIENT REPLY OFF or SKIP): they collect in
+/// [`Outs::discard`] and are dropped after the command.
+pub const DISCARD: usize = usize::MAX - 2;
+
 /// The replies being gathered this round, one container per I/O thread.
 #[derive(Debug, Default)]
 pub struct Outs {
@@ -31,6 +35,8 @@ pub struct Outs {
     pub hold: Replies,
     /// Replies captured for a caller (see [`CAPTURE`]).
     pub capture: Replies,
+    /// Replies dropped (see [`DISCARD`]).
+    pub discard: Replies,
 }
 
 impl Outs {
@@ -39,6 +45,7 @@ impl Outs {
             threads: (0..n).map(|_| Replies::default()).collect(),
             hold: Replies::default(),
             capture: Replies::default(),
+            discard: Replies::default(),
         }
     }
 
@@ -87,6 +94,7 @@ impl Outs {
         match thread {
             HOLD => &mut self.hold,
             CAPTURE => &mut self.capture,
+            DISCARD => &mut self.discard,
             t => &mut self.threads[t],
         }
     }

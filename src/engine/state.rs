@@ -76,6 +76,10 @@ pub struct Server {
     pub script_request: Option<crate::script::Request>,
     /// `notify-keyspace-events` as flags (`engine/notify.rs`); 0 when off.
     pub notify_flags: u32,
+    /// CLIENT PAUSE in force and the clients it holds (`engine/pause.rs`).
+    pub pause: super::pause::Pause,
+    /// DEBUG SET-ACTIVE-EXPIRE: whether the timer expires keys.
+    pub active_expire: bool,
 }
 
 impl Server {
@@ -123,6 +127,8 @@ impl Server {
             scripting: Default::default(),
             script_request: None,
             notify_flags: 0,
+            pause: Default::default(),
+            active_expire: true,
         };
         srv.apply_acl_config();
         let nopass = srv.shared.limits.default_nopass.clone();

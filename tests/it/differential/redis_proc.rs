@@ -21,18 +21,23 @@ impl RedisProc {
     /// whether that skips or fails). Retries with another port if the chosen one was taken
     /// between picking and binding.
     pub fn start() -> Option<RedisProc> {
+        Self::start_with(&[])
+    }
+
+    /// [`RedisProc::start`] with more command-line options.
+    pub fn start_with(extra: &[&str]) -> Option<RedisProc> {
         if !Path::new(&path()).exists() {
             return None;
         }
         for _ in 0..5 {
-            if let Some(p) = Self::try_start() {
+            if let Some(p) = Self::try_start(extra) {
                 return Some(p);
             }
         }
         panic!("redis-server did not start after 5 attempts");
     }
 
-    fn try_start() -> Option<RedisProc> {
+    fn try_start(extra: &[&str]) -> Option<RedisProc> {
         // Bind to port 0 to learn a free port, then free it for redis-server.
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -45,6 +50,7 @@ impl RedisProc {
             .args(["--bind", "127.0.0.1"])
             .args(["--daemonize", "no"])
             .args(["--dir", &std::env::temp_dir().to_string_lossy()])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
