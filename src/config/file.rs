@@ -23,6 +23,8 @@ const NOT_SUPPORTED: &[&str] = &["rename-command", "loadmodule", "sentinel"];
 pub struct Loader {
     /// Files being read, to refuse an `include` loop.
     open: Vec<String>,
+    /// A `save` line was read: later ones add their save points to it.
+    save_seen: bool,
 }
 
 impl Loader {
@@ -92,7 +94,19 @@ impl Loader {
             if !p.has(flag::MULTI) && argv.len() != 2 {
                 return Err("wrong number of arguments".into());
             }
-            let v = cfg.parse_val(f.index, &argv[1..])?;
+            let mut v = cfg.parse_val(f.index, &argv[1..])?;
+            // Redis's `setConfigSaveOption` while reading config: the first `save` line
+            // replaces the default, the later ones add their points (`save ""` empties
+            // them), so CONFIG REWRITE's one line per point reads back whole.
+            if p.name == "save" {
+                let reset = argv.len() == 2 && argv[1].is_empty();
+                if let (true, false, Val::Text(old), Val::Text(new)) =
+                    (self.save_seen, reset, cfg.val(f.index), &v)
+                {
+                    v = Val::Text(format!("{old} {new}").trim().to_string());
+                }
+                self.save_seen = true;
+            }
             cfg.set_val(f.index, v);
             return Ok(());
         }
@@ -325,6 +339,22 @@ pub fn rewrite(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn save_lines_add_up_as_redis_reads_them() {
+        let load = |text: &str| {
+            let mut cfg = Config::default();
+            Loader::default().load_text(&mut cfg, "t", text).unwrap();
+            let i = params::lookup(b"save").unwrap().index;
+            cfg.val(i)
+        };
+        // Found by the config fuzz target: CONFIG REWRITE writes one line per point.
+        let t = |s: &str| Val::Text(s.to_string());
+        assert_eq!(load("save 900 1\nsave 300 10"), t("900 1 300 10"));
+        assert_eq!(load("save 900 1\nsave \"\"\nsave 60 5"), t("60 5"));
+        assert_eq!(load("save 900 1\nsave \"\""), t(""));
+        assert_eq!(load("save 900 1 300 10\nsave"), t("900 1 300 10"));
+    }
 
     #[test]
     fn split_args_follows_sdssplitargs() {
