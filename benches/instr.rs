@@ -5,7 +5,8 @@
 //! ```text
 //! cargo bench --bench instr --no-run
 //! valgrind --tool=callgrind --toggle-collect='*instr*measure*' \
-//!     target/release/deps/instr-<hash> get      # or: set
+//!     target/release/deps/instr-<hash> get      # or: set; add `acl` to run as a user
+//!                                               # with key patterns
 //! ```
 //! Instructions per command = the `Ir` total / (`ROUNDS` × 64). Without valgrind it prints
 //! the commands it ran.
@@ -35,6 +36,22 @@ fn main() {
         _ => "GET",
     };
     let mut engine = engine(KEYS, 16);
+    // `acl` as the second argument: the client runs as a user with key patterns, so every
+    // command pays the ACL check (the default user skips it).
+    if std::env::args().nth(2).as_deref() == Some("acl") {
+        let args = |words: &[&'static str]| -> Vec<bytes::Bytes> {
+            words
+                .iter()
+                .map(|w| bytes::Bytes::from_static(w.as_bytes()))
+                .collect()
+        };
+        let setuser = [
+            "ACL", "SETUSER", "u", "on", ">p", "~key:*", "~other:*", "+@all",
+        ];
+        engine.command(common::CLIENT, resolve("acl"), &args(&setuser));
+        engine.command(common::CLIENT, resolve("auth"), &args(&["AUTH", "u", "p"]));
+        engine.outs.threads[0].clear();
+    }
     let work = batches(name, ROUNDS, KEYS, 16);
     let cmd = resolve(&name.to_ascii_lowercase());
     measure(&mut engine, cmd, &work);

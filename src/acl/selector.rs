@@ -85,9 +85,33 @@ struct KeyPattern {
     pattern: Bytes,
     read: bool,
     write: bool,
+    /// The pattern is literal text and one final `*` (`app:*`, the usual kind): a key
+    /// matches when it starts with the text, no glob walk needed.
+    prefix: bool,
 }
 
 impl KeyPattern {
+    fn new(pattern: Bytes, read: bool, write: bool) -> KeyPattern {
+        let prefix = pattern.split_last().is_some_and(|(last, text)| {
+            *last == b'*' && !text.iter().any(|b| matches!(b, b'*' | b'?' | b'[' | b'\\'))
+        });
+        KeyPattern {
+            pattern,
+            read,
+            write,
+            prefix,
+        }
+    }
+
+    fn matches(&self, key: &[u8]) -> bool {
+        if self.prefix {
+            // As Redis's stringmatchlen, `*` does not match the empty key.
+            !key.is_empty() && key.starts_with(&self.pattern[..self.pattern.len() - 1])
+        } else {
+            glob_match(&self.pattern, key, false)
+        }
+    }
+
     fn describe(&self, out: &mut String) {
         match (self.read, self.write) {
             (true, true) => out.push('~'),
@@ -323,11 +347,7 @@ impl Selector {
                 k.read |= read;
                 k.write |= write;
             }
-            None => self.keys.push(KeyPattern {
-                pattern,
-                read,
-                write,
-            }),
+            None => self.keys.push(KeyPattern::new(pattern, read, write)),
         }
         Ok(())
     }
@@ -379,6 +399,13 @@ impl Selector {
             }
         }
         if !self.all_keys && spec.has_keys() {
+            // Most commands name one key at a fixed place: checked without the general walk.
+            if let Some(k) = spec.single_key(argv.len()) {
+                return match self.key_allowed(&argv[k.pos], k.flags) {
+                    true => self.check_channels(spec, argv),
+                    false => Err(Denied::Key(k.pos)),
+                };
+            }
             for k in spec.keys(argv) {
                 if let Some(key) = argv.get(k.pos)
                     && !self.key_allowed(key, k.flags)
@@ -387,11 +414,18 @@ impl Selector {
                 }
             }
         }
-        if !self.all_channels {
-            for (pos, pattern) in channels(spec.name, argv.len()) {
-                if !self.channel_allowed(&argv[pos], pattern) {
-                    return Err(Denied::Channel(pos));
-                }
+        self.check_channels(spec, argv)
+    }
+
+    /// The channel part of [`Selector::check`]: only pub/sub commands name channels.
+    fn check_channels(&self, spec: &Spec, argv: &[Bytes]) -> Result<(), Denied> {
+        use crate::engine::table::flag;
+        if self.all_channels || spec.flags & flag::PUBSUB == 0 {
+            return Ok(());
+        }
+        for (pos, pattern) in channels(spec.name, argv.len()) {
+            if !self.channel_allowed(&argv[pos], pattern) {
+                return Err(Denied::Channel(pos));
             }
         }
         Ok(())
@@ -412,7 +446,7 @@ impl Selector {
         let write = flags & (key_flag::INSERT | key_flag::DELETE | key_flag::UPDATE) != 0;
         self.keys
             .iter()
-            .any(|p| (!read || p.read) && (!write || p.write) && glob_match(&p.pattern, key, false))
+            .any(|p| (!read || p.read) && (!write || p.write) && p.matches(key))
     }
 
     /// Redis's `ACLCheckChannelAgainstList`: a pattern (PSUBSCRIBE) must be listed as is.
@@ -565,6 +599,38 @@ mod tests {
             ids.dedup();
             ids.len()
         });
+    }
+
+    #[test]
+    fn prefix_patterns_match_as_globs_do() {
+        for (pattern, prefix) in [
+            ("key:*", true),
+            ("*", true),
+            ("a?*", false),
+            ("a\\**", false),
+            ("[a]*", false),
+            ("key", false),
+        ] {
+            let p = KeyPattern::new(Bytes::from(pattern), true, true);
+            assert_eq!(p.prefix, prefix, "{pattern}");
+            for key in ["key:1", "key:", "kex:1", "", "a*b", "abc", "key", "a"] {
+                let glob = glob_match(pattern.as_bytes(), key.as_bytes(), false);
+                assert_eq!(p.matches(key.as_bytes()), glob, "{pattern} {key}");
+            }
+        }
+        let s = sel(&["+@all", "~key:*", "&news.*"]);
+        assert_eq!(check(&s, &["get", "key:7"]), Ok(()));
+        assert_eq!(check(&s, &["get", "other"]), Err(Denied::Key(1)));
+        assert_eq!(check(&s, &["set", "key:7", "v"]), Ok(()));
+        assert_eq!(check(&s, &["publish", "news.x", "m"]), Ok(()));
+        assert_eq!(
+            check(&s, &["publish", "sports", "m"]),
+            Err(Denied::Channel(1))
+        );
+        assert_eq!(
+            check(&s, &["subscribe", "news.a", "x"]),
+            Err(Denied::Channel(2))
+        );
     }
 
     #[test]

@@ -116,6 +116,26 @@ impl Spec {
         }
     }
 
+    /// The one key of a command whose only key spec is one fixed position (GET, SET,
+    /// INCR...): what [`Spec::keys`] yields for it, without building the general walk.
+    /// None for every other command (and a position past `argc`).
+    pub fn single_key(&self, argc: usize) -> Option<KeyRef> {
+        let [s] = &self.key_specs[..] else {
+            return None;
+        };
+        match (s.begin, s.find) {
+            (Begin::Index(i), Find::Range { lastkey: 0, .. })
+                if s.flags & (NOT_KEY | VARIABLE_FLAGS) == 0 && i > 0 && (i as usize) < argc =>
+            {
+                Some(KeyRef {
+                    pos: i as usize,
+                    flags: s.flags,
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// Whether the command can have keys at all (Redis's `doesCommandHaveKeys`).
     pub fn has_keys(&self) -> bool {
         self.getkeys.is_some() || self.key_specs.iter().any(|s| s.flags & NOT_KEY == 0)
