@@ -55,21 +55,26 @@ const HELP: &[&str] = &[
     "    Prints this help.",
 ];
 
+/// Whether a protected command's setting (`enable-debug-command`, `enable-module-command`)
+/// lets the caller run it: `yes`, or `local` from a Unix socket or loopback (Redis's
+/// `islocalClient`).
+pub(super) fn protected_allowed(ctx: &mut Ctx, param: &str) -> bool {
+    match ctx.srv.config.get(param).as_deref() {
+        Some("yes") => true,
+        Some("local") => ctx
+            .client()
+            .is_some_and(|c| c.info.unix || is_loopback(&c.info.addr)),
+        _ => false,
+    }
+}
+
 /// ```text
 /// DEBUG PANIC
 /// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
 /// DEBUG HELP
 /// ```
 fn debug(ctx: &mut Ctx) {
-    let allowed = match ctx.srv.config.get("enable-debug-command").as_deref() {
-        Some("yes") => true,
-        // "local": Unix-socket and loopback connections, as Redis's `islocalClient`.
-        Some("local") => ctx
-            .client()
-            .is_some_and(|c| c.info.unix || is_loopback(&c.info.addr)),
-        _ => false,
-    };
-    if !allowed {
+    if !protected_allowed(ctx, "enable-debug-command") {
         return ctx.error(NOT_ALLOWED);
     }
     let sub = ctx.arg(1).to_ascii_lowercase();

@@ -16,6 +16,8 @@ pub const HANDLERS: &[(&str, Handler)] = &[
     ("lastsave", lastsave),
     ("dump", dump),
     ("restore", restore),
+    // Cluster slot migration's form: the same command with the ASKING flag.
+    ("restore-asking", restore),
 ];
 
 const BGSAVE_RUNNING: &str = "ERR Background save already in progress";

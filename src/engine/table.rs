@@ -240,10 +240,10 @@ mod tests {
 
     #[test]
     fn build_refuses_names_the_data_file_lacks_or_twice() {
-        // FAILOVER is in the data file but has no summary: muxis does not implement it.
+        // SYNC is in the data file but has no summary: muxis does not implement it.
         assert_eq!(
-            Table::build(&[&[("failover", nop)]]).err(),
-            Some(BuildError::NoSummary("failover"))
+            Table::build(&[&[("sync", nop)]]).err(),
+            Some(BuildError::NoSummary("sync"))
         );
         assert_eq!(
             Table::build(&[&[("nosuch", nop)]]).err(),
