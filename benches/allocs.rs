@@ -77,6 +77,7 @@ fn main() {
             unix: false,
             fd: -1,
             alive: Default::default(),
+            no_evict: Default::default(),
         }),
     );
     let (get, set) = (resolve("get"), resolve("set"));

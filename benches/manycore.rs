@@ -87,6 +87,7 @@ fn io_thread(
             unix: false,
             fd: -1,
             alive: Arc::new(AtomicBool::new(true)),
+            no_evict: Arc::default(),
         };
         let info = Box::new(info);
         batch.events.push(Event::Open { conn, info });

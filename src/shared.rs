@@ -26,12 +26,21 @@ pub struct IoStats {
     pub batches: AtomicU64,
     /// Nanoseconds spent outside `poll` (handling events).
     pub busy_ns: AtomicU64,
+    /// Bytes the thread's clients' buffers hold (query and output), refreshed while it
+    /// is active (`maxmemory-clients`).
+    pub client_mem: AtomicU64,
     _executor_side: LineBreak,
     /// Set by the executor when it wakes the thread; cleared by the thread when it handles
     /// the wake. A set flag means a wake is already pending, so the executor skips its own.
     pub wake_pending: AtomicBool,
     pub wakes_sent: AtomicU64,
     pub wakes_skipped: AtomicU64,
+    /// Bytes of client memory the executor asks this thread to free by closing its
+    /// biggest evictable clients (`maxmemory-clients`); the thread takes it and zeroes it.
+    pub shed: AtomicU64,
+    /// Set by the executor's timer while `maxmemory-clients` is on: measure now, even if
+    /// this thread has been idle since its last figure.
+    pub measure: AtomicBool,
 }
 
 /// A zero-sized field that, in a `repr(C)` struct, starts the fields after it on a new
@@ -188,6 +197,9 @@ pub struct Shared {
     /// Connections rejected because of `maxclients` or protected mode.
     pub rejected: AtomicU64,
     pub total_connections: AtomicU64,
+    /// Clients closed to bring client memory under `maxmemory-clients` (INFO's
+    /// `evicted_clients`).
+    pub evicted_clients: AtomicU64,
     /// Batches waiting in the executor's channel, as the executor last saw it.
     pub exec_queue: AtomicUsize,
     /// The Unix socket's path, which `CLIENT LIST` shows as its clients' addresses.
@@ -217,6 +229,7 @@ impl Shared {
             next_client_id: AtomicU64::new(1),
             rejected: AtomicU64::new(0),
             total_connections: AtomicU64::new(0),
+            evicted_clients: AtomicU64::new(0),
             exec_queue: AtomicUsize::new(0),
             unixsocket: config
                 .unixsocket
@@ -263,6 +276,7 @@ impl Shared {
         }
         self.rejected.store(0, Relaxed);
         self.total_connections.store(0, Relaxed);
+        self.evicted_clients.store(0, Relaxed);
     }
 
     /// The I/O thread with the fewest clients (the lowest index on ties).

@@ -39,6 +39,7 @@ pub fn engine_for(threads: usize, keys: usize, size: usize) -> Engine {
         unix: false,
         fd: -1,
         alive: Default::default(),
+        no_evict: Default::default(),
     };
     engine.open(conn, 0, Box::new(info));
     let set = resolve("set");

@@ -155,6 +155,10 @@ fn no_evict(ctx: &mut Ctx) {
     if let Some(on) = on_off(ctx) {
         if let Some(c) = ctx.client() {
             c.no_evict = on;
+            // The I/O thread that owns the connection decides evictions (maxmemory-clients).
+            c.info
+                .no_evict
+                .store(on, std::sync::atomic::Ordering::Relaxed);
         }
         ctx.out.ok();
     }

@@ -123,6 +123,7 @@ mod reentrant {
             unix: false,
             fd: -1,
             alive: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            no_evict: Default::default(),
         };
         engine.open(ConnId { id: 1, slot: 0 }, 0, Box::new(info));
         let seen = Arc::new(Mutex::new(Vec::new()));

@@ -28,6 +28,7 @@ pub struct IoLink {
 /// it. `server.rs` provides it, so the executor can add threads without knowing mio.
 pub type Spawn = Box<dyn FnMut(usize, Vec<usize>) -> std::io::Result<IoLink> + Send>;
 
+mod client_evict;
 mod resize;
 
 /// Batches taken per round before replies go out, so a flood of batches cannot delay
@@ -374,6 +375,7 @@ impl Executor {
         if self.engine.srv.config.mem.maxmemory > 0 && !self.engine.srv.expiry_paused() {
             self.engine.srv.perform_evictions();
         }
+        self.client_eviction();
         if now.saturating_duration_since(self.idle_check) >= Duration::from_secs(1) {
             self.idle_check = now;
             self.engine.close_idle_clients();

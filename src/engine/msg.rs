@@ -44,6 +44,9 @@ pub struct ConnInfo {
     /// hears of it in a batch: the executor looks at it before handing a blocked client an
     /// element, so an element is not taken from the data for a client already gone.
     pub alive: Arc<AtomicBool>,
+    /// Set by CLIENT NO-EVICT: the I/O thread never closes this client to bring client
+    /// memory under `maxmemory-clients`.
+    pub no_evict: Arc<AtomicBool>,
 }
 
 impl ConnInfo {

@@ -54,10 +54,18 @@ pub struct Conn {
     pub drain_wanted: bool,
     /// Shared with the executor (`ConnInfo::alive`); cleared when the connection is dropped.
     pub alive: Arc<AtomicBool>,
+    /// Shared with the executor (`ConnInfo::no_evict`): CLIENT NO-EVICT.
+    pub no_evict: Arc<AtomicBool>,
 }
 
 impl Conn {
-    pub fn new(id: u64, stream: Stream, alive: Arc<AtomicBool>) -> Conn {
+    /// What this client's buffers hold, as `maxmemory-clients` counts it: the query
+    /// buffer and the output buffer, by their allocations.
+    pub fn memory(&self) -> u64 {
+        (self.rbuf.capacity() + self.wbuf.capacity()) as u64
+    }
+
+    pub fn new(id: u64, stream: Stream, alive: Arc<AtomicBool>, no_evict: Arc<AtomicBool>) -> Conn {
         Conn {
             id,
             stream,
@@ -76,6 +84,7 @@ impl Conn {
             dirty: false,
             drain_wanted: false,
             alive,
+            no_evict,
         }
     }
 

@@ -26,6 +26,7 @@ use std::sync::atomic::Ordering::{Relaxed, Release, SeqCst};
 use std::time::{Duration, Instant};
 
 mod busy;
+mod evict;
 mod input;
 mod migrate;
 mod output;
@@ -93,6 +94,8 @@ pub struct IoThread {
     lingering: Vec<(usize, u64, Instant)>,
     /// Something big was freed: give memory back at the next idle moment.
     release_pending: bool,
+    /// When this thread last measured its clients' memory (`evict.rs`).
+    mem_measured: Instant,
     /// Connections that got output this round.
     dirty: Vec<usize>,
     /// Paused connections to try reading again after this round's writes.
@@ -152,6 +155,7 @@ impl IoThread {
             spare_replies: None,
             rbuf: BytesMut::new(),
             release_pending: false,
+            mem_measured: Instant::now(),
             lingering: Vec::new(),
             dirty: Vec::new(),
             resume: Vec::new(),
@@ -247,6 +251,7 @@ impl IoThread {
             }
             // Closes found while writing, drain notices and resumed reads go out now, not
             // whenever something next wakes this thread.
+            self.client_memory();
             self.send_batch();
             self.publish_stats(start);
         }
@@ -332,8 +337,14 @@ impl IoThread {
             unix: stream.is_unix(),
             fd: stream.as_raw_fd(),
             alive: Arc::new(AtomicBool::new(true)),
+            no_evict: Arc::default(),
         };
-        entry.insert(Conn::new(id, stream, info.alive.clone()));
+        entry.insert(Conn::new(
+            id,
+            stream,
+            info.alive.clone(),
+            info.no_evict.clone(),
+        ));
         let conn = ConnId {
             id,
             slot: slot as u32,

@@ -1,6 +1,7 @@
 //! Connection limits: `timeout` (idle clients closed), `tcp-keepalive` on accepted sockets,
-//! and `protected-mode` seen from a non-loopback peer (in a private network namespace,
-//! side by side with redis-server).
+//! `maxmemory-clients` (the biggest clients evicted, CLIENT NO-EVICT ones spared), and
+//! `protected-mode` seen from a non-loopback peer (in a private network namespace, side by
+//! side with redis-server).
 
 use crate::common::{TestServer, run};
 use redis::Value;
@@ -64,6 +65,73 @@ fn idle_clients_are_closed_after_timeout_but_not_waiting_or_subscribed_ones() {
         panic!("{list:?}")
     };
     assert_eq!(String::from_utf8_lossy(&list).lines().count(), 4);
+}
+
+fn evicted_clients(c: &mut redis::Connection) -> u64 {
+    let info: String = redis::cmd("INFO").arg("stats").query(c).unwrap();
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("evicted_clients:"))
+        .unwrap();
+    line["evicted_clients:".len()..].trim().parse().unwrap()
+}
+
+/// A command whose 5 MB value is 3 MB in: the query buffer holds the whole bulk.
+const HALF_A_BIG_SET: &[u8] = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5000000\r\n";
+
+#[test]
+fn maxmemory_clients_evicts_the_biggest_client_but_not_a_no_evict_one() {
+    let s = TestServer::with(|c| {
+        c.io_threads = 2;
+        c.set("maxmemory-clients", "1mb").expect("valid");
+    });
+    let mut small = s.client();
+    // A client marked NO-EVICT grows past the limit alone and stays.
+    let mut kept = s.raw();
+    kept.roundtrip(b"CLIENT NO-EVICT on\r\n", b"+OK\r\n");
+    kept.send(HALF_A_BIG_SET);
+    kept.send(&vec![b'x'; 3_000_000]);
+    // ...then one that may be evicted does: it is the one closed, and so is every other
+    // evictable client while the spared one alone stays over the limit, as in Redis.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut big = s.raw();
+    big.send(HALF_A_BIG_SET);
+    big.send(&vec![b'x'; 3_000_000]);
+    assert!(closed_within(&mut big, Duration::from_secs(3)));
+    // The spared client finishes its command.
+    kept.send(&vec![b'x'; 2_000_000]);
+    kept.send(b"\r\n");
+    kept.expect(b"+OK\r\n");
+    // Now under the limit: a new small client is left alone.
+    let mut fresh = s.client();
+    let _: () = redis::cmd("SET")
+        .arg("a")
+        .arg("1")
+        .query(&mut fresh)
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let n = evicted_clients(&mut fresh);
+    assert!(n >= 1, "evicted_clients {n}");
+    let v: String = redis::cmd("GET").arg("a").query(&mut fresh).unwrap();
+    assert_eq!(v, "1");
+    assert_eq!(
+        evicted_clients(&mut fresh),
+        n,
+        "nothing evicted under the limit"
+    );
+    // The small client was evictable while the spared one stayed over the limit.
+    assert!(redis::cmd("PING").query::<String>(&mut small).is_err());
+}
+
+#[test]
+fn maxmemory_clients_zero_evicts_nobody() {
+    let s = TestServer::start();
+    let mut c = s.client();
+    let mut big = s.raw();
+    big.send(HALF_A_BIG_SET);
+    big.send(&vec![b'x'; 3_000_000]);
+    assert!(!closed_within(&mut big, Duration::from_millis(500)));
+    assert_eq!(evicted_clients(&mut c), 0);
 }
 
 #[test]

@@ -308,7 +308,12 @@ fn stats(out: &mut String, srv: &mut Server, errors: &ErrorStats) {
     field!(out, "expired_keys", "{expired}");
     let ev = &srv.evict_stats;
     field!(out, "evicted_keys", "{}", ev.evicted_keys);
-    field!(out, "evicted_clients", "0");
+    field!(
+        out,
+        "evicted_clients",
+        "{}",
+        shared.evicted_clients.load(Relaxed)
+    );
     field!(
         out,
         "total_eviction_exceeded_time",

@@ -100,6 +100,7 @@ impl<'e> Loader<'e> {
             unix: false,
             fd: -1,
             alive: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            no_evict: Default::default(),
         };
         engine.open(
             ConnId {
