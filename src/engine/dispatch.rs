@@ -749,26 +749,35 @@ impl Engine {
                 break;
             }
             self.srv.blocking.deadlines.pop_first();
-            let Some(client) = self.srv.clients.get_mut(&id) else {
-                continue;
-            };
-            let Some(blocked) = client.blocked.take() else {
-                continue;
-            };
-            let target = client.target();
-            self.srv.blocking.unpark(id, &blocked);
-            let mut out = self.outs.to(target);
-            match blocked.on_timeout {
-                TimeoutReply::NullArray => out.null_array(),
-                TimeoutReply::NullBulk => out.null(),
-            }
-            // A call that timed out counts, as Redis's `updateStatsOnUnblock`.
-            let spec = self.spec_of(blocked.cmd, &blocked.argv).0;
-            self.observe(spec, id, &blocked.argv, std::time::Duration::ZERO, false);
-            self.finish(target);
-            self.unblocked.push_back(id);
+            self.end_block(id, None);
         }
         self.settle();
+    }
+
+    /// Releases blocked client `id` without serving it: its command's timeout reply, or
+    /// `error` (CLIENT UNBLOCK ... ERROR); its queued commands run next. Timed-out calls
+    /// count in the command statistics, as Redis's `updateStatsOnUnblock`.
+    pub(super) fn end_block(&mut self, id: u64, error: Option<&str>) {
+        let Some(client) = self.srv.clients.get_mut(&id) else {
+            return;
+        };
+        let Some(blocked) = client.blocked.take() else {
+            return;
+        };
+        let target = client.target();
+        self.srv.blocking.unpark(id, &blocked);
+        let mut out = self.outs.to(target);
+        match (error, blocked.on_timeout) {
+            (Some(e), _) => out.error(e),
+            (None, TimeoutReply::NullArray) => out.null_array(),
+            (None, TimeoutReply::NullBulk) => out.null(),
+        }
+        if error.is_none() {
+            let spec = self.spec_of(blocked.cmd, &blocked.argv).0;
+            self.observe(spec, id, &blocked.argv, std::time::Duration::ZERO, false);
+        }
+        self.finish(target);
+        self.unblocked.push_back(id);
     }
 
     /// Runs the commands an unblocked client queued, until one blocks again.

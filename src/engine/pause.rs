@@ -197,25 +197,7 @@ impl Engine {
     /// the UNBLOCKED error, and its queued commands run.
     pub(super) fn serve_unblocks(&mut self) {
         for (id, error) in std::mem::take(&mut self.srv.pause.unblock) {
-            let Some(client) = self.srv.clients.get_mut(&id) else {
-                continue;
-            };
-            let Some(blocked) = client.blocked.take() else {
-                continue;
-            };
-            let target = client.target();
-            self.srv.blocking.unpark(id, &blocked);
-            let mut out = self.outs.to(target);
-            if error {
-                out.error(UNBLOCKED);
-            } else {
-                match blocked.on_timeout {
-                    super::blocking::TimeoutReply::NullArray => out.null_array(),
-                    super::blocking::TimeoutReply::NullBulk => out.null(),
-                }
-            }
-            self.finish(target);
-            self.unblocked.push_back(id);
+            self.end_block(id, error.then_some(UNBLOCKED));
         }
     }
 }
