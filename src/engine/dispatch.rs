@@ -10,10 +10,8 @@
 //! No channels or sockets here, so the same [`Engine`] runs in the executor thread and in
 //! in-process tests.
 
-use super::blocking::{BlockSpec, Blocked, TimeoutReply, Wait};
 use super::client::{Client, Reply};
 use super::ctx::Ctx;
-use super::evict::Evict;
 use super::msg::{ConnId, ConnInfo, Resolved};
 use super::out::{CAPTURE, DISCARD, Outs, Target};
 use super::state::Server;
@@ -36,6 +34,10 @@ pub struct Engine {
     /// A blocked client's command is being run again: MONITOR saw it the first time.
     retrying: bool,
 }
+
+mod blocked;
+mod checks;
+mod nested;
 
 const NO_MULTI: &str = "ERR Command not allowed inside a transaction";
 
@@ -255,72 +257,6 @@ impl Engine {
         super::tracking::deliver(&mut self.srv, &mut self.outs, false);
     }
 
-    /// Whether client `id` may run `args` as `spec`: authenticated when the server needs
-    /// it, and allowed by its ACL user. A denial is logged (ACL LOG) and its error
-    /// returned.
-    fn permission(&mut self, id: u64, spec: &'static Spec, args: &[Bytes]) -> Option<String> {
-        let client = self.srv.clients.get(&id)?;
-        if !client.authenticated && spec.flags & flag::NO_AUTH == 0 && self.srv.acl.auth_required()
-        {
-            return Some(crate::acl::NOAUTH.into());
-        }
-        let denied = crate::acl::check(&client.user, spec, args).err()?;
-        let context = if client.multi.is_some() {
-            "multi"
-        } else {
-            "toplevel"
-        };
-        self.srv.acl_denied(id, denied, context, spec, args);
-        Some(crate::acl::denied_error(denied, spec))
-    }
-
-    /// [`Engine::permission`] for a command EXEC runs, with Redis's EXEC-time texts.
-    fn exec_permission(&mut self, id: u64, spec: &'static Spec, args: &[Bytes]) -> Option<String> {
-        let client = self.srv.clients.get(&id)?;
-        let denied = crate::acl::check(&client.user, spec, args).err()?;
-        self.srv.acl_denied(id, denied, "multi", spec, args);
-        let reason = match denied {
-            crate::acl::Denied::Command => "no permission to execute the command or subcommand",
-            crate::acl::Denied::Key(_) => "no permission to touch the specified keys",
-            crate::acl::Denied::Channel(_) => {
-                "no permission to access one of the channels used as arguments"
-            }
-        };
-        Some(format!(
-            "NOPERM ACLs rules changed between the moment the transaction was accumulated and \
-             the EXEC call. This command is no longer allowed for the following reason: {reason}"
-        ))
-    }
-
-    /// Evicts what the policy allows before a command runs; true if the command must be
-    /// refused for memory, as Redis's `processCommand`: a `denyoom` command, EXEC of a
-    /// transaction holding one, or anything queued inside MULTI (queuing takes memory),
-    /// when nothing more can be evicted.
-    fn out_of_memory(&mut self, id: u64, spec: &Spec) -> bool {
-        if self.srv.perform_evictions() != Evict::Fail {
-            if spec.flags & flag::DENYOOM != 0
-                && let Some(db) = self.srv.clients.get(&id).map(|c| c.db)
-            {
-                self.srv.make_room_to_grow(db);
-            }
-            return false;
-        }
-        if spec.flags & flag::DENYOOM != 0 {
-            return true;
-        }
-        let Some(multi) = self.srv.clients.get(&id).and_then(|c| c.multi.as_ref()) else {
-            return false;
-        };
-        match spec.name {
-            "exec" => multi
-                .queue
-                .iter()
-                .any(|(i, args)| self.spec_of(*i, args).0.flags & flag::DENYOOM != 0),
-            "discard" | "quit" | "reset" => false,
-            _ => true,
-        }
-    }
-
     /// What `args` runs under command `i`: its subcommand's spec for a container.
     fn spec_of(&self, i: u16, args: &[Bytes]) -> (&'static Spec, Handler) {
         let command = self.table.get(i);
@@ -480,57 +416,6 @@ impl Engine {
         super::notify::deliver(&mut self.srv, &mut self.outs, args, &created);
     }
 
-    /// Runs `argv` for client `id` in `db` through the same call path as any command, and
-    /// returns its reply as RESP bytes instead of sending it: the way a script (a later
-    /// issue) calls commands. It nests inside whatever unit is running (a script's writes
-    /// then propagate with it, wrapped in MULTI/EXEC), and never blocks.
-    pub fn call_for_reply(&mut self, id: u64, db: usize, argv: &[Bytes]) -> Vec<u8> {
-        let Some(resp3) = self.srv.clients.get(&id).map(|c| c.resp3) else {
-            return Vec::new();
-        };
-        self.call_captured(id, db, argv, resp3)
-    }
-
-    /// [`Engine::call_for_reply`] with the reply in the protocol asked for (a script's
-    /// `redis.setresp`), whatever the client speaks.
-    pub fn call_captured(&mut self, id: u64, db: usize, argv: &[Bytes], resp3: bool) -> Vec<u8> {
-        let Some(client) = self.srv.clients.get(&id) else {
-            return Vec::new();
-        };
-        let target = Target {
-            thread: CAPTURE,
-            conn: client.conn,
-            resp3,
-        };
-        // A capture may nest (a script calling a command that calls back): keep the outer.
-        let outer = std::mem::take(&mut self.outs.capture);
-        let name = argv.first().map_or(&b""[..], |a| &a[..]);
-        let command = self.table.lookup(name).map(|i| *self.table.get(i));
-        match command.map(|c| (c, c.target(argv))) {
-            None => {
-                let msg = error::unknown_command(name, argv.get(1..).unwrap_or(&[]));
-                self.outs.to(target).error(&msg);
-            }
-            Some((c, None)) => {
-                let msg = error::unknown_subcommand(c.name, &argv[1]);
-                self.outs.to(target).error(&msg);
-            }
-            Some((_, Some(spec))) if !spec.arity_ok(argv.len()) => {
-                self.outs.to(target).error(&error::wrong_arity(spec.name));
-            }
-            Some((c, Some(spec))) => {
-                // Nothing a script calls runs a transaction or a script: count it now.
-                if let Some(start) = self.call(spec, c.handler, id, target, db, argv, true) {
-                    self.observe(spec, id, argv, start.elapsed(), true);
-                }
-                self.srv.exec_request = None;
-                self.srv.block_request = None;
-                self.srv.script_request = None;
-            }
-        }
-        std::mem::replace(&mut self.outs.capture, outer).buf
-    }
-
     /// Replies with an error for a command that could not run; inside MULTI the
     /// transaction is marked to abort, as Redis does.
     /// Counted as a rejected call of `spec` when the command is known.
@@ -628,177 +513,6 @@ impl Engine {
             }
         }
         self.srv.effects.end();
-    }
-
-    /// Parks a client whose command blocked.
-    fn park(&mut self, id: u64, cmd: u16, db: usize, args: &[Bytes], spec: BlockSpec) {
-        let blocked = Box::new(Blocked {
-            cmd,
-            on: spec.on,
-            argv: spec.argv.unwrap_or_else(|| owned(args)),
-            db,
-            keys: owned(&spec.keys),
-            deadline: spec.deadline,
-            on_timeout: spec.on_timeout,
-        });
-        self.srv.blocking.park(id, &blocked);
-        // Expiry of a waited-on key must reach its waiters (XREADGROUP's release).
-        self.srv.update_expired_tracking();
-        if let Some(c) = self.srv.clients.get_mut(&id) {
-            c.blocked = Some(blocked);
-        }
-    }
-
-    /// Serves blocked clients and runs unblocked clients' queued commands until nothing is
-    /// left to do. Cheap when nothing is blocked.
-    fn settle(&mut self) {
-        if self.srv.pause.due(self.srv.now_ms) {
-            self.end_pause();
-        }
-        if !self.srv.pause.unblock.is_empty() {
-            self.serve_unblocks();
-        }
-        loop {
-            if !self.srv.blocking.ready.is_empty() {
-                self.serve_ready();
-            } else if let Some(id) = self.unblocked.pop_front() {
-                self.drain_pending(id);
-            } else {
-                return;
-            }
-        }
-    }
-
-    /// Re-runs, oldest first, the commands of clients blocked on keys signalled ready.
-    fn serve_ready(&mut self) {
-        let ready = std::mem::take(&mut self.srv.blocking.ready);
-        for (db, key) in ready {
-            let Some(waiters) = self.srv.blocking.waiters.get(&(db, key.clone())) else {
-                continue;
-            };
-            for id in waiters.clone() {
-                let now = self.srv.now_ms;
-                let on = self.srv.clients.get(&id).and_then(|c| c.blocked.as_ref());
-                let Some(on) = on.map(|b| b.on) else {
-                    continue;
-                };
-                match self.srv.dbs[db].peek(&key, now).map(|e| &e.value) {
-                    Some(v) if on.matches(v) => self.retry(id),
-                    // Deleted, or replaced by another type: XREADGROUP is released with an
-                    // error, as in Redis 7.0; other commands keep waiting for their type.
-                    _ if on == Wait::Group => self.release_with_error(id, STREAM_GONE),
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    /// Unblocks a client with an error reply instead of re-running its command.
-    fn release_with_error(&mut self, id: u64, msg: &str) {
-        let Some(client) = self.srv.clients.get_mut(&id) else {
-            return;
-        };
-        let Some(blocked) = client.blocked.take() else {
-            return;
-        };
-        let target = client.target();
-        self.srv.blocking.unpark(id, &blocked);
-        self.outs.to(target).error(msg);
-        self.finish(target);
-        self.unblocked.push_back(id);
-    }
-
-    /// Re-runs a blocked client's command; if it blocks again it keeps its place.
-    fn retry(&mut self, id: u64) {
-        let Some(client) = self.srv.clients.get_mut(&id) else {
-            return;
-        };
-        if !client.info.is_alive() {
-            // Its I/O thread has dropped it and the news is on its way: serve nobody dead.
-            return self.closed(id);
-        }
-        let Some(blocked) = client.blocked.take() else {
-            return;
-        };
-        let target = client.target();
-        let (spec, handler) = self.spec_of(blocked.cmd, &blocked.argv);
-        // Whatever a served command leaves to run, it is counted with what it did.
-        self.retrying = true;
-        let started = self.call(spec, handler, id, target, blocked.db, &blocked.argv, false);
-        self.retrying = false;
-        if let Some(start) = started {
-            self.deferred(spec, id, &blocked.argv, start);
-        }
-        if self.srv.block_request.take().is_some() {
-            // Still nothing for it: same place in line, same deadline.
-            if let Some(c) = self.srv.clients.get_mut(&id) {
-                c.blocked = Some(blocked);
-            }
-            return;
-        }
-        self.srv.blocking.unpark(id, &blocked);
-        self.finish(target);
-        self.unblocked.push_back(id);
-    }
-
-    /// Answers every blocked client whose deadline has passed with its timeout reply.
-    pub fn timeouts(&mut self) {
-        let now = self.srv.now_ms;
-        while let Some(&(deadline, id)) = self.srv.blocking.deadlines.first() {
-            if deadline > now {
-                break;
-            }
-            self.srv.blocking.deadlines.pop_first();
-            self.end_block(id, None);
-        }
-        self.settle();
-    }
-
-    /// Releases blocked client `id` without serving it: its command's timeout reply, or
-    /// `error` (CLIENT UNBLOCK ... ERROR); its queued commands run next. Timed-out calls
-    /// count in the command statistics, as Redis's `updateStatsOnUnblock`.
-    pub(super) fn end_block(&mut self, id: u64, error: Option<&str>) {
-        let Some(client) = self.srv.clients.get_mut(&id) else {
-            return;
-        };
-        let Some(blocked) = client.blocked.take() else {
-            return;
-        };
-        let target = client.target();
-        self.srv.blocking.unpark(id, &blocked);
-        let mut out = self.outs.to(target);
-        match (error, blocked.on_timeout) {
-            (Some(e), _) => out.error(e),
-            (None, TimeoutReply::NullArray) => out.null_array(),
-            (None, TimeoutReply::NullBulk) => out.null(),
-        }
-        if error.is_none() {
-            let spec = self.spec_of(blocked.cmd, &blocked.argv).0;
-            self.observe(spec, id, &blocked.argv, std::time::Duration::ZERO, false);
-        }
-        self.finish(target);
-        self.unblocked.push_back(id);
-    }
-
-    /// Runs the commands an unblocked client queued, until one blocks again.
-    fn drain_pending(&mut self, id: u64) {
-        loop {
-            let Some(client) = self.srv.clients.get_mut(&id) else {
-                return;
-            };
-            if client.blocked.is_some() || client.held || client.postponed || client.closing {
-                return;
-            }
-            let Some((cmd, args)) = client.pending.pop_front() else {
-                return;
-            };
-            self.run(id, cmd, &args);
-            // Serve whoever this command readied before the next one runs, as Redis does
-            // between commands.
-            if !self.srv.blocking.ready.is_empty() {
-                self.serve_ready();
-            }
-        }
     }
 
     /// End of an executor round: the invalidations still owed, broadcast ones included.
