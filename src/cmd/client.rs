@@ -1,5 +1,5 @@
 //! CLIENT and its subcommands: ID, SETNAME, GETNAME, LIST, INFO, KILL, SETINFO, NO-EVICT,
-//! NO-TOUCH, REPLY, PAUSE, UNPAUSE, UNBLOCK, HELP.
+//! NO-TOUCH, REPLY, PAUSE, UNPAUSE, UNBLOCK, HELP (TRACKING and its kin live in tracking.rs).
 //!
 //! Everything here reads or changes the executor's half of clients (`engine::client`);
 //! closing another client is asked of the executor through `Server::pending_closes`.
@@ -463,6 +463,10 @@ fn kill_filter(args: &[Bytes]) -> Result<Filter<'_>, String> {
 /// The subcommands we implement, in Redis 7.0's words (SETINFO and NO-TOUCH in 7.2's).
 const HELP: &[&str] = &[
     "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CACHING (YES|NO)",
+    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+    "GETREDIR",
+    "    Return the client ID we are redirecting to when tracking is enabled.",
     "GETNAME",
     "    Return the name of the current connection.",
     "ID",
@@ -497,6 +501,11 @@ const HELP: &[&str] = &[
     "    Assign the name <name> to the current connection.",
     "UNBLOCK <clientid> [TIMEOUT|ERROR]",
     "    Unblock the specified blocked client.",
+    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+    "         [OPTIN] [OPTOUT] [NOLOOP]",
+    "    Control server assisted client side caching.",
+    "TRACKINGINFO",
+    "    Report tracking status for the current connection.",
     "SETINFO <option> <value>",
     "    Set client meta attr. Options are:",
     "    * LIB-NAME: the client lib name.",

@@ -111,12 +111,7 @@ const MODULE_NOT_ALLOWED: &str = "ERR MODULE command not allowed. If the enable-
 fn module(ctx: &mut Ctx) {
     let sub = ctx.arg(1).to_ascii_lowercase();
     match &sub[..] {
-        b"help" => {
-            ctx.out.array(MODULE_HELP.len());
-            for line in MODULE_HELP {
-                ctx.out.simple(line);
-            }
-        }
+        b"help" => ctx.out.help(MODULE_HELP),
         b"list" => ctx.out.array(0),
         _ if !super::debug::protected_allowed(ctx, "enable-module-command") => {
             ctx.error(MODULE_NOT_ALLOWED)
