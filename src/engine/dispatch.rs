@@ -164,6 +164,12 @@ impl Engine {
             let msg = error::unknown_subcommand(command.name, &args[1]);
             return self.reject(id, target, None, &msg);
         };
+        // What the checks below need of the client, read while it is at hand (one lookup):
+        // none of the checks changes it. The command is its last one from here on, as
+        // Redis sets `lastcmd` right after the lookup.
+        client.last_cmd = spec.name;
+        let (resp3, subscribed, db) = (client.resp3, client.subscribed(), client.db);
+        let in_multi = client.multi.is_some();
         if !spec.arity_ok(args.len()) {
             return self.refuse(id, target, spec, &error::wrong_arity(spec.name));
         }
@@ -191,11 +197,7 @@ impl Engine {
                 return self.reject(id, target, Some(spec), error::MISCONF);
             }
         }
-        let Some(client) = self.srv.clients.get_mut(&id) else {
-            return;
-        };
-        client.last_cmd = spec.name;
-        if !client.resp3 && client.subscribed() && spec.flags & flag::SUBSCRIBED_CONTEXT == 0 {
+        if !resp3 && subscribed && spec.flags & flag::SUBSCRIBED_CONTEXT == 0 {
             let msg = format!(
                 "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
                 spec.name
@@ -204,24 +206,20 @@ impl Engine {
             self.observe_rejected(Some(spec));
             return self.finish(target);
         }
-        if client.multi.is_some() && spec.flags & flag::NO_MULTI != 0 {
+        if in_multi && spec.flags & flag::NO_MULTI != 0 {
             return self.reject(id, target, Some(spec), NO_MULTI);
         }
         if self.srv.pause_holds(id, spec, args) {
             return self.postpone(id, cmd, owned(args));
         }
-        let Some(client) = self.srv.clients.get_mut(&id) else {
-            return;
-        };
-        if let Some(multi) = client.multi.as_mut()
-            && spec.flags & flag::RUNS_IN_MULTI == 0
-        {
+        if in_multi && spec.flags & flag::RUNS_IN_MULTI == 0 {
             let Resolved::Known(i) = cmd else { return };
-            multi.queue.push((i, owned(args)));
+            if let Some(multi) = self.srv.clients.get_mut(&id).and_then(|c| c.multi.as_mut()) {
+                multi.queue.push((i, owned(args)));
+            }
             self.outs.to(target).raw(b"+QUEUED\r\n");
             return self.finish(target);
         }
-        let db = client.db;
         // One unit: EXEC's queue runs inside it, so its writes propagate as one MULTI/EXEC.
         self.srv.effects.begin();
         let started = self.call(spec, command.handler, id, target, db, args, false);
