@@ -94,8 +94,6 @@ pub struct IoThread {
     lingering: Vec<(usize, u64, Instant)>,
     /// Something big was freed: give memory back at the next idle moment.
     release_pending: bool,
-    /// When this thread last measured its clients' memory (`evict.rs`).
-    mem_measured: Instant,
     /// Connections that got output this round.
     dirty: Vec<usize>,
     /// Paused connections to try reading again after this round's writes.
@@ -155,7 +153,6 @@ impl IoThread {
             spare_replies: None,
             rbuf: BytesMut::new(),
             release_pending: false,
-            mem_measured: Instant::now(),
             lingering: Vec::new(),
             dirty: Vec::new(),
             resume: Vec::new(),

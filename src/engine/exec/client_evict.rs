@@ -1,7 +1,7 @@
 //! `maxmemory-clients` on the executor's timer: the I/O threads publish what their clients'
 //! buffers hold (`net/reactor/evict.rs`); over the limit, each thread is asked to free its
 //! share of the excess, in proportion to what its clients hold, by closing its biggest
-//! evictable clients. Under the limit, each thread is asked to measure again, so a client
+//! evictable clients. Every tick each thread is also asked to measure again, so a client
 //! that grew and then went quiet is still seen. Nothing runs while the setting is 0.
 
 use super::Executor;
@@ -24,12 +24,13 @@ impl Executor {
             .sum();
         let excess = total.saturating_sub(limit);
         for (t, stats) in threads.iter().enumerate() {
+            // Every thread measures again (a client may have grown on a thread that held
+            // little at the last count); over the limit, each also sheds its share.
+            stats.measure.store(true, Ordering::Relaxed);
             if excess > 0 {
                 let mine = stats.client_mem.load(Ordering::Relaxed) as u128;
                 let share = (excess as u128 * mine).div_ceil(total.max(1) as u128) as u64;
                 stats.shed.store(share, Ordering::Relaxed);
-            } else {
-                stats.measure.store(true, Ordering::Relaxed);
             }
             if !stats.wake_pending.swap(true, Ordering::SeqCst)
                 && let Some(link) = self.io.get(t)
