@@ -124,8 +124,17 @@ impl Spec {
             return None;
         };
         match (s.begin, s.find) {
-            (Begin::Index(i), Find::Range { lastkey: 0, .. })
-                if s.flags & (NOT_KEY | VARIABLE_FLAGS) == 0 && i > 0 && (i as usize) < argc =>
+            (
+                Begin::Index(i),
+                Find::Range {
+                    lastkey: 0,
+                    keystep,
+                    ..
+                },
+            ) if s.flags & (NOT_KEY | VARIABLE_FLAGS | INCOMPLETE) == 0
+                && keystep > 0
+                && i > 0
+                && (i as usize) < argc =>
             {
                 Some(KeyRef {
                     pos: i as usize,
@@ -418,6 +427,24 @@ mod tests {
             spec = sub;
         }
         spec.keys(argv).map(|k| (k.pos, k.flags)).collect()
+    }
+
+    #[test]
+    fn single_key_agrees_with_the_general_walk_for_every_command() {
+        let mut checked = 0;
+        for c in &SPECS.commands {
+            for spec in std::iter::once(c).chain(c.subcommands.iter()) {
+                for argc in 1..6 {
+                    let argv: Vec<&str> = (0..argc).map(|i| ["x", "k", "a", "b", "c"][i]).collect();
+                    if let Some(k) = spec.single_key(argc) {
+                        let walked: Vec<KeyRef> = spec.keys(&argv).collect();
+                        assert_eq!(walked, vec![k], "{} with {argc} args", spec.name);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 
     fn pos(argv: &[&str]) -> Vec<usize> {
