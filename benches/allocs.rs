@@ -7,14 +7,11 @@
 //!
 //! `cargo bench --bench allocs`
 
+mod common;
+
 use bytes::{Bytes, BytesMut};
-use muxis::cmd::TABLE;
-use muxis::config::Config;
-use muxis::engine::dispatch::Engine;
-use muxis::engine::msg::{ConnId, ConnInfo, Resolved};
-use muxis::engine::state::Server;
+use common::resolve;
 use muxis::resp::parser::{Limits, Parser};
-use muxis::shared::Shared;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -47,10 +44,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn resolve(name: &str) -> Resolved {
-    Resolved::Known(TABLE.lookup(name.as_bytes()).expect("known command"))
-}
-
 /// Allocations per call of `f`, after a warm-up that lets buffers reach their size.
 fn per_call(n: u64, mut f: impl FnMut(u64)) -> f64 {
     for i in 0..n {
@@ -64,22 +57,8 @@ fn per_call(n: u64, mut f: impl FnMut(u64)) -> f64 {
 }
 
 fn main() {
-    let config = Config::default();
-    let shared = Shared::new(1, &config);
-    let addr = "127.0.0.1:0".parse().expect("address");
-    let mut engine = Engine::new(Server::new(config, addr, shared), &TABLE, 1);
-    engine.open(
-        ConnId { id: 1, slot: 0 },
-        0,
-        Box::new(ConnInfo {
-            addr: addr.to_string(),
-            laddr: addr.to_string(),
-            unix: false,
-            fd: -1,
-            alive: Default::default(),
-            no_evict: Default::default(),
-        }),
-    );
+    // An engine with one client and no keys yet: the setup the other benches share.
+    let mut engine = common::engine(0, 16);
     let (get, set) = (resolve("get"), resolve("set"));
     let keys: Vec<Bytes> = (0..1000).map(|k| Bytes::from(format!("key:{k}"))).collect();
     let value = Bytes::from_static(b"0123456789abcdef");
@@ -88,14 +67,18 @@ fn main() {
     // Overwrites of existing keys: the value copy is the only allocation SET needs.
     let sets = per_call(n, |i| {
         let k = keys[(i % 1000) as usize].clone();
-        engine.command(1, set, &[Bytes::from_static(b"SET"), k, value.clone()]);
+        engine.command(
+            common::CLIENT,
+            set,
+            &[Bytes::from_static(b"SET"), k, value.clone()],
+        );
         if i % 64 == 0 {
             engine.outs.threads[0].clear();
         }
     });
     let gets = per_call(n, |i| {
         let k = keys[(i % 1000) as usize].clone();
-        engine.command(1, get, &[Bytes::from_static(b"GET"), k]);
+        engine.command(common::CLIENT, get, &[Bytes::from_static(b"GET"), k]);
         if i % 64 == 0 {
             engine.outs.threads[0].clear();
         }
