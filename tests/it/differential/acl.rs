@@ -71,12 +71,26 @@ fn run(addr: SocketAddr, script: &[Step]) -> Vec<String> {
 }
 
 pub(super) fn compare(name: &str, script: &[Step]) {
-    let Some(redis) = RedisProc::start() else {
+    compare_configured(name, &[], script);
+}
+
+/// [`compare`] with both servers started with the same `(parameter, value)` settings.
+pub(super) fn compare_configured(name: &str, settings: &[(&str, &str)], script: &[Step]) {
+    let extra: Vec<String> = settings
+        .iter()
+        .flat_map(|(k, v)| [format!("--{k}"), v.to_string()])
+        .collect();
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let Some(redis) = RedisProc::start_with(&extra) else {
         assert!(std::env::var_os("CI").is_none(), "redis-server required");
         eprintln!("SKIPPED: redis-server not installed");
         return;
     };
-    let muxis = TestServer::start();
+    let muxis = TestServer::with(|c| {
+        for (k, v) in settings {
+            c.set(k, v).expect("valid setting");
+        }
+    });
     let want = run(redis.addr, script);
     let got = run(muxis.addr, script);
     for (w, g) in want.iter().zip(&got) {

@@ -3,7 +3,7 @@
 //! MODULE, RESTORE-ASKING) and LOLWUT, against redis-server; and FUNCTION LIST's reply
 //! types.
 
-use super::acl::compare;
+use super::acl::{compare, compare_configured};
 
 #[test]
 fn differential_standalone_answers() {
@@ -65,6 +65,21 @@ fn differential_standalone_answers() {
             (0, &["FUNCTION", "LIST"]),
             (0, &["HELLO", "3"]),
             (0, &["FUNCTION", "LIST"]),
+        ],
+    );
+}
+
+#[test]
+fn differential_module_commands_when_allowed() {
+    compare_configured(
+        "module allowed",
+        &[("enable-module-command", "yes")],
+        &[
+            (0, &["MODULE", "LOAD", "/nonexistent.so"]),
+            (0, &["MODULE", "LOADEX", "/x.so", "CONFIG", "a", "b"]),
+            (0, &["MODULE", "UNLOAD", "foo"]),
+            (0, &["MODULE", "LOAD"]),
+            (0, &["MODULE", "LIST"]),
         ],
     );
 }
