@@ -10,6 +10,7 @@ mod expire;
 mod keyspace;
 pub mod lazyfree;
 pub mod list;
+pub mod listpack;
 pub mod lru;
 mod scan;
 pub mod stream;
