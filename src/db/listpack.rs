@@ -59,6 +59,11 @@ impl Pack {
         self.count == 0
     }
 
+    /// Bytes the entries take, headers included (what a node size limit counts).
+    pub fn bytes(&self) -> usize {
+        self.buf.len()
+    }
+
     /// Heap bytes held (the buffer's capacity).
     pub fn heap_bytes(&self) -> usize {
         self.buf.capacity()
@@ -213,6 +218,7 @@ mod tests {
         assert_eq!(p.get(4), None);
         // 1 + 1 + 1 + 0 + 2 + 300 + 1 + 2 bytes: a 300-byte entry needs a 2-byte header.
         assert_eq!(p.buf.len(), 308);
+        assert_eq!(p.bytes(), 308);
     }
 
     #[test]
