@@ -25,6 +25,11 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// Where this entry starts: the position to insert before it.
+    pub fn start(self) -> usize {
+        self.start
+    }
+
     /// The position just after this entry: where the next one starts.
     pub fn next(self) -> usize {
         self.end
