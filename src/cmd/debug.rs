@@ -177,11 +177,13 @@ fn object(ctx: &mut Ctx) {
         "Value at:{at:#x} refcount:1 encoding:{encoding} serializedlength:{serialized} lru:{lru} lru_seconds_idle:{idle}"
     );
     if let crate::db::Value::List(l) = &entry.value {
-        let bytes: usize = l.iter().map(|e| e.len() + 2).sum::<usize>() + 7;
-        let nodes = bytes.div_ceil(8192).max(1);
+        // Redis's node size counts a listpack's 7 bytes of header and end mark.
+        let bytes: usize = l.nodes().map(|n| n.bytes() + 7).sum();
+        let nodes = l.nodes().len();
         line.push_str(&format!(
-            " ql_nodes:{nodes} ql_avg_node:{:.2} ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:{bytes}",
-            l.len() as f64 / nodes as f64
+            " ql_nodes:{nodes} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:0 ql_uncompressed_size:{bytes}",
+            l.len() as f64 / nodes.max(1) as f64,
+            l.fill()
         ));
     }
     ctx.out.simple(&line);

@@ -570,8 +570,8 @@ mod list_tests {
     #[test]
     fn a_long_list_is_sampled_by_nodes() {
         let enc = crate::db::EncLimits::default();
-        let l: std::collections::VecDeque<bytes::Bytes> = (1..=2000)
-            .map(|i| bytes::Bytes::from(format!("element-number-{i}")))
+        let l: Box<crate::db::List> = (1..=2000)
+            .map(|i| format!("element-number-{i}"))
             .collect();
         let v = Value::List(l);
         // redis-server 7.0.15: 49480 with the default 5 samples, 41368 with all.

@@ -11,14 +11,13 @@
 
 use crate::db::encoding::set_fits;
 use crate::db::zset::ZSet;
-use crate::db::{Set, Value};
+use crate::db::{List, Set, Value};
 use crate::engine::ctx::Ctx;
 use crate::engine::table::Handler;
 use crate::error;
 use crate::util::number::{parse_i64, parse_score};
 use bytes::Bytes;
 use std::cmp::Ordering;
-use std::collections::VecDeque;
 
 /// The commands this family implements; their metadata is in `engine/commands.json`.
 pub const HANDLERS: &[(&str, Handler)] = &[("sort", sort), ("sort_ro", sort_ro)];
@@ -220,8 +219,9 @@ fn store(ctx: &mut Ctx, dest: &Bytes, out: Vec<Option<Bytes>>) {
         }
         return ctx.out.int(0);
     }
-    let list: VecDeque<Bytes> = out.into_iter().map(Option::unwrap_or_default).collect();
-    ctx.db().set(dest, Value::List(list), None);
+    let mut list = List::with_fill(ctx.db().enc.list_fill);
+    out.iter().for_each(|e| list.push_back(e.as_deref().unwrap_or_default()));
+    ctx.db().set(dest, Value::List(Box::new(list)), None);
     ctx.modified_n(dest, n as u64);
     ctx.signal_ready(dest);
     ctx.out.int(n as i64);
@@ -247,8 +247,8 @@ fn window(limit: Option<(i64, i64)>, len: i64) -> (i64, i64) {
     (start, end.min(len - 1))
 }
 
-fn list_elems(l: &VecDeque<Bytes>) -> Vec<Bytes> {
-    l.iter().cloned().collect()
+fn list_elems(l: &List) -> Vec<Bytes> {
+    l.iter().map(Bytes::copy_from_slice).collect()
 }
 
 /// A set's elements: a set Redis holds as an intset iterates in integer order.

@@ -216,8 +216,8 @@ pub static PARAMS: &[Param] = &[
     p!("zset-max-listpack-value", Some("zset-max-ziplist-value"), 0, mem(0, LONG_MAX), "64", num!(enc.zset_value: usize)),
     p!("stream-node-max-bytes", None, 0, mem(0, LONG_MAX), "4096", num!(enc.stream_node_bytes: usize)),
     p!("stream-node-max-entries", None, 0, int(0, LONG_MAX), "100", num!(enc.stream_node_entries: u64)),
-    // Lists are always a quicklist in Redis 7.0 whatever these say.
-    p!("list-max-listpack-size", Some("list-max-ziplist-size"), 0, int(INT_MIN, INT_MAX), "-2"),
+    // Lists are always a quicklist in Redis 7.0; this bounds its nodes.
+    p!("list-max-listpack-size", Some("list-max-ziplist-size"), 0, int(INT_MIN, INT_MAX), "-2", num!(enc.list_fill: i32)),
     p!("list-compress-depth", None, 0, int(0, INT_MAX), "0"),
     // Memory limits (see engine/evict.rs).
     p!("maxmemory", None, 0, mem(0, ULLONG_MAX), "0", num!(mem.maxmemory: u64)),

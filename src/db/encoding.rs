@@ -21,6 +21,8 @@ pub struct EncLimits {
     pub zset_value: usize,
     pub stream_node_bytes: usize,
     pub stream_node_entries: u64,
+    /// `list-max-listpack-size`: a quicklist node's bound (negative: bytes, positive: count).
+    pub list_fill: i32,
 }
 
 impl Default for EncLimits {
@@ -33,6 +35,7 @@ impl Default for EncLimits {
             zset_value: 64,
             stream_node_bytes: 4096,
             stream_node_entries: 100,
+            list_fill: super::quicklist::DEFAULT_FILL,
         }
     }
 }
@@ -57,6 +60,7 @@ pub fn refresh(value: &mut Value, l: &EncLimits) {
         Value::Set(s, big) if !*big => *big = !set_fits(s, l),
         Value::ZSet(z) => z.set_limits(l.zset_entries, l.zset_value),
         Value::Stream(s) => s.set_node_limits(l.stream_node_bytes, l.stream_node_entries),
+        Value::List(list) => list.set_fill(l.list_fill),
         _ => {}
     }
 }

@@ -121,13 +121,14 @@ impl Lazy {
 
 /// About how many allocations dropping `value` takes (Redis's `lazyfreeGetFreeEffort`):
 /// 1 for a string and for a small hash, set or sorted set (one block in Redis's listpack
-/// or intset encodings), the element count otherwise; each of our list and stream
-/// elements is its own allocation, so they count by element.
+/// or intset encodings), a list's node count (one block per packed node, as Redis's
+/// quicklist), the element count otherwise; each of our stream elements is its own
+/// allocation, so they count by element.
 pub fn free_effort(value: &Value, enc: &EncLimits) -> usize {
     let compact = matches!(value.encoding(enc), "listpack" | "intset");
     match value {
         Value::Str(_) => 1,
-        Value::List(l) => l.len(),
+        Value::List(l) => l.nodes().len(),
         Value::Hash(..) | Value::Set(..) | Value::ZSet(_) if compact => 1,
         Value::Hash(h, _) => h.len(),
         Value::Set(s, _) => s.len(),
@@ -139,16 +140,20 @@ pub fn free_effort(value: &Value, enc: &EncLimits) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     #[test]
     fn big_values_go_to_the_thread_and_are_counted() {
         let lazy = Lazy::default();
         let enc = EncLimits::default();
         assert!(!lazy.free(Value::str(b"small"), &enc));
-        let list: std::collections::VecDeque<Bytes> =
-            (0..1000).map(|i| Bytes::from(format!("{i}"))).collect();
-        assert!(lazy.free(Value::List(list), &enc));
+        // 1000 elements of 100 bytes fill about 13 nodes of 8 KB: too few to free lazily, as
+        // Redis counts a quicklist by node. Of 1000 bytes each, 125 nodes.
+        let list = |size| -> Value {
+            let l: crate::db::List = (0..1000).map(|_| vec![b'x'; size]).collect();
+            Value::List(Box::new(l))
+        };
+        assert!(!lazy.free(list(100), &enc));
+        assert!(lazy.free(list(1000), &enc));
         lazy.free_all(vec![1u8; 10], 7);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while lazy.pending() > 0 && std::time::Instant::now() < deadline {

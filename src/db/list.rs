@@ -1,18 +1,17 @@
 //! Lists in the keyspace: typed lookups of list values and the index arithmetic and edits
 //! the list commands share (ranges, trimming, LREM, LPOS, LINSERT).
 //!
-//! A list is a `VecDeque<Bytes>`: O(1) at both ends, O(1) by index. Every helper here keeps
-//! Redis's rule that a list which becomes empty leaves the keyspace. Indexes come from
+//! A list is a quicklist of packed nodes (`quicklist.rs`): O(1) at both ends, by index a
+//! walk over node counts. Every helper here keeps Redis's rule that a list which becomes
+//! empty leaves the keyspace. Indexes come from
 //! clients as any `i64`, so all index arithmetic here is overflow-safe. Nothing here parses
 //! arguments or writes replies.
 
 use super::keyspace::Db;
 use super::value::Value;
 use bytes::Bytes;
-use std::collections::VecDeque;
 
-/// A list value.
-pub type List = VecDeque<Bytes>;
+pub use super::quicklist::List;
 
 pub use super::typed::WrongType;
 
@@ -39,8 +38,8 @@ impl End {
 /// Pushes `elem` onto `end` of `list`.
 pub fn push(list: &mut List, elem: Bytes, end: End) {
     match end {
-        End::Left => list.push_front(elem),
-        End::Right => list.push_back(elem),
+        End::Left => list.push_front(&elem),
+        End::Right => list.push_back(&elem),
     }
 }
 
@@ -84,12 +83,12 @@ impl Db {
                 Ok(list.len())
             }
             None if create => {
-                let mut list = List::new();
+                let mut list = List::with_fill(self.enc.list_fill);
                 for e in elems {
                     push(&mut list, e, end);
                 }
                 let len = list.len();
-                self.set(key, Value::List(list), None);
+                self.set(key, Value::List(Box::new(list)), None);
                 Ok(len)
             }
             None => Ok(0),
@@ -108,13 +107,9 @@ impl Db {
         let Some(list) = self.list_mut(key, now)? else {
             return Ok(None);
         };
-        let n = count.min(list.len());
-        let popped: Vec<Bytes> = match end {
-            End::Left => list.drain(..n).collect(),
-            End::Right => {
-                let start = list.len() - n;
-                list.drain(start..).rev().collect()
-            }
+        let popped = match end {
+            End::Left => list.drain_front(count),
+            End::Right => list.drain_back(count),
         };
         if list.is_empty() {
             self.remove(key);
@@ -149,10 +144,7 @@ pub fn range(len: usize, start: i64, stop: i64) -> Option<(usize, usize)> {
 /// LTRIM: keeps only `start..=stop`.
 pub fn trim(list: &mut List, start: i64, stop: i64) {
     match range(list.len(), start, stop) {
-        Some((s, e)) => {
-            list.truncate(e + 1);
-            list.drain(..s);
-        }
+        Some((s, e)) => list.keep(s, e),
         None => list.clear(),
     }
 }
@@ -169,7 +161,9 @@ pub fn remove(list: &mut List, elem: &[u8], count: i64) -> usize {
     let mut start = 0;
     if count < 0 {
         let mut seen = 0;
-        for (i, e) in list.iter().enumerate().rev() {
+        let len = list.len();
+        for (back, e) in list.iter_rev().enumerate() {
+            let i = len - 1 - back;
             if e == elem {
                 seen += 1;
                 if seen == limit {
@@ -179,14 +173,7 @@ pub fn remove(list: &mut List, elem: &[u8], count: i64) -> usize {
             }
         }
     }
-    let (mut i, mut removed) = (0, 0);
-    list.retain(|e| {
-        let gone = i >= start && removed < limit && e == elem;
-        i += 1;
-        removed += usize::from(gone);
-        !gone
-    });
-    removed
+    list.remove_matching(start, limit, |e| e == elem)
 }
 
 /// LINSERT: inserts `elem` before (or `after`) the first `pivot` from the head. Returns
@@ -195,7 +182,7 @@ pub fn insert(list: &mut List, pivot: &[u8], elem: &[u8], after: bool) -> bool {
     let Some(at) = list.iter().position(|e| e == pivot) else {
         return false;
     };
-    list.insert(at + usize::from(after), Bytes::copy_from_slice(elem));
+    list.insert(at + usize::from(after), elem);
     true
 }
 
@@ -216,15 +203,27 @@ pub fn positions(list: &List, elem: &[u8], rank: i64, count: i64, maxlen: i64) -
     };
     let mut found = Vec::new();
     let mut matches: i64 = 0;
-    for i in 0..scan {
-        let pos = if from_tail { len - 1 - i } else { i };
-        if list[pos] != elem {
-            continue;
+    // Whether to stop after looking at the element at `pos`.
+    let mut look = |pos: usize, e: &[u8]| {
+        if e != elem {
+            return false;
         }
         matches += 1;
         if matches >= rank {
             found.push(pos);
-            if count != 0 && matches.wrapping_sub(rank).wrapping_add(1) >= count {
+            return count != 0 && matches.wrapping_sub(rank).wrapping_add(1) >= count;
+        }
+        false
+    };
+    if from_tail {
+        for (i, e) in list.iter_rev().take(scan).enumerate() {
+            if look(len - 1 - i, e) {
+                break;
+            }
+        }
+    } else {
+        for (i, e) in list.iter().take(scan).enumerate() {
+            if look(i, e) {
                 break;
             }
         }

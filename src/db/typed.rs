@@ -2,9 +2,7 @@
 //! WRONGTYPE. One piece of code for every family (lists, hashes, sets, sorted sets, streams).
 
 use super::keyspace::Db;
-use super::value::{Hash, Set, Stream, Value, ZSet};
-use bytes::Bytes;
-use std::collections::VecDeque;
+use super::value::{Hash, List, Set, Stream, Value, ZSet};
 
 /// The key holds a value of another type: the command replies WRONGTYPE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +41,7 @@ macro_rules! typed {
     };
 }
 
-typed!(VecDeque<Bytes>, List, Value::List(VecDeque::new()));
+typed!(List, List, Value::List(Box::default()));
 typed!(Hash, Hash, Value::Hash(Box::default(), false), x => x, _);
 typed!(Set, Set, Value::Set(Box::default(), false), x => x, _);
 typed!(ZSet, ZSet, Value::ZSet(Box::default()));

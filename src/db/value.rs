@@ -3,9 +3,8 @@
 use ahash::RandomState;
 use bytes::Bytes;
 use indexmap::{IndexMap, IndexSet};
-use std::collections::VecDeque;
-
 use super::encoding::{EncLimits, hash_fits, set_fits};
+pub use super::quicklist::List;
 pub use super::stream::Stream;
 pub use super::zset::ZSet;
 
@@ -20,7 +19,8 @@ pub type Set = IndexSet<Bytes, RandomState>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Str(Bytes),
-    List(VecDeque<Bytes>),
+    /// A list: a quicklist of packed nodes, boxed to keep the entry small.
+    List(Box<List>),
     /// A hash, and whether a write made it outgrow Redis's listpack (see `encoding.rs`).
     Hash(Box<Hash>, bool),
     /// A set, and whether a write made it outgrow Redis's intset (see `encoding.rs`).
@@ -89,5 +89,17 @@ impl Value {
             }
             Value::Stream(_) => "stream",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_stays_the_size_of_a_string() {
+        // Every entry pays for the largest variant: the boxed collections keep that a
+        // `Bytes` and a tag.
+        assert_eq!(std::mem::size_of::<Value>(), 40);
     }
 }

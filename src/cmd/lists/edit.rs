@@ -38,7 +38,7 @@ pub(super) fn lrange(ctx: &mut Ctx) {
         Ok(None) => ctx.out.array(0),
         Ok(Some(l)) => match list::range(l.len(), start, stop) {
             None => ctx.out.array(0),
-            Some((s, e)) => ctx.out.bulks(l.range(s..=e).map(|b| &b[..])),
+            Some((s, e)) => ctx.out.bulks(l.range(s, e)),
         },
     }
 }
@@ -54,8 +54,8 @@ pub(super) fn lindex(ctx: &mut Ctx) {
         Ok(None) => ctx.out.null(),
         Ok(Some(l)) => match parse_i64(&argv[2]) {
             None => ctx.out.error(error::NOT_INTEGER),
-            Some(i) => match list::index(l.len(), i) {
-                Some(i) => ctx.out.bulk(&l[i]),
+            Some(i) => match list::index(l.len(), i).and_then(|i| l.get(i)) {
+                Some(e) => ctx.out.bulk(e),
                 None => ctx.out.null(),
             },
         },
@@ -77,7 +77,7 @@ pub(super) fn lset(ctx: &mut Ctx) {
             Some(i) => match list::index(l.len(), i) {
                 None => Err(INDEX_RANGE),
                 Some(i) => {
-                    l[i] = Bytes::copy_from_slice(&argv[3]);
+                    l.set(i, &argv[3]);
                     Ok(())
                 }
             },

@@ -6,9 +6,8 @@ use super::input::{Corrupt, Input, R};
 use super::packed::{self, Item};
 use super::{CRC64, RDB_VERSION, kind, op};
 use crate::db::zset::ZSet;
-use crate::db::{EncLimits, Hash, Set, Value};
+use crate::db::{EncLimits, Hash, List, Set, Value};
 use bytes::Bytes;
-use std::collections::VecDeque;
 
 /// What loading needs to know.
 #[derive(Debug, Clone, Copy)]
@@ -222,16 +221,24 @@ fn module_name(id: u64) -> String {
 
 /// Reads one value of type `t` (`rdbLoadObject`). `Ok(None)` for an empty collection,
 /// which a file skips and RESTORE refuses.
+/// Appends a packed list element to `l`: a string as is, an integer as its text.
+fn push_item(l: &mut List, i: Item<'_>) {
+    match i {
+        Item::Int(v) => l.push_back(v.to_string().as_bytes()),
+        Item::Str(s) => l.push_back(s),
+    }
+}
+
 pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<Value>> {
     let v = match t {
         kind::STRING => Value::Str(r.bytes()?),
         kind::LIST => {
             let n = r.count(1)?;
-            let mut l = VecDeque::with_capacity(n);
+            let mut l = List::with_fill(enc.list_fill);
             for _ in 0..n {
-                l.push_back(r.bytes()?);
+                l.push_back(&r.bytes()?);
             }
-            Value::List(l)
+            Value::List(Box::new(l))
         }
         kind::SET => {
             let n = r.count(1)?;
@@ -309,7 +316,9 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
             let at = r.offset();
             let blob = r.string()?;
             let items = packed::ziplist(&blob).map_err(|e| blob_err(at, e))?;
-            Value::List(items.into_iter().map(Item::to_bytes).collect())
+            let mut l = List::with_fill(enc.list_fill);
+            items.iter().for_each(|&i| push_item(&mut l, i));
+            Value::List(Box::new(l))
         }
         kind::ZSET_ZIPLIST | kind::ZSET_LISTPACK | kind::HASH_ZIPLIST | kind::HASH_LISTPACK => {
             let at = r.offset();
@@ -354,14 +363,14 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
         kind::LIST_QUICKLIST | kind::LIST_QUICKLIST_2 => {
             let v2 = t == kind::LIST_QUICKLIST_2;
             let n = r.count(if v2 { 2 } else { 1 })?;
-            let mut l = VecDeque::new();
+            let mut l = List::with_fill(enc.list_fill);
             for _ in 0..n {
                 let container = if v2 { r.len()? } else { 2 };
                 let at = r.offset();
                 let blob = r.string()?;
                 match container {
                     // A plain node: one element, as is.
-                    1 => l.push_back(Bytes::from(blob.into_owned())),
+                    1 => l.push_back(&blob),
                     2 => {
                         let items = if v2 {
                             packed::listpack(&blob)
@@ -369,12 +378,12 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                             packed::ziplist(&blob)
                         }
                         .map_err(|e| blob_err(at, e))?;
-                        l.extend(items.into_iter().map(Item::to_bytes));
+                        items.iter().for_each(|&i| push_item(&mut l, i));
                     }
                     _ => return Err(blob_err(at, "Quicklist integrity check failed".into())),
                 }
             }
-            Value::List(l)
+            Value::List(Box::new(l))
         }
         kind::STREAM_LISTPACKS | kind::STREAM_LISTPACKS_2 => {
             let s = super::stream::read(r, t == kind::STREAM_LISTPACKS_2, enc)?;

@@ -6,10 +6,9 @@
 use super::enc::{self, Listpack};
 use super::kind;
 use crate::db::encoding::{hash_fits, set_fits};
-use crate::db::{EncLimits, Value};
+use crate::db::quicklist::allow_insert;
+use crate::db::{EncLimits, List, Value};
 use crate::util::number::{format_double, parse_i64};
-use bytes::Bytes;
-use std::collections::VecDeque;
 
 /// What the value encoding depends on.
 #[derive(Debug, Clone, Copy)]
@@ -98,17 +97,12 @@ pub fn payload(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) -> u8 {
     }
 }
 
-/// Redis's size classes for a negative `list-max-listpack-size` (-1 .. -5).
-const OPTIMIZATION_LEVEL: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
-/// A listpack node never grows past this when the fill is a count (SIZE_SAFETY_LIMIT).
-const SIZE_SAFETY_LIMIT: usize = 8192;
-
 /// `quicklistPushTail` run over the list: nodes filled by `_quicklistNodeAllowInsert`'s
 /// rule, each written as a packed node (container 2) holding its listpack.
-fn quicklist(buf: &mut Vec<u8>, list: &VecDeque<Bytes>, o: &ValueOpts) {
+fn quicklist(buf: &mut Vec<u8>, list: &List, o: &ValueOpts) {
     let mut nodes: Vec<Vec<u8>> = Vec::new();
     let mut lp = Listpack::new();
-    for e in list {
+    for e in list.iter() {
         if lp.count() > 0 && !allow_insert(lp.bytes(), lp.count(), e.len(), o.list_fill) {
             nodes.push(std::mem::take(&mut lp).finish());
         }
@@ -122,24 +116,4 @@ fn quicklist(buf: &mut Vec<u8>, list: &VecDeque<Bytes>, o: &ValueOpts) {
         enc::len(buf, 2);
         enc::string(buf, n, o.compress);
     }
-}
-
-/// Whether Redis 7.0 appends an element of `sz` bytes to a node of `node_sz` bytes and
-/// `count` elements (`_quicklistNodeAllowInsert`).
-fn allow_insert(node_sz: usize, count: usize, sz: usize, fill: i32) -> bool {
-    let mut overhead = if sz < 254 { 1 } else { 5 };
-    overhead += if sz < 64 {
-        1
-    } else if sz < 16384 {
-        2
-    } else {
-        5
-    };
-    let new_sz = node_sz + sz + overhead;
-    if fill < 0 {
-        // quicklistSetFill clamps the fill to -5.
-        let level = ((-(fill as i64) - 1) as usize).min(OPTIMIZATION_LEVEL.len() - 1);
-        return new_sz <= OPTIMIZATION_LEVEL[level];
-    }
-    new_sz <= SIZE_SAFETY_LIMIT && (count as i64) < i64::from(fill)
 }
