@@ -22,6 +22,8 @@ pub struct EncLimits {
     pub stream_node_bytes: usize,
     pub stream_node_entries: u64,
     /// `list-max-listpack-size`: a quicklist node's bound (negative: bytes, positive: count).
+    /// A list takes it when created (or loaded) and keeps it, as Redis's quicklist keeps
+    /// its `fill`: a CONFIG SET reaches new lists only.
     pub list_fill: i32,
 }
 
@@ -60,7 +62,6 @@ pub fn refresh(value: &mut Value, l: &EncLimits) {
         Value::Set(s, big) if !*big => *big = !set_fits(s, l),
         Value::ZSet(z) => z.set_limits(l.zset_entries, l.zset_value),
         Value::Stream(s) => s.set_node_limits(l.stream_node_bytes, l.stream_node_entries),
-        Value::List(list) => list.set_fill(l.list_fill),
         _ => {}
     }
 }

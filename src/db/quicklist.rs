@@ -8,8 +8,9 @@
 //! the node limit sits alone in its own node, as Redis's plain nodes.
 //!
 //! Every entry handed out is a slice into a node; pops copy it into an owned `Bytes`.
-//! Nothing here knows about keys, replies or the thresholds' configuration: the fill is
-//! set by whoever owns the list (`encoding::refresh` before every write).
+//! Nothing here knows about keys, replies or the configuration: whoever creates a list
+//! gives it `list-max-listpack-size`, and it keeps that fill for life, as Redis's does
+//! (CONFIG SET reaches new lists only).
 
 use super::listpack::{self, Pack};
 use bytes::Bytes;
@@ -50,7 +51,7 @@ pub fn allow_insert(node_sz: usize, count: usize, sz: usize, fill: i32) -> bool 
 pub struct List {
     nodes: VecDeque<Pack>,
     len: usize,
-    /// `list-max-listpack-size` as of the last write.
+    /// `list-max-listpack-size` when the list was made.
     fill: i32,
 }
 
@@ -76,7 +77,10 @@ fn node_of(e: &[u8]) -> Pack {
 fn start_of(node: &Pack, k: usize) -> usize {
     match k.checked_sub(1) {
         None => 0,
-        Some(prev) => node.cursors().nth(prev).map_or(node.bytes(), |(_, c)| c.next()),
+        Some(prev) => node
+            .cursors()
+            .nth(prev)
+            .map_or(node.bytes(), |(_, c)| c.next()),
     }
 }
 

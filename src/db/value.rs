@@ -1,12 +1,12 @@
 //! The values a key can hold.
 
-use ahash::RandomState;
-use bytes::Bytes;
-use indexmap::{IndexMap, IndexSet};
 use super::encoding::{EncLimits, hash_fits, set_fits};
 pub use super::quicklist::List;
 pub use super::stream::Stream;
 pub use super::zset::ZSet;
+use ahash::RandomState;
+use bytes::Bytes;
+use indexmap::{IndexMap, IndexSet};
 
 /// A hash: field → value. An `IndexMap`, so HRANDFIELD and HSCAN work by position.
 pub type Hash = IndexMap<Bytes, Bytes, RandomState>;

@@ -27,6 +27,7 @@ mod gen_types;
 mod gen_zset;
 mod generator;
 mod introspect;
+mod list_nodes;
 mod norm;
 mod observe;
 mod ops;

@@ -6,6 +6,8 @@
 #[rustfmt::skip]
 mod transcripts;
 
+mod nodes;
+
 use crate::common::*;
 use std::time::{Duration, Instant};
 

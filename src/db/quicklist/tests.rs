@@ -144,7 +144,10 @@ fn nodes_follow_the_fill() {
     (0..10).for_each(|i| l.push_back(format!("{i}").as_bytes()));
     assert_eq!(l.nodes().map(Pack::len).collect::<Vec<_>>(), [3, 3, 3, 1]);
     (0..4).for_each(|i| l.push_front(format!("{i}").as_bytes()));
-    assert_eq!(l.nodes().map(Pack::len).collect::<Vec<_>>(), [1, 3, 3, 3, 3, 1]);
+    assert_eq!(
+        l.nodes().map(Pack::len).collect::<Vec<_>>(),
+        [1, 3, 3, 3, 3, 1]
+    );
     // Negative: bytes. Elements of 100 bytes take 101 packed; a node of 7 + 101 * k bytes
     // takes one more while that plus Redis's estimate for it (103) stays within 8 KB.
     let mut l = List::new();
@@ -152,7 +155,10 @@ fn nodes_follow_the_fill() {
     assert_eq!(l.nodes().map(Pack::len).collect::<Vec<_>>(), [81, 19]);
     l.set_fill(-1);
     (0..100).for_each(|_| l.push_back(&[b'x'; 100]));
-    assert_eq!(l.nodes().map(Pack::len).collect::<Vec<_>>(), [81, 40, 40, 39]);
+    assert_eq!(
+        l.nodes().map(Pack::len).collect::<Vec<_>>(),
+        [81, 40, 40, 39]
+    );
 }
 
 #[test]
@@ -195,7 +201,8 @@ fn index_walks_nodes_not_elements() {
     assert!(l.nodes().len() < 200, "{} nodes", l.nodes().len());
     assert_eq!(l.get(50_000), Some(&b"050000"[..]));
     assert_eq!(l.get(99_999), Some(&b"099999"[..]));
-    assert_eq!(l.range(49_999, 50_001).collect::<Vec<_>>(), [
-        b"049999", b"050000", b"050001"
-    ]);
+    assert_eq!(
+        l.range(49_999, 50_001).collect::<Vec<_>>(),
+        [b"049999", b"050000", b"050001"]
+    );
 }

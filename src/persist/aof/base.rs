@@ -118,7 +118,12 @@ fn write_db(out: &mut Vec<u8>, index: usize, db: &Db, now: u64) {
 fn write_value(out: &mut Vec<u8>, key: &[u8], value: &Value) {
     match value {
         Value::Str(s) => command(out, &[&b"SET"[..], key, s]),
-        Value::List(l) => batched(out, b"RPUSH", key, l.iter().map(|e| vec![Bytes::copy_from_slice(e)])),
+        Value::List(l) => batched(
+            out,
+            b"RPUSH",
+            key,
+            l.iter().map(|e| vec![Bytes::copy_from_slice(e)]),
+        ),
         Value::Set(s, _) => batched(out, b"SADD", key, s.iter().map(|e| vec![e.clone()])),
         Value::Hash(h, _) => batched(
             out,
