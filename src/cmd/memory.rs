@@ -570,7 +570,7 @@ mod list_tests {
     #[test]
     fn a_long_list_is_sampled_by_nodes() {
         let enc = crate::db::EncLimits::default();
-        let l: Box<crate::db::List> = (1..=2000).map(|i| format!("element-number-{i}")).collect();
+        let l: crate::db::List = (1..=2000).map(|i| format!("element-number-{i}")).collect();
         let v = Value::List(l);
         // redis-server 7.0.15: 49480 with the default 5 samples, 41368 with all.
         let key = sds(4) + DICT_ENTRY;

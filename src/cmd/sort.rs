@@ -222,7 +222,7 @@ fn store(ctx: &mut Ctx, dest: &Bytes, out: Vec<Option<Bytes>>) {
     let mut list = List::with_fill(ctx.db().enc.list_fill);
     out.iter()
         .for_each(|e| list.push_back(e.as_deref().unwrap_or_default()));
-    ctx.db().set(dest, Value::List(Box::new(list)), None);
+    ctx.db().set(dest, Value::List(list), None);
     ctx.modified_n(dest, n as u64);
     ctx.signal_ready(dest);
     ctx.out.int(n as i64);

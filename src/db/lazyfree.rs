@@ -150,7 +150,7 @@ mod tests {
         // Redis counts a quicklist by node. Of 1000 bytes each, 125 nodes.
         let list = |size| -> Value {
             let l: crate::db::List = (0..1000).map(|_| vec![b'x'; size]).collect();
-            Value::List(Box::new(l))
+            Value::List(l)
         };
         assert!(!lazy.free(list(100), &enc));
         assert!(lazy.free(list(1000), &enc));

@@ -88,7 +88,7 @@ impl Db {
                     push(&mut list, e, end);
                 }
                 let len = list.len();
-                self.set(key, Value::List(Box::new(list)), None);
+                self.set(key, Value::List(list), None);
                 Ok(len)
             }
             None => Ok(0),

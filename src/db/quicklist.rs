@@ -1,10 +1,12 @@
-//! A list value as Redis 7.0 keeps it: a quicklist, a deque of packed nodes ([`Pack`]),
+//! A list value as Redis 7.0 keeps it: a quicklist, a sequence of packed nodes ([`Pack`]),
 //! each bounded by `list-max-listpack-size`, plus the total length.
 //!
 //! A short list is one node, one allocation, instead of a block per element. An index is
 //! found by walking the nodes by their counts (a 100k-element list of short strings has a
 //! few hundred nodes) and then the entries of one node (at most 8 KB by default). Pushes
-//! and pops at either end touch one end node. Nodes are never empty. An element too big for
+//! and pops at either end touch one end node; a node added or emptied at the head shifts
+//! the node table (a few hundred slots), once per node's worth of elements. Nodes are
+//! never empty. An element too big for
 //! the node limit sits alone in its own node, as Redis's plain nodes.
 //!
 //! Every entry handed out is a slice into a node; pops copy it into an owned `Bytes`.
@@ -14,7 +16,6 @@
 
 use super::listpack::{self, Pack};
 use bytes::Bytes;
-use std::collections::VecDeque;
 
 /// `list-max-listpack-size`'s default: nodes of up to 8 KB.
 pub const DEFAULT_FILL: i32 = -2;
@@ -46,13 +47,22 @@ pub fn allow_insert(node_sz: usize, count: usize, sz: usize, fill: i32) -> bool 
     new_sz <= SIZE_SAFETY_LIMIT && (count as i64) < i64::from(fill)
 }
 
-/// A list: packed nodes and the total length.
+/// Redis's bound on a count fill (quicklist's FILL_MAX): fills are clamped to
+/// `-5..=FILL_MAX`, so one fits an `i16`.
+const FILL_MAX: i32 = (1 << 15) - 1;
+/// The bits of `List::meta` that hold the length; the fill takes the top 16.
+const LEN_BITS: u32 = 48;
+const LEN_MASK: u64 = (1 << LEN_BITS) - 1;
+
+/// A list: packed nodes, the total length and the fill. 32 bytes, so that a `Value`
+/// holds it without a box (a `Vec` of nodes rather than a `VecDeque`, and the length and
+/// fill sharing a word, are what keep it there).
 #[derive(Clone)]
 pub struct List {
-    nodes: VecDeque<Pack>,
-    len: usize,
-    /// `list-max-listpack-size` when the list was made.
-    fill: i32,
+    nodes: Vec<Pack>,
+    /// The length (low 48 bits) and `list-max-listpack-size` as of the list's creation,
+    /// clamped as Redis does (top 16 bits, signed).
+    meta: u64,
 }
 
 impl Default for List {
@@ -91,28 +101,35 @@ impl List {
 
     /// An empty list whose nodes follow `fill` (`list-max-listpack-size`).
     pub fn with_fill(fill: i32) -> List {
-        List {
-            nodes: VecDeque::new(),
-            len: 0,
-            fill,
-        }
+        let mut l = List {
+            nodes: Vec::new(),
+            meta: 0,
+        };
+        l.set_fill(fill);
+        l
     }
 
-    /// The node bound later writes follow. Nodes already built keep their size.
+    /// The node bound later writes follow, clamped to `-5..=32767` as Redis's
+    /// `quicklistSetFill`. Nodes already built keep their size.
     pub fn set_fill(&mut self, fill: i32) {
-        self.fill = fill;
+        let fill = fill.clamp(-5, FILL_MAX) as i16;
+        self.meta = (self.meta & LEN_MASK) | (u64::from(fill as u16) << LEN_BITS);
     }
 
     pub fn fill(&self) -> i32 {
-        self.fill
+        i32::from((self.meta >> LEN_BITS) as u16 as i16)
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        (self.meta & LEN_MASK) as usize
+    }
+
+    fn set_len(&mut self, len: usize) {
+        self.meta = (self.meta & !LEN_MASK) | (len as u64 & LEN_MASK);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// The packed nodes, head first.
@@ -127,36 +144,36 @@ impl List {
     }
 
     /// Adds a node at either end. The node table of a one-node list is sized exactly: most
-    /// lists are short, and the deque's first growth would reserve four slots.
+    /// lists are short, and the table's first growth would reserve four slots.
     fn add_node(&mut self, node: Pack, front: bool) {
         if self.nodes.capacity() == 0 {
             self.nodes.reserve_exact(1);
         }
         if front {
-            self.nodes.push_front(node);
+            self.nodes.insert(0, node);
         } else {
-            self.nodes.push_back(node);
+            self.nodes.push(node);
         }
     }
 
     /// Appends `e` at the tail.
     pub fn push_back(&mut self, e: &[u8]) {
-        let fill = self.fill;
-        match self.nodes.back_mut() {
+        let fill = self.fill();
+        match self.nodes.last_mut() {
             Some(node) if fits(node, e.len(), fill) => node.push(e),
             _ => self.add_node(node_of(e), false),
         }
-        self.len += 1;
+        self.set_len(self.len() + 1);
     }
 
     /// Prepends `e` at the head.
     pub fn push_front(&mut self, e: &[u8]) {
-        let fill = self.fill;
-        match self.nodes.front_mut() {
+        let fill = self.fill();
+        match self.nodes.first_mut() {
             Some(node) if fits(node, e.len(), fill) => node.insert(0, &[e]),
             _ => self.add_node(node_of(e), true),
         }
-        self.len += 1;
+        self.set_len(self.len() + 1);
     }
 
     /// Removes and returns the head element.
@@ -176,29 +193,32 @@ impl List {
     /// Removes up to `n` elements from the head, handing each to `sink` head first.
     /// Whole nodes go at once; a partly cut node moves its tail once.
     fn cut_front(&mut self, n: usize, mut sink: impl FnMut(&[u8])) {
-        let mut left = n.min(self.len);
-        self.len -= left;
+        let mut left = n.min(self.len());
+        self.set_len(self.len() - left);
+        // Whole nodes leave the table in one shift at the end.
+        let mut whole = 0;
         while left > 0 {
-            let Some(node) = self.nodes.front_mut() else {
+            let Some(node) = self.nodes.get_mut(whole) else {
                 break;
             };
             let take = left.min(node.len());
             node.iter().take(take).for_each(&mut sink);
             if take == node.len() {
-                self.nodes.pop_front();
+                whole += 1;
             } else if let Some((_, c)) = node.entry_at(0) {
                 node.remove(c, take);
             }
             left -= take;
         }
+        self.nodes.drain(..whole);
     }
 
     /// Removes up to `n` elements from the tail, handing each to `sink` tail first.
     fn cut_back(&mut self, n: usize, mut sink: impl FnMut(&[u8])) {
-        let mut left = n.min(self.len);
-        self.len -= left;
+        let mut left = n.min(self.len());
+        self.set_len(self.len() - left);
         while left > 0 {
-            let Some(node) = self.nodes.back_mut() else {
+            let Some(node) = self.nodes.last_mut() else {
                 break;
             };
             let take = left.min(node.len());
@@ -207,7 +227,7 @@ impl List {
             let tail: Vec<&[u8]> = node.iter().skip(keep).collect();
             tail.iter().rev().for_each(|e| sink(e));
             if keep == 0 {
-                self.nodes.pop_back();
+                self.nodes.pop();
             } else if let Some((_, c)) = node.cursors().nth(keep) {
                 node.remove(c, take);
             }
@@ -217,38 +237,39 @@ impl List {
 
     /// Pops up to `n` elements from the head, in pop order.
     pub fn drain_front(&mut self, n: usize) -> Vec<Bytes> {
-        let mut out = Vec::with_capacity(n.min(self.len));
+        let mut out = Vec::with_capacity(n.min(self.len()));
         self.cut_front(n, |e| out.push(Bytes::copy_from_slice(e)));
         out
     }
 
     /// Pops up to `n` elements from the tail, in pop order (tail first).
     pub fn drain_back(&mut self, n: usize) -> Vec<Bytes> {
-        let mut out = Vec::with_capacity(n.min(self.len));
+        let mut out = Vec::with_capacity(n.min(self.len()));
         self.cut_back(n, |e| out.push(Bytes::copy_from_slice(e)));
         out
     }
 
     /// Keeps only positions `start..=stop` (both in range, `start <= stop`).
     pub fn keep(&mut self, start: usize, stop: usize) {
-        let back = self.len.saturating_sub(stop + 1);
+        let back = self.len().saturating_sub(stop + 1);
         self.cut_back(back, |_| {});
         self.cut_front(start, |_| {});
     }
 
     /// Removes every element.
     pub fn clear(&mut self) {
-        self.nodes = VecDeque::new();
-        self.len = 0;
+        self.nodes = Vec::new();
+        self.set_len(0);
     }
 
     /// The node holding position `i` and `i`'s offset in it, walking node counts from
     /// the nearer end.
     fn locate(&self, i: usize) -> Option<(usize, usize)> {
-        if i >= self.len {
+        let len = self.len();
+        if i >= len {
             return None;
         }
-        if i < self.len / 2 {
+        if i < len / 2 {
             let mut i = i;
             for (n, node) in self.nodes.iter().enumerate() {
                 if i < node.len() {
@@ -258,7 +279,7 @@ impl List {
             }
         } else {
             // Counted from the tail: 0 is the last element.
-            let mut back = self.len - 1 - i;
+            let mut back = len - 1 - i;
             for (n, node) in self.nodes.iter().enumerate().rev() {
                 if back < node.len() {
                     return Some((n, node.len() - 1 - back));
@@ -300,8 +321,8 @@ impl List {
         let Some((n, off)) = self.locate(i) else {
             return self.push_back(e);
         };
-        let fill = self.fill;
-        self.len += 1;
+        let fill = self.fill();
+        self.set_len(self.len() + 1);
         let node = &mut self.nodes[n];
         if fits(node, e.len(), fill) {
             let at = start_of(node, off);
@@ -371,7 +392,7 @@ impl List {
         }
         if removed > 0 {
             self.nodes.retain(|n| !n.is_empty());
-            self.len -= removed;
+            self.set_len(self.len() - removed);
         }
         removed
     }
@@ -379,9 +400,9 @@ impl List {
     /// Every element, head first.
     pub fn iter(&self) -> Iter<'_> {
         Iter {
-            nodes: self.nodes.range(..),
+            nodes: self.nodes.iter(),
             cur: None,
-            left: self.len,
+            left: self.len(),
         }
     }
 
@@ -389,7 +410,7 @@ impl List {
     pub fn range(&self, start: usize, stop: usize) -> Iter<'_> {
         let Some((n, off)) = self.locate(start) else {
             return Iter {
-                nodes: self.nodes.range(0..0),
+                nodes: [].iter(),
                 cur: None,
                 left: 0,
             };
@@ -399,25 +420,25 @@ impl List {
             cur.next();
         }
         Iter {
-            nodes: self.nodes.range(n + 1..),
+            nodes: self.nodes[n + 1..].iter(),
             cur: Some(cur),
-            left: (stop.min(self.len - 1) + 1).saturating_sub(start),
+            left: (stop.min(self.len() - 1) + 1).saturating_sub(start),
         }
     }
 
     /// Every element, tail first.
     pub fn iter_rev(&self) -> RevIter<'_> {
         RevIter {
-            nodes: self.nodes.range(..),
+            nodes: self.nodes.iter(),
             node: Vec::new(),
-            left: self.len,
+            left: self.len(),
         }
     }
 }
 
 /// A list's elements head first (see [`List::iter`], [`List::range`]).
 pub struct Iter<'a> {
-    nodes: std::collections::vec_deque::Iter<'a, Pack>,
+    nodes: std::slice::Iter<'a, Pack>,
     cur: Option<listpack::Iter<'a>>,
     left: usize,
 }
@@ -448,7 +469,7 @@ impl ExactSizeIterator for Iter<'_> {}
 /// A list's elements tail first. A node walks forward only, so each node's entries are
 /// gathered once, then handed out backwards.
 pub struct RevIter<'a> {
-    nodes: std::collections::vec_deque::Iter<'a, Pack>,
+    nodes: std::slice::Iter<'a, Pack>,
     node: Vec<&'a [u8]>,
     left: usize,
 }
@@ -476,7 +497,7 @@ impl ExactSizeIterator for RevIter<'_> {}
 /// Lists are equal when their elements are, however they are split into nodes.
 impl PartialEq for List {
     fn eq(&self, other: &List) -> bool {
-        self.len == other.len && self.iter().eq(other.iter())
+        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -499,19 +520,6 @@ impl<T: AsRef<[u8]>> FromIterator<T> for List {
 impl<T: AsRef<[u8]>, const N: usize> From<[T; N]> for List {
     fn from(items: [T; N]) -> List {
         items.into_iter().collect()
-    }
-}
-
-/// A list straight into its `Value::List` box.
-impl<T: AsRef<[u8]>> FromIterator<T> for Box<List> {
-    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Box<List> {
-        Box::new(items.into_iter().collect())
-    }
-}
-
-impl<T: AsRef<[u8]>, const N: usize> From<[T; N]> for Box<List> {
-    fn from(items: [T; N]) -> Box<List> {
-        Box::new(items.into())
     }
 }
 

@@ -41,7 +41,7 @@ macro_rules! typed {
     };
 }
 
-typed!(List, List, Value::List(Box::default()));
+typed!(List, List, Value::List(List::default()));
 typed!(Hash, Hash, Value::Hash(Box::default(), false), x => x, _);
 typed!(Set, Set, Value::Set(Box::default(), false), x => x, _);
 typed!(ZSet, ZSet, Value::ZSet(Box::default()));

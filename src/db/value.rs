@@ -19,8 +19,8 @@ pub type Set = IndexSet<Bytes, RandomState>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Str(Bytes),
-    /// A list: a quicklist of packed nodes, boxed to keep the entry small.
-    List(Box<List>),
+    /// A list: a quicklist of packed nodes (32 bytes, held inline).
+    List(List),
     /// A hash, and whether a write made it outgrow Redis's listpack (see `encoding.rs`).
     Hash(Box<Hash>, bool),
     /// A set, and whether a write made it outgrow Redis's intset (see `encoding.rs`).

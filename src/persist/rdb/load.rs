@@ -238,7 +238,7 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
             for _ in 0..n {
                 l.push_back(&r.bytes()?);
             }
-            Value::List(Box::new(l))
+            Value::List(l)
         }
         kind::SET => {
             let n = r.count(1)?;
@@ -318,7 +318,7 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
             let items = packed::ziplist(&blob).map_err(|e| blob_err(at, e))?;
             let mut l = List::with_fill(enc.list_fill);
             items.iter().for_each(|&i| push_item(&mut l, i));
-            Value::List(Box::new(l))
+            Value::List(l)
         }
         kind::ZSET_ZIPLIST | kind::ZSET_LISTPACK | kind::HASH_ZIPLIST | kind::HASH_LISTPACK => {
             let at = r.offset();
@@ -383,7 +383,7 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                     _ => return Err(blob_err(at, "Quicklist integrity check failed".into())),
                 }
             }
-            Value::List(Box::new(l))
+            Value::List(l)
         }
         kind::STREAM_LISTPACKS | kind::STREAM_LISTPACKS_2 => {
             let s = super::stream::read(r, t == kind::STREAM_LISTPACKS_2, enc)?;
