@@ -6,7 +6,7 @@
 #[rustfmt::skip]
 mod transcripts;
 
-mod nodes;
+pub mod nodes;
 
 use crate::common::*;
 use std::time::{Duration, Instant};

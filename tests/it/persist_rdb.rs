@@ -10,5 +10,6 @@ mod bgsave;
 mod data;
 mod exchange;
 mod functions;
+mod lists;
 mod proc;
 mod saving;
