@@ -59,8 +59,8 @@ pub fn configs(max: usize, pin: bool) -> Vec<Config> {
     out
 }
 
-/// muxis's command line for `config` on `port`: pinned runs put I/O thread i on CPU
-/// i mod cores and the executor on the last core.
+/// muxis's command line for `config` on `port`: pinned runs put I/O thread i (i >= 1) on
+/// CPU i - 1 mod cores and the executor (with I/O thread 0) on the last core.
 pub fn muxis_argv(bin: &Path, config: Config, port: u16, cores: usize) -> Vec<String> {
     let mut argv: Vec<String> = vec![bin.display().to_string()];
     let n = config.io_threads.to_string();
@@ -78,8 +78,9 @@ pub fn muxis_argv(bin: &Path, config: Config, port: u16, cores: usize) -> Vec<St
         .map(String::from),
     );
     if config.pinned {
-        let cpus: Vec<String> = (0..config.io_threads)
-            .map(|i| (i % cores).to_string())
+        // I/O thread 0 is the executor's own thread; the others take the CPUs in turn.
+        let cpus: Vec<String> = (1..config.io_threads.max(2))
+            .map(|i| ((i - 1) % cores).to_string())
             .collect();
         argv.extend([
             "--io-cpus".into(),
@@ -374,7 +375,7 @@ mod tests {
         };
         let argv = muxis_argv(Path::new("/bin/muxis"), c, 7000, 2);
         let tail: Vec<&str> = argv[argv.len() - 4..].iter().map(String::as_str).collect();
-        assert_eq!(tail, ["--io-cpus", "0,1,0", "--main-cpu", "1"]);
+        assert_eq!(tail, ["--io-cpus", "0,1", "--main-cpu", "1"]);
         assert!(argv.contains(&"7000".to_string()));
     }
 
