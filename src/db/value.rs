@@ -2,17 +2,16 @@
 
 use ahash::RandomState;
 use bytes::Bytes;
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexMap;
 use std::collections::VecDeque;
 
-use super::encoding::{EncLimits, hash_fits, set_fits};
+use super::encoding::{EncLimits, hash_fits};
+pub use super::set::Set;
 pub use super::stream::Stream;
 pub use super::zset::ZSet;
 
 /// A hash: field → value. An `IndexMap`, so HRANDFIELD and HSCAN work by position.
 pub type Hash = IndexMap<Bytes, Bytes, RandomState>;
-/// A set. An `IndexSet`, so SRANDMEMBER, SPOP and SSCAN work by position.
-pub type Set = IndexSet<Bytes, RandomState>;
 
 /// A stored value. Every element is owned (never a slice of a client's read buffer, which
 /// would pin the whole buffer in memory). The larger collections are boxed so that an entry
@@ -23,8 +22,9 @@ pub enum Value {
     List(VecDeque<Bytes>),
     /// A hash, and whether a write made it outgrow Redis's listpack (see `encoding.rs`).
     Hash(Box<Hash>, bool),
-    /// A set, and whether a write made it outgrow Redis's intset (see `encoding.rs`).
-    Set(Box<Set>, bool),
+    /// A set: an intset or a hash table, as Redis (see `set.rs`). Not boxed: it is no
+    /// bigger than a string's `Bytes`.
+    Set(Set),
     ZSet(Box<ZSet>),
     Stream(Box<Stream>),
 }
@@ -71,13 +71,7 @@ impl Value {
                     "hashtable"
                 }
             }
-            Value::Set(s, big) => {
-                if !big && set_fits(s, l) {
-                    "intset"
-                } else {
-                    "hashtable"
-                }
-            }
+            Value::Set(s) => s.encoding(),
             // The set tracks the conversion itself: like Redis, it stays a skiplist once
             // grown, even if it shrinks again.
             Value::ZSet(z) => {

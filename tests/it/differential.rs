@@ -34,6 +34,7 @@ pub mod redis_proc;
 mod replay;
 pub mod resp;
 mod run;
+mod set_encoding;
 
 use crate::common::TestServer;
 use redis_proc::RedisProc;

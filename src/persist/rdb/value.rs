@@ -5,9 +5,9 @@
 
 use super::enc::{self, Listpack};
 use super::kind;
-use crate::db::encoding::{hash_fits, set_fits};
+use crate::db::encoding::hash_fits;
 use crate::db::{EncLimits, Value};
-use crate::util::number::{format_double, parse_i64};
+use crate::util::number::format_double;
 use bytes::Bytes;
 use std::collections::VecDeque;
 
@@ -40,19 +40,19 @@ pub fn payload(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) -> u8 {
             quicklist(buf, l, o);
             kind::LIST_QUICKLIST_2
         }
-        Value::Set(s, big) => {
-            if !big && set_fits(s, &o.enc) {
-                let mut ints: Vec<i64> = s.iter().filter_map(|m| parse_i64(m)).collect();
-                enc::string(buf, &enc::intset(&mut ints), o.compress);
+        Value::Set(s) => match s.as_intset() {
+            Some(ints) => {
+                enc::string(buf, &ints.blob(), o.compress);
                 kind::SET_INTSET
-            } else {
+            }
+            None => {
                 enc::len(buf, s.len() as u64);
                 for m in s.iter() {
-                    enc::string(buf, m, o.compress);
+                    enc::string(buf, &m, o.compress);
                 }
                 kind::SET
             }
-        }
+        },
         Value::Hash(h, big) => {
             if !big && hash_fits(h, &o.enc) {
                 let mut lp = Listpack::new();
