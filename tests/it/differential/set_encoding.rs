@@ -48,7 +48,21 @@ fn set_encodings_match_redis() {
         eprintln!("SKIPPED: redis-server not installed");
         return;
     };
-    let muxis = TestServer::with(|c| c.set("enable-debug-command", "yes").expect("valid"));
+    // Tests run in-process, in the crate's directory: muxis's dump gets a name of its own
+    // there (the default dump.rdb would be loaded by every other test's server), removed
+    // at the end whatever happens.
+    struct Remove(std::path::PathBuf);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    let _redis_file = Remove(std::env::temp_dir().join(&file));
+    let _muxis_file = Remove(std::path::PathBuf::from(&file));
+    let muxis = TestServer::with(|c| {
+        c.set("enable-debug-command", "yes").expect("valid");
+        c.set("dbfilename", &file).expect("valid");
+    });
     let mut script: Vec<Vec<String>> = Vec::new();
     let enc = |k: &str| cmd(&["OBJECT", "ENCODING", k]);
     // Whole-set replies only for intsets: a table's order is its hash table's.
@@ -166,7 +180,6 @@ fn set_encodings_match_redis() {
     script.push(cmd(&["DEBUG", "DIGEST"]));
     let want = run(redis.addr, &script);
     let got = run(muxis.addr, &script);
-    let _ = std::fs::remove_file(std::env::temp_dir().join(&file));
     for (w, g) in want.iter().zip(&got) {
         assert_eq!(g, w, "muxis (left) and redis-server (right) differ");
     }
