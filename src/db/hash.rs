@@ -134,8 +134,10 @@ impl Hash {
     }
 
     /// Sets `field` to `value` under the limits `l`, converting to a table first when
-    /// either is too long for a listpack, or after when the new field makes one too many.
-    /// An existing field keeps its position. Returns whether the field is new.
+    /// either is too long for a listpack, or after when the hash holds too many fields,
+    /// even if this write only updated one (as Redis's `hashTypeSet`: a lowered limit
+    /// takes effect at the next write). An existing field keeps its position. Returns
+    /// whether the field is new.
     pub fn insert(&mut self, field: &[u8], value: &[u8], l: &EncLimits) -> bool {
         if let Repr::Pack(p) = &self.repr {
             let grown = p.heap_bytes() + field.len() + value.len();
@@ -166,7 +168,7 @@ impl Hash {
                 }
             },
         };
-        if added && self.is_listpack() && self.len() > l.hash_entries {
+        if self.is_listpack() && self.len() > l.hash_entries {
             self.convert();
         }
         added

@@ -118,7 +118,8 @@ fn converts_on_a_long_field_or_value() {
     assert_eq!(pairs(&h), vec![(b"f".to_vec(), past.to_vec())]);
 }
 
-/// A threshold lowered between writes applies to the next write only.
+/// A threshold lowered between writes applies at the next write, an update included (as
+/// Redis checks the count after every set); removals never convert.
 #[test]
 fn lowered_limits_apply_to_later_writes() {
     let mut h = Hash::new();
@@ -126,12 +127,20 @@ fn lowered_limits_apply_to_later_writes() {
         h.insert(format!("f{i}").as_bytes(), b"v", &EncLimits::default());
     }
     let lower = limits(2, 64);
+    h.remove(b"f9");
     assert!(h.is_listpack());
     h.insert(b"f0", b"w", &lower);
-    assert!(h.is_listpack(), "an update does not add a field");
+    assert!(
+        !h.is_listpack(),
+        "3 fields under a limit of 2, after an update"
+    );
+    let mut h = Hash::new();
+    for i in 0..3 {
+        h.insert(format!("f{i}").as_bytes(), b"v", &EncLimits::default());
+    }
     h.remove(b"f2");
-    h.insert(b"f9", b"v", &lower);
-    assert!(!h.is_listpack(), "3 fields under a limit of 2");
+    h.insert(b"f0", b"w", &lower);
+    assert!(h.is_listpack(), "2 fields under a limit of 2");
 }
 
 #[test]
