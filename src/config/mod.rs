@@ -248,11 +248,14 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// The default I/O thread count: one per core left after the executor's, between 1 and 8.
-/// Eight I/O threads already carry more than one executor can run (see tuning.md).
+/// The default I/O thread count, the executor's own thread (I/O thread 0) included. Up to
+/// two cores, that thread does all the I/O: the clients or the network stack need the other
+/// core, and a hand-off between threads that share one costs more than it saves (tuning.md).
+/// Beyond, one I/O thread per core left after the executor's, up to eight: eight already
+/// carry more than one executor can run.
 pub fn default_io_threads() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    cores.saturating_sub(1).clamp(1, 8)
+    if cores <= 2 { 1 } else { cores.min(9) }
 }
 
 impl Default for Config {
