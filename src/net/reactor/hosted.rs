@@ -64,7 +64,8 @@ impl Host for Hosted {
         }
         // As if both halves had run back to back.
         let now = Instant::now();
-        self.io.end_round(now.checked_sub(self.reading).unwrap_or(now));
+        self.io
+            .end_round(now.checked_sub(self.reading).unwrap_or(now));
         self.reading = Duration::ZERO;
         true
     }
