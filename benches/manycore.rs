@@ -352,7 +352,7 @@ fn main() {
             .iter()
             .map(|p| (rank(&points, p.threads), p.threads.to_string()))
             .collect();
-        let text = plot::render_axis(&series, None, "simulated I/O threads", &ticks);
+        let text = plot::render_axis(&series, &[], "simulated I/O threads", &ticks);
         if let Err(e) = std::fs::write(&path, text) {
             eprintln!("writing {path}: {e}");
         }

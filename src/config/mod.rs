@@ -395,11 +395,12 @@ impl Config {
         values::show(kind, &Val::Limits(self.output_limits))
     }
 
-    /// The CPUs I/O thread `i` is pinned to: the `i`-th of `io-cpus`, cycling; empty when
-    /// unpinned.
+    /// The CPUs I/O thread `i` is pinned to: thread 1 gets the first of `io-cpus`, thread 2
+    /// the second, cycling; empty when unpinned. Thread 0 is the executor's own thread,
+    /// which `main-cpu` pins.
     pub fn io_cpus_for(&self, i: usize) -> Vec<usize> {
         match &self.io_cpus {
-            Some(list) if !list.is_empty() => vec![list[i % list.len()]],
+            Some(list) if !list.is_empty() && i > 0 => vec![list[(i - 1) % list.len()]],
             _ => Vec::new(),
         }
     }

@@ -164,6 +164,12 @@ impl Executor {
     /// work is already queued. The doorbell makes a sender wake the poll when it queues
     /// work after the last look.
     fn sleep(&mut self, next_tick: Instant) {
+        // Work queued: only a look at the hosted sockets. The doorbell's line is written
+        // only on the way to sleep, so while the executor is busy the I/O threads that
+        // read it at every batch keep it cached.
+        if !self.rx.is_empty() || !self.synced.is_empty() {
+            return host::poll(Duration::ZERO);
+        }
         let mut wait = self
             .wait_until(next_tick)
             .saturating_duration_since(Instant::now());

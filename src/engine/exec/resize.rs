@@ -229,7 +229,8 @@ impl Executor {
 
     /// Sends every thread its pinning and pins the executor itself.
     fn repin(&mut self) {
-        for t in 0..self.engine.srv.shared.active() {
+        // Thread 0 is this thread: `main-cpu` pins it, below.
+        for t in 1..self.engine.srv.shared.active() {
             let cpus = self.engine.srv.config.io_cpus_for(t);
             self.control[t].push(ToIo::Pin(cpus));
         }
