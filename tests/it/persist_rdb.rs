@@ -10,5 +10,6 @@ mod bgsave;
 mod data;
 mod exchange;
 mod functions;
+mod hash_encoding;
 mod proc;
 mod saving;

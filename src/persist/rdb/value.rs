@@ -1,12 +1,10 @@
-//! One value in the encoding Redis 7.0 would hold it in for its content, under the
-//! current thresholds (`rdbSaveObjectType` and `rdbSaveObject`): an integer-looking
-//! string as an integer, a quicklist of listpacks for a list, a listpack for a small hash
-//! or sorted set, an intset for a small set of integers.
+//! One value in the encoding it is held in, as Redis 7.0 writes it (`rdbSaveObjectType`
+//! and `rdbSaveObject`): an integer-looking string as an integer, a quicklist of listpacks
+//! for a list, a listpack for a small hash or sorted set, the intset of a set that is one.
 
 use super::enc::{self, Listpack};
 use super::kind;
-use crate::db::encoding::hash_fits;
-use crate::db::{EncLimits, Value};
+use crate::db::Value;
 use crate::util::number::format_double;
 use bytes::Bytes;
 use std::collections::VecDeque;
@@ -16,8 +14,6 @@ use std::collections::VecDeque;
 pub struct ValueOpts {
     /// `rdbcompression`.
     pub compress: bool,
-    /// The encoding thresholds (hash, set, sorted set).
-    pub enc: EncLimits,
     /// `list-max-listpack-size`.
     pub list_fill: i32,
 }
@@ -53,8 +49,8 @@ pub fn payload(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) -> u8 {
                 kind::SET
             }
         },
-        Value::Hash(h, big) => {
-            if !big && hash_fits(h, &o.enc) {
+        Value::Hash(h) => {
+            if h.is_listpack() {
                 let mut lp = Listpack::new();
                 for (f, v) in h.iter() {
                     lp.push(f);
