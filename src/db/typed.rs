@@ -42,8 +42,8 @@ macro_rules! typed {
 }
 
 typed!(List, List, Value::List(List::default()));
-typed!(Hash, Hash, Value::Hash(Box::default(), false), x => x, _);
-typed!(Set, Set, Value::Set(Box::default(), false), x => x, _);
+typed!(Hash, Hash, Value::Hash(Hash::new()));
+typed!(Set, Set, Value::Set(Set::new()));
 typed!(ZSet, ZSet, Value::ZSet(Box::default()));
 typed!(Stream, Stream, Value::Stream(Box::default()));
 

@@ -26,6 +26,7 @@ mod gen_stream;
 mod gen_types;
 mod gen_zset;
 mod generator;
+mod hash_encoding;
 mod introspect;
 mod list_nodes;
 mod norm;
@@ -35,6 +36,7 @@ pub mod redis_proc;
 mod replay;
 pub mod resp;
 mod run;
+mod set_encoding;
 
 use crate::common::TestServer;
 use redis_proc::RedisProc;

@@ -124,12 +124,13 @@ fn write_value(out: &mut Vec<u8>, key: &[u8], value: &Value) {
             key,
             l.iter().map(|e| vec![Bytes::copy_from_slice(e)]),
         ),
-        Value::Set(s, _) => batched(out, b"SADD", key, s.iter().map(|e| vec![e.clone()])),
-        Value::Hash(h, _) => batched(
+        Value::Set(s) => batched(out, b"SADD", key, s.iter().map(|e| vec![e.to_bytes()])),
+        Value::Hash(h) => batched(
             out,
             b"HMSET",
             key,
-            h.iter().map(|(f, v)| vec![f.clone(), v.clone()]),
+            h.iter()
+                .map(|(f, v)| vec![Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)]),
         ),
         Value::ZSet(z) => batched(
             out,

@@ -5,6 +5,8 @@
 use super::input::{Corrupt, Input, R};
 use super::packed::{self, Item};
 use super::{CRC64, RDB_VERSION, kind, op};
+use crate::db::hash::Duplicate;
+use crate::db::intset::IntSet;
 use crate::db::zset::ZSet;
 use crate::db::{EncLimits, Hash, List, Set, Value};
 use bytes::Bytes;
@@ -242,13 +244,20 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
         }
         kind::SET => {
             let n = r.count(1)?;
-            let mut s = Set::with_capacity_and_hasher(n, Default::default());
+            // As Redis: the table from the start when the count is past the intset limit,
+            // else an intset that converts at the first non-integer.
+            let max = enc.set_intset_entries;
+            let mut s = if n > max {
+                Set::table(n)
+            } else {
+                Set::with_limit(max)
+            };
             for _ in 0..n {
-                if !s.insert(r.bytes()?) {
+                if !s.insert_bytes(r.bytes()?) {
                     return r.fail("Duplicate set members detected");
                 }
             }
-            Value::Set(Box::new(s), false)
+            Value::Set(s)
         }
         kind::ZSET | kind::ZSET_2 => {
             let n = r.count(if t == kind::ZSET { 2 } else { 9 })?;
@@ -271,15 +280,14 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
         }
         kind::HASH => {
             let n = r.count(2)?;
-            let mut h = Hash::with_capacity_and_hasher(n, Default::default());
+            let mut pairs = Vec::with_capacity(n);
             for _ in 0..n {
-                let f = r.bytes()?;
-                let v = r.bytes()?;
-                if h.insert(f, v).is_some() {
-                    return r.fail("Duplicate hash fields detected");
-                }
+                pairs.push((r.bytes()?, r.bytes()?));
             }
-            Value::Hash(Box::new(h), false)
+            match Hash::load(pairs, true, enc) {
+                Ok(h) => Value::Hash(h),
+                Err(Duplicate) => return r.fail(DUPLICATE_FIELDS),
+            }
         }
         kind::MODULE | kind::MODULE_2 => {
             let id = r.len()?;
@@ -292,25 +300,24 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
             let at = r.offset();
             let blob = r.string()?;
             let pairs = packed::zipmap(&blob).map_err(|e| blob_err(at, e))?;
-            let mut h = Hash::default();
-            for (f, v) in pairs {
-                if h.insert(f, v).is_some() {
-                    return Err(blob_err(at, "Duplicate hash fields detected".into()));
-                }
+            match Hash::load(pairs, true, enc) {
+                Ok(h) => Value::Hash(h),
+                Err(Duplicate) => return Err(blob_err(at, DUPLICATE_FIELDS.into())),
             }
-            Value::Hash(Box::new(h), false)
         }
         kind::SET_INTSET => {
             let at = r.offset();
             let blob = r.string()?;
             let ints = packed::intset(&blob).map_err(|e| blob_err(at, e))?;
-            let mut s = Set::with_capacity_and_hasher(ints.len(), Default::default());
+            // Redis keeps the saved width (the header's first byte; `intset` checked it).
+            let mut s = IntSet::new();
+            s.widen_to(usize::from(blob[0]));
             for v in ints {
-                if !s.insert(Bytes::from(v.to_string())) {
+                if !s.insert(v) {
                     return Err(blob_err(at, "Duplicate set members detected".into()));
                 }
             }
-            Value::Set(Box::new(s), false)
+            Value::Set(Set::from_intset(s, enc.set_intset_entries))
         }
         kind::LIST_ZIPLIST => {
             let at = r.offset();
@@ -336,13 +343,14 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                 ));
             }
             if t == kind::HASH_ZIPLIST || t == kind::HASH_LISTPACK {
-                let mut h = Hash::with_capacity_and_hasher(items.len() / 2, Default::default());
-                for p in items.chunks_exact(2) {
-                    if h.insert(p[0].to_bytes(), p[1].to_bytes()).is_some() {
-                        return Err(blob_err(at, "Duplicate hash fields detected".into()));
-                    }
+                // Taken as packed, so only the count decides (as Redis 7.0's loader).
+                let pairs = items
+                    .chunks_exact(2)
+                    .map(|p| (p[0].to_bytes(), p[1].to_bytes()));
+                match Hash::load(pairs, false, enc) {
+                    Ok(h) => Value::Hash(h),
+                    Err(Duplicate) => return Err(blob_err(at, DUPLICATE_FIELDS.into())),
                 }
-                Value::Hash(Box::new(h), false)
             } else {
                 let mut z = ZSet::with_limits(enc.zset_entries, enc.zset_value);
                 for p in items.chunks_exact(2) {
@@ -395,12 +403,14 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
     let empty = match &v {
         Value::Str(_) | Value::Stream(_) => false,
         Value::List(l) => l.is_empty(),
-        Value::Set(s, _) => s.is_empty(),
-        Value::Hash(h, _) => h.is_empty(),
+        Value::Set(s) => s.is_empty(),
+        Value::Hash(h) => h.is_empty(),
         Value::ZSet(z) => z.is_empty(),
     };
     Ok((!empty).then_some(v))
 }
+
+const DUPLICATE_FIELDS: &str = "Duplicate hash fields detected";
 
 fn blob_err(at: u64, what: String) -> Corrupt {
     Corrupt { offset: at, what }

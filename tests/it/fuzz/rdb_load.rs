@@ -50,22 +50,37 @@ fn sample_values() -> Vec<(&'static str, Value)> {
     ];
     let mut s = Set::default();
     for v in [1i64, -70000, 40000, i64::MAX, i64::MIN] {
-        s.insert(b(&v.to_string()));
+        s.insert(v.to_string().as_bytes());
     }
-    out.push(("intset", Value::Set(Box::new(s), false)));
+    out.push(("intset", Value::Set(s)));
     let mut s = Set::default();
     for m in ["a", "bb", "12", "ccc"] {
-        s.insert(b(m));
+        s.insert(m.as_bytes());
     }
-    out.push(("set", Value::Set(Box::new(s.clone()), false)));
-    // Marked as grown: written as a hashtable set whatever its size.
-    out.push(("bigset", Value::Set(Box::new(s), true)));
-    let mut h = Hash::default();
-    h.insert(b("f1"), b("v1"));
-    h.insert(b("n"), b("-4000"));
-    h.insert(b("big"), b("9223372036854775807"));
-    out.push(("hash", Value::Hash(Box::new(h.clone()), false)));
-    out.push(("bighash", Value::Hash(Box::new(h), true)));
+    out.push(("set", Value::Set(s)));
+    // Grown past the intset and shrunk again: written as a hashtable set of integers.
+    let mut s = Set::default();
+    for i in 0..600 {
+        s.insert(i.to_string().as_bytes());
+    }
+    for i in 5..600 {
+        s.remove(i.to_string().as_bytes());
+    }
+    assert_eq!(s.encoding(), "hashtable");
+    out.push(("bigset", Value::Set(s)));
+    // The same fields packed, and in a table (as a hash that once outgrew the limits).
+    let mut packed = Hash::default();
+    let mut table = Hash::default();
+    let grown = EncLimits {
+        hash_entries: 0,
+        ..EncLimits::default()
+    };
+    for (f, v) in [("f1", "v1"), ("n", "-4000"), ("big", "9223372036854775807")] {
+        packed.insert(f.as_bytes(), v.as_bytes(), &EncLimits::default());
+        table.insert(f.as_bytes(), v.as_bytes(), &grown);
+    }
+    out.push(("hash", Value::Hash(packed)));
+    out.push(("bighash", Value::Hash(table)));
     let mut z = ZSet::new();
     for (m, s) in [("a", 1.5), ("b", -3.0), ("c", f64::INFINITY), ("d", 0.1)] {
         z.insert(b(m), s);
@@ -286,8 +301,7 @@ fn same(a: &Value, b: &Value) -> bool {
                     == (y.last_id, y.first_id, y.max_deleted_id, y.entries_added)
                 && x.groups == y.groups
         }
-        (Value::Hash(x, _), Value::Hash(y, _)) => x == y,
-        (Value::Set(x, _), Value::Set(y, _)) => x == y,
+        (Value::Set(x), Value::Set(y)) => x == y,
         _ => a == b,
     }
 }
