@@ -245,7 +245,10 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
         }
         kind::ZSET | kind::ZSET_2 => {
             let n = r.count(if t == kind::ZSET { 2 } else { 9 })?;
-            let mut z = ZSet::with_limits(enc.zset_entries, enc.zset_value);
+            // Built large, then converted if it fits, as Redis's loader does (the elements
+            // come unordered, so a pack would be rebuilt on every insertion).
+            let mut z = ZSet::new_large();
+            z.set_limits(enc.zset_entries, enc.zset_value);
             for _ in 0..n {
                 let m = r.bytes()?;
                 let s = if t == kind::ZSET {
@@ -260,6 +263,7 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                     return r.fail("Duplicate zset fields detected");
                 }
             }
+            z.fit_encoding();
             Value::ZSet(Box::new(z))
         }
         kind::HASH => {
