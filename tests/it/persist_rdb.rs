@@ -12,3 +12,4 @@ mod exchange;
 mod functions;
 mod proc;
 mod saving;
+mod zset_encoding;
