@@ -24,8 +24,10 @@ use bytes::Bytes;
 use common::{engine_for, key};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use hdrhistogram::Histogram;
+use muxis::engine::exec::host::Host;
 use muxis::engine::exec::{Executor, IoLink, Wake};
 use muxis::engine::msg::{Batch, ConnId, ConnInfo, Event, Resolved, ToIo};
+use muxis::shared::Shared;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -40,6 +42,29 @@ struct NoWake;
 
 impl Wake for NoWake {
     fn wake(&self) {}
+}
+
+/// The executor's own reactor in this model: no sockets. It sleeps until a simulated
+/// thread rings the doorbell, as the real one sleeps in its poll.
+struct Parked;
+
+impl Host for Parked {
+    fn poll(&mut self, timeout: Duration) {
+        std::thread::park_timeout(timeout);
+    }
+
+    fn flush(&mut self) -> bool {
+        true
+    }
+}
+
+/// The doorbell's wake for [`Parked`].
+struct Unpark(std::thread::Thread);
+
+impl Wake for Unpark {
+    fn wake(&self) {
+        self.0.unpark();
+    }
 }
 
 /// What one simulated I/O thread measured.
@@ -61,9 +86,11 @@ fn thread_cpu() -> Duration {
 }
 
 /// One simulated I/O thread: opens its connections, then sends rounds until `until`.
+#[allow(clippy::too_many_arguments)]
 fn io_thread(
     t: usize,
     tx: Sender<Batch>,
+    shared: Arc<Shared>,
     rx: Receiver<ToIo>,
     until: Instant,
     get: Resolved,
@@ -132,6 +159,7 @@ fn io_thread(
         if tx.send(std::mem::take(&mut batch)).is_err() {
             break;
         }
+        shared.bell.ring();
         let mut answered = 0;
         while answered < sent {
             let Ok(msg) = rx.recv() else {
@@ -158,7 +186,42 @@ fn io_thread(
     bye.events
         .extend(conns.iter().map(|&conn| Event::Closed { conn }));
     let _ = tx.send(bye);
+    shared.bell.ring();
     tally
+}
+
+/// A batch that opens a connection and sends SHUTDOWN NOSAVE on it.
+fn shutdown_batch() -> Batch {
+    let conn = ConnId { id: 999, slot: 0 };
+    let info = ConnInfo {
+        addr: "127.0.0.1:999".into(),
+        laddr: "127.0.0.1:6379".into(),
+        unix: false,
+        fd: -1,
+        alive: Arc::new(AtomicBool::new(true)),
+        no_evict: Arc::default(),
+    };
+    let cmd = Resolved::Known(
+        muxis::cmd::TABLE
+            .lookup(b"shutdown")
+            .expect("known command"),
+    );
+    let mut batch = Batch::default();
+    batch.events.push(Event::Open {
+        conn,
+        info: Box::new(info),
+    });
+    batch.args.extend([
+        Bytes::from_static(b"SHUTDOWN"),
+        Bytes::from_static(b"NOSAVE"),
+    ]);
+    batch.events.push(Event::Command {
+        conn,
+        cmd,
+        argv: 0,
+        argc: 2,
+    });
+    batch
 }
 
 /// One point: `threads` simulated I/O threads for `secs`.
@@ -172,6 +235,7 @@ struct Point {
 
 fn point(threads: usize, secs: f64) -> Point {
     let engine = engine_for(threads, KEYS, 16);
+    let shared = engine.srv.shared.clone();
     let lookup = |name: &str| {
         let i = muxis::cmd::TABLE
             .lookup(name.as_bytes())
@@ -201,20 +265,21 @@ fn point(threads: usize, secs: f64) -> Point {
     let keys: Arc<Vec<Bytes>> = Arc::new((0..KEYS).map(key).collect());
     let started = Instant::now();
     let until = started + Duration::from_secs_f64(secs);
+    let bell = shared.clone();
     let exec = std::thread::spawn(move || {
+        bell.bell.install(Arc::new(Unpark(std::thread::current())));
         let before = thread_cpu();
-        executor.run();
+        executor.run(Box::new(Parked));
         thread_cpu() - before
     });
     let sims: Vec<_> = inboxes
         .into_iter()
         .enumerate()
         .map(|(t, inbox)| {
-            let (tx, keys) = (tx.clone(), keys.clone());
-            std::thread::spawn(move || io_thread(t, tx, inbox, until, get, set, keys))
+            let (tx, keys, shared) = (tx.clone(), keys.clone(), shared.clone());
+            std::thread::spawn(move || io_thread(t, tx, shared, inbox, until, get, set, keys))
         })
         .collect();
-    drop(tx);
     let mut commands = 0;
     let mut rounds = Histogram::<u64>::new(3).expect("histogram");
     for s in sims {
@@ -223,7 +288,9 @@ fn point(threads: usize, secs: f64) -> Point {
         let _ = rounds.add(&tally.rounds);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    // Every sender is gone: the executor drains what is queued and returns.
+    // Every simulated thread is done: SHUTDOWN NOSAVE makes the executor return.
+    let _ = tx.send(shutdown_batch());
+    shared.bell.ring();
     let exec_cpu = exec.join().expect("executor").as_secs_f64();
     Point {
         threads,
@@ -285,7 +352,7 @@ fn main() {
             .iter()
             .map(|p| (rank(&points, p.threads), p.threads.to_string()))
             .collect();
-        let text = plot::render_axis(&series, None, "simulated I/O threads", &ticks);
+        let text = plot::render_axis(&series, &[], "simulated I/O threads", &ticks);
         if let Err(e) = std::fs::write(&path, text) {
             eprintln!("writing {path}: {e}");
         }

@@ -4,11 +4,13 @@
 use crate::config::Config;
 use crate::engine::dispatch::Engine;
 use crate::engine::effects::Sink;
+use crate::engine::exec::host::Inline;
 use crate::engine::exec::{Executor, IoLink, Wake};
+use crate::engine::msg::ToIo;
 use crate::engine::state::Server;
 use crate::engine::table::Table;
 use crate::net::listen::{self, Listener};
-use crate::net::reactor::{IoThread, MioWake, Peer, Peers};
+use crate::net::reactor::{Hosted, IoThread, MioWake, Peer, Peers};
 use crate::shared::Shared;
 use parking_lot::Mutex;
 use std::fmt;
@@ -125,13 +127,12 @@ struct Spawner {
 }
 
 impl Spawner {
-    /// Starts I/O thread `i`, pinned to `cpus` if any, owning `listeners` (thread 0).
-    fn spawn(
+    /// Makes I/O thread `i`'s reactor, owning `listeners`, and lists it among the peers.
+    fn reactor(
         &self,
         i: usize,
-        cpus: Vec<usize>,
         listeners: Vec<Listener>,
-    ) -> std::io::Result<IoLink> {
+    ) -> std::io::Result<(IoThread, crossbeam_channel::Sender<ToIo>, Arc<MioWake>)> {
         let poll = mio::Poll::new()?;
         let waker = Arc::new(MioWake(mio::Waker::new(
             poll.registry(),
@@ -158,6 +159,13 @@ impl Spawner {
             self.shared.clone(),
             self.table,
         )?;
+        Ok((io, tx, waker))
+    }
+
+    /// Starts I/O thread `i` (never 0: that one runs on the executor's thread), pinned to
+    /// `cpus` if any.
+    fn spawn(&self, i: usize, cpus: Vec<usize>) -> std::io::Result<IoLink> {
+        let (io, tx, waker) = self.reactor(i, Vec::new())?;
         let handle = std::thread::Builder::new()
             .name(format!("muxis-io-{i}"))
             .spawn(move || {
@@ -228,18 +236,19 @@ pub fn start_observed(
         threads: Arc::new(Mutex::new(Vec::new())),
         table: &crate::cmd::TABLE,
     };
-    // Thread 0 owns the listeners and starts last, so every thread it may hand a new
-    // connection to is already there.
+    // Thread 0 owns the listeners and runs on the executor's thread (`engine/exec/host.rs`);
+    // it is made last, so every thread it may hand a new connection to is already there.
     let mut links: Vec<Option<IoLink>> = (0..n).map(|_| None).collect();
-    let mut listeners = Some(listeners);
-    for i in (0..n).rev() {
-        let l = if i == 0 {
-            listeners.take().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        links[i] = Some(spawner.spawn(i, config.io_cpus_for(i), l)?);
+    for i in (1..n).rev() {
+        links[i] = Some(spawner.spawn(i, config.io_cpus_for(i))?);
     }
+    let (io0, tx0, waker0) = spawner.reactor(0, listeners)?;
+    shared.bell.install(waker0);
+    links[0] = Some(IoLink {
+        tx: tx0,
+        waker: Arc::new(Inline),
+    });
+    let host = Box::new(Hosted::new(io0));
     let links: Vec<IoLink> = links.into_iter().flatten().collect();
     let threads = spawner.threads.clone();
     tracing::info!(
@@ -285,7 +294,7 @@ pub fn start_observed(
         engine.srv.effects.add_sink(sink);
     }
     engine.srv.update_expired_tracking();
-    let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus, Vec::new()));
+    let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus));
     let executor = Executor::new(engine, exec_rx, links, spawn, stop.clone());
     let main = std::thread::Builder::new()
         .name("muxis-main".into())
@@ -293,7 +302,7 @@ pub fn start_observed(
             if !main_cpu.is_empty() && !crate::pin::set(&main_cpu) {
                 tracing::warn!("main thread: pinning to {main_cpu:?} failed");
             }
-            executor.run();
+            executor.run(host);
         })?;
     Ok(Handle {
         addr,

@@ -5,10 +5,67 @@
 //! used to order other memory. The per-command path touches each counter at most once per
 //! poll round, not once per command.
 
-use std::sync::Arc;
+use crate::engine::exec::Wake;
 use std::sync::atomic::{
-    AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed,
+    AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst,
+    fence,
 };
+use std::sync::{Arc, OnceLock};
+
+/// How other threads wake the executor when it sleeps in the poll of the reactor it hosts
+/// (`engine/exec.rs`): the I/O threads after sending a batch, the AOF thread after a sync.
+///
+/// The executor says it is about to sleep, then looks at its queues once more; a sender
+/// queues, then rings. Each side fences between its write and its read, so at least one
+/// of them sees the other: either the executor finds the work, or the sender finds it
+/// asleep and wakes it. Only the first sender after the executor falls asleep pays for a
+/// wake; while the executor is busy, ringing is a fence and a load of a line it rarely
+/// writes. On its own cache line, so the counters beside it never share one with it.
+#[derive(Default)]
+#[repr(C, align(128))]
+pub struct Doorbell {
+    asleep: AtomicBool,
+    waker: OnceLock<Arc<dyn Wake>>,
+}
+
+impl std::fmt::Debug for Doorbell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Doorbell")
+            .field("asleep", &self.asleep)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Doorbell {
+    /// Sets how the executor is woken (once, when the server starts).
+    pub fn install(&self, waker: Arc<dyn Wake>) {
+        let _ = self.waker.set(waker);
+    }
+
+    /// Called after handing the executor work: wakes it if it is asleep.
+    pub fn ring(&self) {
+        fence(SeqCst);
+        if self.asleep.load(Relaxed)
+            && self.asleep.swap(false, Relaxed)
+            && let Some(w) = self.waker.get()
+        {
+            w.wake();
+        }
+    }
+
+    /// The executor is about to sleep: after this it must look at its queues once more.
+    pub fn sleeping(&self) {
+        self.asleep.store(true, Relaxed);
+        fence(SeqCst);
+    }
+
+    /// The executor is awake again.
+    pub fn awake(&self) {
+        if self.asleep.load(Relaxed) {
+            self.asleep.store(false, Relaxed);
+        }
+    }
+}
 
 /// Counters for one I/O thread. Each is written only by its thread, except the wake
 /// fields, which the executor writes every round: they sit on cache lines of their own, and
@@ -208,6 +265,8 @@ pub struct Shared {
     pub script: ScriptBusy,
     /// The TLS settings new connections on `tls-port` get (CONFIG SET replaces them).
     pub tls: Arc<crate::net::tls_config::TlsHolder>,
+    /// Wakes the executor (see [`Doorbell`]).
+    pub bell: Doorbell,
 }
 
 impl Shared {
@@ -238,6 +297,7 @@ impl Shared {
                 .unwrap_or_default(),
             script: ScriptBusy::default(),
             tls: Arc::new(parking_lot::RwLock::new(None)),
+            bell: Doorbell::default(),
         })
     }
 
@@ -279,11 +339,15 @@ impl Shared {
         self.evicted_clients.store(0, Relaxed);
     }
 
-    /// The I/O thread with the fewest clients (the lowest index on ties).
+    /// The I/O thread with the fewest clients (the lowest index on ties). Thread 0 runs on
+    /// the executor's thread: it serves clients only when it is the only one, so that
+    /// with more I/O threads the executor spends its time on commands.
     pub fn least_loaded(&self) -> usize {
-        let mut best = 0;
+        let threads = self.threads();
+        let skip = usize::from(threads.len() > 1);
+        let mut best = skip;
         let mut best_n = usize::MAX;
-        for (i, s) in self.threads().iter().enumerate() {
+        for (i, s) in threads.iter().enumerate().skip(skip) {
             let n = s.clients.load(Relaxed);
             if n < best_n {
                 best = i;

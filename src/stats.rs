@@ -162,7 +162,8 @@ pub struct Verdict {
     pub suggested_io_threads: usize,
 }
 
-/// Judges from the executor's busy % and ops/s and each I/O thread's (ops/s, busy %).
+/// Judges from the executor's busy % and ops/s and each I/O thread's (ops/s, busy %),
+/// thread 0 (the executor's own) first.
 pub fn verdict(exec_ops: f64, exec_busy: f64, io: &[(f64, f64)], cores: usize) -> Verdict {
     let io_ops: f64 = io.iter().map(|r| r.0).sum();
     let io_busy: f64 = io.iter().map(|r| r.1).sum();
@@ -184,9 +185,12 @@ pub fn verdict(exec_ops: f64, exec_busy: f64, io: &[(f64, f64)], cores: usize) -
     } else {
         0.0
     };
+    // `io-threads` counts the executor's own thread (I/O thread 0): 1 means it does all the
+    // I/O itself; n > 1 means n - 1 threads serve the clients beside it.
+    let serving = io.len().saturating_sub(1).max(1);
     let suggested = if io_capacity > 0.0 {
-        // Enough threads for the load at the target busy level, and no more than it takes
-        // to saturate the executor, which more I/O threads cannot help.
+        // Enough serving threads for the load at the target busy level, and no more than it
+        // takes to saturate the executor, which more I/O threads cannot help.
         let for_load = (io_ops / (io_capacity * TARGET_BUSY / 100.0)).ceil();
         let ceiling = if executor_capacity > 0.0 {
             (executor_capacity / io_capacity).ceil()
@@ -195,9 +199,16 @@ pub fn verdict(exec_ops: f64, exec_busy: f64, io: &[(f64, f64)], cores: usize) -
         };
         let mut n = for_load.min(ceiling).max(1.0) as usize;
         if bottleneck == Bottleneck::Io {
-            n = n.max(io.len() + 1);
+            n = n.max(serving + 1);
         }
-        n.min(cores.saturating_sub(1).max(1))
+        let n = n.min(cores.saturating_sub(1).max(1));
+        // While the commands and their I/O fit in one thread at the target level, that
+        // thread does both: no hand-off at all.
+        if bottleneck != Bottleneck::Io && exec_busy + io_busy < TARGET_BUSY {
+            1
+        } else {
+            (n + 1).min(cores.max(1))
+        }
     } else {
         io.len().max(1)
     };
@@ -217,8 +228,9 @@ mod tests {
     fn a_busy_executor_is_the_bottleneck() {
         let v = verdict(500_000.0, 95.0, &[(250_000.0, 40.0), (250_000.0, 40.0)], 64);
         assert_eq!(v.bottleneck, Bottleneck::Executor);
-        // The executor runs ~526k/s at most; one thread carries 625k/s: one is enough.
-        assert_eq!(v.suggested_io_threads, 1);
+        // The executor runs ~526k/s at most; one thread carries 625k/s: one is enough, beside
+        // the executor's own (which is too busy to do the I/O too).
+        assert_eq!(v.suggested_io_threads, 2);
     }
 
     #[test]
@@ -238,7 +250,8 @@ mod tests {
 
     #[test]
     fn suggestions_stay_within_the_cores() {
+        // Two cores: the executor's thread and one I/O thread at most.
         let v = verdict(900_000.0, 50.0, &[(900_000.0, 99.0)], 2);
-        assert_eq!(v.suggested_io_threads, 1);
+        assert_eq!(v.suggested_io_threads, 2);
     }
 }

@@ -248,11 +248,14 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// The default I/O thread count: one per core left after the executor's, between 1 and 8.
-/// Eight I/O threads already carry more than one executor can run (see tuning.md).
+/// The default I/O thread count, the executor's own thread (I/O thread 0) included. Up to
+/// two cores, that thread does all the I/O: the clients or the network stack need the other
+/// core, and a hand-off between threads that share one costs more than it saves (tuning.md).
+/// Beyond, one I/O thread per core left after the executor's, up to eight: eight already
+/// carry more than one executor can run.
 pub fn default_io_threads() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    cores.saturating_sub(1).clamp(1, 8)
+    if cores <= 2 { 1 } else { cores.min(9) }
 }
 
 impl Default for Config {
@@ -392,11 +395,12 @@ impl Config {
         values::show(kind, &Val::Limits(self.output_limits))
     }
 
-    /// The CPUs I/O thread `i` is pinned to: the `i`-th of `io-cpus`, cycling; empty when
-    /// unpinned.
+    /// The CPUs I/O thread `i` is pinned to: thread 1 gets the first of `io-cpus`, thread 2
+    /// the second, cycling; empty when unpinned. Thread 0 is the executor's own thread,
+    /// which `main-cpu` pins.
     pub fn io_cpus_for(&self, i: usize) -> Vec<usize> {
         match &self.io_cpus {
-            Some(list) if !list.is_empty() => vec![list[i % list.len()]],
+            Some(list) if !list.is_empty() && i > 0 => vec![list[(i - 1) % list.len()]],
             _ => Vec::new(),
         }
     }

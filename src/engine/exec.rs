@@ -8,7 +8,8 @@
 
 use super::dispatch::Engine;
 use super::msg::{Batch, Event, Replies, ToIo};
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::{Receiver, Sender};
+use host::Host;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -29,6 +30,7 @@ pub struct IoLink {
 pub type Spawn = Box<dyn FnMut(usize, Vec<usize>) -> std::io::Result<IoLink> + Send>;
 
 mod client_evict;
+pub mod host;
 mod resize;
 
 /// Batches taken per round before replies go out, so a flood of batches cannot delay
@@ -100,64 +102,33 @@ impl Executor {
         }
     }
 
-    /// Runs until SHUTDOWN, a signal, or every I/O thread is gone.
-    pub fn run(mut self) {
+    /// Runs until SHUTDOWN or a signal, with `host` (I/O thread 0) on this thread.
+    ///
+    /// A turn: sleep in the hosted reactor's poll until sockets, a wake or the next timer;
+    /// run a round if batches are queued; let the hosted reactor write its replies; run the
+    /// timer when due.
+    pub fn run(mut self, host: Box<dyn Host>) {
+        host::install(host);
         let mut next_tick = Instant::now() + self.tick();
         loop {
-            let wait = self
-                .wait_until(next_tick)
-                .saturating_duration_since(Instant::now());
-            let received = crossbeam_channel::select! {
-                recv(self.rx) -> batch => batch.map_err(|_| RecvTimeoutError::Disconnected),
-                recv(self.synced) -> _ => {
-                    // Replies the AOF thread has now written (or fsynced) go out; then the
-                    // timer and signal checks below, as after a timeout.
-                    self.release_synced();
-                    Err(RecvTimeoutError::Timeout)
-                }
-                default(wait) => Err(RecvTimeoutError::Timeout),
-            };
-            match received {
-                Ok(batch) => {
-                    let start = Instant::now();
-                    self.engine.srv.refresh_clock();
-                    self.process(batch);
-                    for _ in 1..MAX_BATCHES_PER_ROUND {
-                        match self.rx.try_recv() {
-                            Ok(batch) => self.process(batch),
-                            Err(_) => break,
-                        }
-                    }
-                    self.engine.timeouts();
-                    self.apply_requests();
-                    crate::persist::snapshot::step(&mut self.engine.srv);
-                    // Broadcast invalidations go out once per round, as Redis's beforeSleep.
-                    self.engine.tracking_round();
-                    // The round's propagated writes go to their readers before the replies
-                    // go out, so a reader (the AOF, later) never lags what clients were told.
-                    self.engine.srv.effects.publish();
-                    self.flush();
-                    let queued = self.rx.len();
-                    self.engine
-                        .srv
-                        .shared
-                        .exec_queue
-                        .store(queued, Ordering::Relaxed);
-                    self.engine.srv.stats.busy_ns += start.elapsed().as_nanos() as u64;
-                    self.idle_ticks = 0;
-                }
-                Err(RecvTimeoutError::Timeout) => {
-                    crate::persist::snapshot::step(&mut self.engine.srv);
-                    if self.engine.srv.blocking.next_deadline().is_some()
-                        || self.engine.srv.pause.deadline().is_some()
-                    {
-                        self.engine.srv.refresh_clock();
-                        self.engine.timeouts();
-                        self.flush();
-                    }
-                }
-                Err(RecvTimeoutError::Disconnected) => return,
+            self.sleep(next_tick);
+            if self.synced.try_recv().is_ok() {
+                // Replies the AOF thread has now written (or fsynced) go out.
+                self.release_synced();
             }
+            if self.rx.is_empty() {
+                crate::persist::snapshot::step(&mut self.engine.srv);
+                if self.engine.srv.blocking.next_deadline().is_some()
+                    || self.engine.srv.pause.deadline().is_some()
+                {
+                    self.engine.srv.refresh_clock();
+                    self.engine.timeouts();
+                    self.flush();
+                }
+            } else {
+                self.round();
+            }
+            host::flush();
             let now = Instant::now();
             if now >= next_tick {
                 self.cron(now);
@@ -182,9 +153,65 @@ impl Executor {
             }
             if self.engine.srv.shutdown {
                 self.stop();
+                // The hosted reactor reads its shutdown message, flushes and closes.
+                host::flush();
                 return;
             }
         }
+    }
+
+    /// Sleeps in the hosted reactor's poll until `next_tick` (or a sooner deadline), unless
+    /// work is already queued. The doorbell makes a sender wake the poll when it queues
+    /// work after the last look.
+    fn sleep(&mut self, next_tick: Instant) {
+        // Work queued: only a look at the hosted sockets. The doorbell's line is written
+        // only on the way to sleep, so while the executor is busy the I/O threads that
+        // read it at every batch keep it cached.
+        if !self.rx.is_empty() || !self.synced.is_empty() {
+            return host::poll(Duration::ZERO);
+        }
+        let mut wait = self
+            .wait_until(next_tick)
+            .saturating_duration_since(Instant::now());
+        let bell = &self.engine.srv.shared.bell;
+        if !wait.is_zero() {
+            bell.sleeping();
+            if !self.rx.is_empty() || !self.synced.is_empty() {
+                wait = Duration::ZERO;
+            }
+        }
+        host::poll(wait);
+        self.engine.srv.shared.bell.awake();
+    }
+
+    /// One round: every queued batch (bounded), then the work of the round's end, then
+    /// one reply hand-off per I/O thread.
+    fn round(&mut self) {
+        let start = Instant::now();
+        self.engine.srv.refresh_clock();
+        for _ in 0..MAX_BATCHES_PER_ROUND {
+            match self.rx.try_recv() {
+                Ok(batch) => self.process(batch),
+                Err(_) => break,
+            }
+        }
+        self.engine.timeouts();
+        self.apply_requests();
+        crate::persist::snapshot::step(&mut self.engine.srv);
+        // Broadcast invalidations go out once per round, as Redis's beforeSleep.
+        self.engine.tracking_round();
+        // The round's propagated writes go to their readers before the replies go out, so
+        // a reader (the AOF, later) never lags what clients were told.
+        self.engine.srv.effects.publish();
+        self.flush();
+        let queued = self.rx.len();
+        self.engine
+            .srv
+            .shared
+            .exec_queue
+            .store(queued, Ordering::Relaxed);
+        self.engine.srv.stats.busy_ns += start.elapsed().as_nanos() as u64;
+        self.idle_ticks = 0;
     }
 
     /// When to wake up: the next timer tick, or the next blocked client's deadline if
@@ -319,6 +346,9 @@ impl Executor {
         }
         for msg in control {
             let _ = link.tx.send(msg);
+        }
+        if t == 0 {
+            return; // the hosted reactor: it reads its inbox every time round
         }
         let stats = &self.engine.srv.shared.io[t];
         if stats.wake_pending.swap(true, Ordering::SeqCst) {

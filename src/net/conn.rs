@@ -56,6 +56,8 @@ pub struct Conn {
     pub alive: Arc<AtomicBool>,
     /// Shared with the executor (`ConnInfo::no_evict`): CLIENT NO-EVICT.
     pub no_evict: Arc<AtomicBool>,
+    /// Registered for writability too (see [`Conn::interest`]).
+    pub write_interest: bool,
 }
 
 impl Conn {
@@ -85,6 +87,19 @@ impl Conn {
             drain_wanted: false,
             alive,
             no_evict,
+            write_interest: false,
+        }
+    }
+
+    /// What to register for. Readable only while output goes out whole, which is nearly
+    /// always: a writability edge after every reply (each ACK frees send buffer room)
+    /// would double the events a request costs. Writable too while output is left over,
+    /// and always for TLS, whose handshake and records may wait on the socket unasked.
+    pub fn interest(stream: &Stream, output_left: bool) -> mio::Interest {
+        if output_left || matches!(stream, Stream::Tls(_)) {
+            mio::Interest::READABLE | mio::Interest::WRITABLE
+        } else {
+            mio::Interest::READABLE
         }
     }
 

@@ -27,9 +27,12 @@ use std::time::{Duration, Instant};
 
 mod busy;
 mod evict;
+mod hosted;
 mod input;
 mod migrate;
 mod output;
+
+pub use hosted::Hosted;
 
 const WAKER: Token = Token(usize::MAX - 1);
 /// Listener `i` has token `LISTENER - i`: the tokens below the waker's, far above any slot.
@@ -173,85 +176,119 @@ impl IoThread {
     pub fn run(mut self) {
         let mut events = Events::with_capacity(1024);
         loop {
-            // After freeing something big, sleep only briefly: if nothing comes, the idle
-            // moment is when the freed memory goes back to the system. Lingering closes
-            // need a clock too, for peers that never close their side.
-            let timeout = if self.lingering.is_empty() {
-                self.release_pending.then_some(RELEASE_AFTER)
-            } else {
-                Some(RELEASE_AFTER)
-            };
-            if let Err(e) = self.poll.poll(&mut events, timeout) {
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
+            let timeout = self.idle_timeout();
+            if let Err(e) = self.wait(&mut events, timeout) {
                 tracing::error!("io thread {}: poll failed: {e}", self.index);
                 return;
             }
-            if !self.lingering.is_empty() {
-                self.close_stale_lingerers();
-            }
-            if events.is_empty() && self.release_pending {
-                self.release_pending = false;
-                crate::alloc::release_freed();
-                continue;
-            }
             let start = Instant::now();
-            let mut woken = false;
-            for event in events.iter() {
-                match event.token() {
-                    WAKER => woken = true,
-                    Token(t) if t > LISTENER - MAX_LISTENERS && t <= LISTENER => {
-                        self.accept(LISTENER - t)
-                    }
-                    Token(slot) => {
-                        if event.is_error() {
-                            // Reset or failed: nothing can be written or read any more,
-                            // whatever flow control is holding. The executor hears of it
-                            // in this round's batch.
-                            self.close(slot);
-                            continue;
-                        }
-                        if event.is_read_closed()
-                            && let Some(conn) = self.conns.get_mut(slot)
-                        {
-                            conn.hup = true;
-                        }
-                        if event.is_readable() || event.is_read_closed() || event.is_error() {
-                            self.read(slot);
-                        }
-                        if event.is_writable() {
-                            self.mark_dirty(slot);
-                        }
-                    }
-                }
-            }
-            if woken {
+            if self.dispatch(&events) {
                 self.shared.io[self.index].wake_pending.store(false, SeqCst);
-                match self.drain_inbox() {
-                    Inbox::Open => {}
-                    Inbox::Shutdown => {
-                        self.send_batch();
-                        self.shutdown();
-                        return;
+                if !self.inbox() {
+                    return;
+                }
+            }
+            self.end_round(start);
+        }
+    }
+
+    /// How long `poll` may sleep when nothing happens. After freeing something big, only
+    /// briefly: if nothing comes, the idle moment is when the freed memory goes back to
+    /// the system. Lingering closes need a clock too, for peers that never close their side.
+    fn idle_timeout(&self) -> Option<Duration> {
+        if self.lingering.is_empty() {
+            self.release_pending.then_some(RELEASE_AFTER)
+        } else {
+            Some(RELEASE_AFTER)
+        }
+    }
+
+    /// Waits up to `timeout` for events (an interrupted wait returns none), closes
+    /// lingerers past their time, and gives freed memory back if the wait found the
+    /// thread idle.
+    fn wait(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
+        if let Err(e) = self.poll.poll(events, timeout) {
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+            events.clear();
+        }
+        if !self.lingering.is_empty() {
+            self.close_stale_lingerers();
+        }
+        let idle = timeout.is_none_or(|t| t >= RELEASE_AFTER);
+        if events.is_empty() && idle && self.release_pending {
+            self.release_pending = false;
+            crate::alloc::release_freed();
+        }
+        Ok(())
+    }
+
+    /// Handles every ready socket: accepts, reads and parses, notes what became writable.
+    /// Returns whether the executor woke this thread.
+    fn dispatch(&mut self, events: &Events) -> bool {
+        let mut woken = false;
+        for event in events.iter() {
+            match event.token() {
+                WAKER => woken = true,
+                Token(t) if t > LISTENER - MAX_LISTENERS && t <= LISTENER => {
+                    self.accept(LISTENER - t)
+                }
+                Token(slot) => {
+                    if event.is_error() {
+                        // Reset or failed: nothing can be written or read any more,
+                        // whatever flow control is holding. The executor hears of it in
+                        // this round's batch.
+                        self.close(slot);
+                        continue;
                     }
-                    Inbox::Exit => {
-                        self.send_batch();
-                        return;
+                    if event.is_read_closed()
+                        && let Some(conn) = self.conns.get_mut(slot)
+                    {
+                        conn.hup = true;
+                    }
+                    if event.is_readable() || event.is_read_closed() || event.is_error() {
+                        self.read(slot);
+                    }
+                    if event.is_writable() {
+                        self.mark_dirty(slot);
                     }
                 }
             }
-            self.send_batch();
-            self.write_dirty();
-            for slot in std::mem::take(&mut self.resume) {
-                self.read(slot);
-            }
-            // Closes found while writing, drain notices and resumed reads go out now, not
-            // whenever something next wakes this thread.
-            self.client_memory();
-            self.send_batch();
-            self.publish_stats(start);
         }
+        woken
+    }
+
+    /// Handles the executor's messages. False when the thread must stop (after
+    /// flushing what it owes, on a shutdown).
+    fn inbox(&mut self) -> bool {
+        match self.drain_inbox() {
+            Inbox::Open => true,
+            Inbox::Shutdown => {
+                self.send_batch();
+                self.shutdown();
+                false
+            }
+            Inbox::Exit => {
+                self.send_batch();
+                false
+            }
+        }
+    }
+
+    /// The end of a round: the batch goes to the executor, replies go out, paused reads
+    /// resume, and the round's counters are published.
+    fn end_round(&mut self, start: Instant) {
+        self.send_batch();
+        self.write_dirty();
+        for slot in std::mem::take(&mut self.resume) {
+            self.read(slot);
+        }
+        // Closes found while writing, drain notices and resumed reads go out now, not
+        // whenever something next wakes this thread.
+        self.client_memory();
+        self.send_batch();
+        self.publish_stats(start);
     }
 
     /// Accepts every pending connection of listener `i` and places each on the least
@@ -317,11 +354,12 @@ impl IoThread {
         }
         let entry = self.conns.vacant_entry();
         let slot = entry.key();
-        if let Err(e) = self.poll.registry().register(
-            &mut stream,
-            Token(slot),
-            Interest::READABLE | Interest::WRITABLE,
-        ) {
+        let interest = Conn::interest(&stream, false);
+        if let Err(e) = self
+            .poll
+            .registry()
+            .register(&mut stream, Token(slot), interest)
+        {
             tracing::warn!("registering a connection failed: {e}");
             self.shared.io[self.index].clients.fetch_sub(1, Relaxed);
             return;
@@ -336,12 +374,9 @@ impl IoThread {
             alive: Arc::new(AtomicBool::new(true)),
             no_evict: Arc::default(),
         };
-        entry.insert(Conn::new(
-            id,
-            stream,
-            info.alive.clone(),
-            info.no_evict.clone(),
-        ));
+        let mut conn = Conn::new(id, stream, info.alive.clone(), info.no_evict.clone());
+        conn.write_interest = interest.is_writable();
+        entry.insert(conn);
         let conn = ConnId {
             id,
             slot: slot as u32,
@@ -414,6 +449,10 @@ impl IoThread {
         self.shared.io[self.index].batches.fetch_add(1, Relaxed);
         // The executor is gone only when shutting down; the inbox will say so.
         let _ = self.to_exec.send(batch);
+        // Thread 0 runs on the executor's thread: that one is awake.
+        if self.index != 0 {
+            self.shared.bell.ring();
+        }
     }
 
     /// Forgets a connection and tells the executor.

@@ -262,6 +262,9 @@ impl Vm {
                     );
                 }
                 if s.timed_out.get() {
+                    // Clients on the executor's own thread are served from here, so they
+                    // get -BUSY and their SCRIPT KILL arrives.
+                    crate::engine::exec::host::while_busy();
                     match busy.kill.swap(0, Relaxed) {
                         0 => {}
                         how => {

@@ -164,7 +164,7 @@ fn resp3_replies() {
 
 #[test]
 fn blpop_is_woken_by_a_push_from_another_io_thread() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut waiter = connect(&s);
     let mut pusher = connect(&s);
     assert_ne!(
@@ -183,7 +183,7 @@ fn blpop_is_woken_by_a_push_from_another_io_thread() {
 
 #[test]
 fn blocked_clients_are_served_in_arrival_order() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut waiters: Vec<Conn> = (0..3).map(|_| connect(&s)).collect();
     let mut pusher = connect(&s);
     let mut threads: Vec<&str> = waiters.iter().map(|w| w.thread.as_str()).collect();
@@ -208,7 +208,7 @@ fn blocked_clients_are_served_in_arrival_order() {
 
 #[test]
 fn blocking_commands_time_out_with_their_null() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut c = connect(&s);
     let cases: [(&[&str], &[u8]); 5] = [
         (&["BLPOP", "nokey", "0.1"], b"*-1\r\n"),
@@ -247,7 +247,7 @@ fn blocking_commands_time_out_with_their_null() {
 
 #[test]
 fn blmove_and_brpoplpush_wake_and_move() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut waiter = connect(&s);
     let mut pusher = connect(&s);
     assert_ne!(waiter.thread, pusher.thread);
@@ -280,7 +280,7 @@ fn blmove_and_brpoplpush_wake_and_move() {
 
 #[test]
 fn blmpop_and_brpop_wake_on_any_of_their_keys() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut waiter = connect(&s);
     let mut pusher = connect(&s);
     assert_ne!(waiter.thread, pusher.thread);
@@ -307,7 +307,7 @@ fn blmpop_and_brpop_wake_on_any_of_their_keys() {
 
 #[test]
 fn blmove_feeds_a_client_blocked_on_its_destination() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut mover = connect(&s);
     let mut popper = connect(&s);
     let mut pusher = connect(&s);
@@ -323,7 +323,7 @@ fn blmove_feeds_a_client_blocked_on_its_destination() {
 
 #[test]
 fn commands_pipelined_behind_a_blocked_one_are_answered_after_it_in_order() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut waiter = connect(&s);
     let mut pusher = connect(&s);
     assert_ne!(waiter.thread, pusher.thread);
@@ -362,7 +362,7 @@ fn blocking_commands_inside_multi_reply_null_at_once() {
 
 #[test]
 fn a_push_taken_back_in_the_same_transaction_leaves_the_waiter_blocked() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut waiter = connect(&s);
     let mut pusher = connect(&s);
     send(&mut waiter.r, &["BLPOP", "k", "0"]);

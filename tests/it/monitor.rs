@@ -95,7 +95,7 @@ fn shows_commands_in_order_in_redis_format() {
 
 #[test]
 fn every_monitor_gets_every_line_and_reset_stops_it() {
-    let s = TestServer::with(|c| c.io_threads = 2);
+    let s = TestServer::with(|c| c.io_threads = 3);
     let mut c = s.client();
     let mut m1 = Monitor::start(&s);
     let mut m2 = Monitor::start(&s);

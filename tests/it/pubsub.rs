@@ -73,7 +73,7 @@ fn resp3_subscribers_get_push_messages_and_may_run_commands() {
 /// Subscribers on four I/O threads each get every message, in publish order.
 #[test]
 fn messages_reach_every_io_thread_in_order() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut subs: Vec<Raw> = (0..4).map(|_| s.raw()).collect();
     for sub in &mut subs {
         sub.roundtrip(

@@ -169,7 +169,7 @@ fn resp3_push_and_ssubscribe_refused_in_multi() {
 /// disconnecting removes the subscription.
 #[test]
 fn smessages_reach_both_io_threads_in_order() {
-    let s = TestServer::with(|c| c.io_threads = 2);
+    let s = TestServer::with(|c| c.io_threads = 3);
     let mut subs: Vec<Raw> = (0..2).map(|_| s.raw()).collect();
     for sub in &mut subs {
         sub.roundtrip(

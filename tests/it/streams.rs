@@ -239,7 +239,7 @@ fn approximate_trimming_stays_within_its_bounds() {
 
 #[test]
 fn xread_block_wakes_on_xadd_from_another_io_thread() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut reader = s.raw();
     let mut admin = s.client();
     send(&mut reader, "XREAD BLOCK 0 STREAMS s $");
@@ -250,7 +250,7 @@ fn xread_block_wakes_on_xadd_from_another_io_thread() {
 
 #[test]
 fn xread_block_dollar_means_after_the_last_entry_when_blocking() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut admin = s.client();
     run(&mut admin, &["XADD", "s", "1-0", "a", "1"]).expect("xadd");
     let (mut r1, mut r2) = (s.raw(), s.raw());
@@ -267,7 +267,7 @@ fn xread_block_dollar_means_after_the_last_entry_when_blocking() {
 
 #[test]
 fn xread_block_times_out_with_a_null_array() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut r = s.raw();
     r.roundtrip(
         &resp(&[b"XREAD", b"BLOCK", b"20", b"STREAMS", b"s", b"$"]),
@@ -288,7 +288,7 @@ fn xread_block_times_out_with_a_null_array() {
 
 #[test]
 fn xreadgroup_block_delivers_each_entry_to_one_waiting_consumer() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut admin = s.client();
     run(&mut admin, &["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]).expect("xgroup");
     let (mut c1, mut c2) = (s.raw(), s.raw());
@@ -310,7 +310,7 @@ fn xreadgroup_block_delivers_each_entry_to_one_waiting_consumer() {
 
 #[test]
 fn xreadgroup_block_ends_with_nogroup_when_the_group_goes() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut admin = s.client();
     run(&mut admin, &["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]).expect("xgroup");
     let mut c = s.raw();
@@ -323,7 +323,7 @@ fn xreadgroup_block_ends_with_nogroup_when_the_group_goes() {
 
 #[test]
 fn xreadgroup_block_times_out_without_creating_the_consumer() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut r = s.raw();
     r.roundtrip(
         &resp(&[b"XGROUP", b"CREATE", b"s", b"g", b"$", b"MKSTREAM"]),

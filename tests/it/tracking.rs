@@ -274,7 +274,7 @@ fn differential_tracking_bcast_and_redirect() {
 /// arrives once, in order, whatever thread wrote.
 #[test]
 fn invalidations_cross_io_threads() {
-    let s = TestServer::with(|c| c.io_threads = 2);
+    let s = TestServer::with(|c| c.io_threads = 3);
     let mut sub = s.raw();
     sub.roundtrip(b"CLIENT ID\r\n", b":1\r\n");
     sub.roundtrip(

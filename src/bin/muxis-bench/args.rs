@@ -141,8 +141,9 @@ pub struct SweepFlags {
     #[arg(long)]
     pub pin: bool,
     /// Another server to compare with, `{port}` replaced by its port; runs alternate.
+    /// Repeat for several; `NAME=CMD` labels one (default: the program's file name).
     #[arg(long, value_name = "CMD")]
-    pub compare_cmd: Option<String>,
+    pub compare_cmd: Vec<String>,
     /// Runs of every configuration; medians are reported.
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,

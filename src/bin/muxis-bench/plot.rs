@@ -1,5 +1,5 @@
 //! A hand-written SVG of a sweep: throughput (top panel) and p99 latency (bottom panel)
-//! against io-threads, one line per series, the other server as a dashed reference line.
+//! against io-threads, one line per series, each other server as a dashed reference line.
 
 use std::fmt::Write;
 
@@ -21,22 +21,24 @@ const RIGHT: f64 = 170.0; // room for the legend
 const TOP: f64 = 40.0;
 const GAP: f64 = 70.0;
 const COLORS: [&str; 4] = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
-const OTHER_COLOR: &str = "#555555";
+const OTHER_COLORS: [&str; 4] = ["#555555", "#ff7f0e", "#8c564b", "#17becf"];
 
-/// The SVG document against io-threads 1, 2, 3... `other` is the reference server's
-/// (name, ops/s, p99 µs).
-pub fn render(series: &[Series], other: Option<(&str, f64, f64)>) -> String {
+/// A reference server: (name, ops/s, p99 µs).
+pub type Reference<'a> = (&'a str, f64, f64);
+
+/// The SVG document against io-threads 1, 2, 3... `others` are the reference servers.
+pub fn render(series: &[Series], others: &[Reference]) -> String {
     let xs = series.iter().flat_map(|se| se.points.iter().map(|p| p.0));
     let x_max = xs.fold(1.0f64, f64::max) as usize;
     let ticks: Vec<(f64, String)> = (1..=x_max).map(|t| (t as f64, t.to_string())).collect();
-    render_axis(series, other, "io-threads", &ticks)
+    render_axis(series, others, "io-threads", &ticks)
 }
 
 /// The SVG document with the x axis labelled `label` and ticked at `ticks` (position,
 /// text); positions run from 1 (a log scale passes each value's rank).
 pub fn render_axis(
     series: &[Series],
-    other: Option<(&str, f64, f64)>,
+    others: &[Reference],
     label: &str,
     ticks: &[(f64, String)],
 ) -> String {
@@ -48,30 +50,34 @@ pub fn render_axis(
     );
     let xs = series.iter().flat_map(|se| se.points.iter().map(|p| p.0));
     let x_max = xs.chain(ticks.iter().map(|t| t.0)).fold(1.0f64, f64::max);
-    let panels: [(&str, Pick, Option<f64>); 2] = [
-        ("throughput (ops/s)", |p| p.1, other.map(|o| o.1)),
-        ("p99 latency (µs)", |p| p.2, other.map(|o| o.2)),
+    let panels: [(&str, Pick); 2] = [
+        ("throughput (ops/s)", |p| p.1),
+        ("p99 latency (µs)", |p| p.2),
     ];
-    for (k, (title, pick, reference)) in panels.into_iter().enumerate() {
+    // A reference server's value, picked like a point's.
+    let at = |o: &Reference, pick: Pick| pick(&(0.0, o.1, o.2));
+    for (k, (title, pick)) in panels.into_iter().enumerate() {
         let top = TOP + k as f64 * (PANEL_H + GAP);
         let values = series.iter().flat_map(|se| se.points.iter().map(pick));
-        let y_max = nice_ceiling(values.chain(reference).fold(0.0, f64::max) * 1.1);
+        let references = others.iter().map(|o| at(o, pick));
+        let y_max = nice_ceiling(values.chain(references).fold(0.0, f64::max) * 1.1);
         let frame = Frame { top, x_max, y_max };
         frame.axes(&mut s, title, label, ticks);
         for (i, se) in series.iter().enumerate() {
             frame.line(&mut s, se, pick, COLORS[i % COLORS.len()]);
         }
-        if let Some(y) = reference {
-            let py = frame.y(y);
+        for (i, o) in others.iter().enumerate() {
+            let py = frame.y(at(o, pick));
+            let color = OTHER_COLORS[i % OTHER_COLORS.len()];
             let _ = writeln!(
                 s,
-                "<line x1=\"{LEFT}\" y1=\"{py:.1}\" x2=\"{:.1}\" y2=\"{py:.1}\" stroke=\"{OTHER_COLOR}\" \
+                "<line x1=\"{LEFT}\" y1=\"{py:.1}\" x2=\"{:.1}\" y2=\"{py:.1}\" stroke=\"{color}\" \
                  stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>",
                 WIDTH - RIGHT
             );
         }
     }
-    legend(&mut s, series, other.map(|o| o.0));
+    legend(&mut s, series, others);
     s.push_str("</svg>\n");
     s
 }
@@ -156,15 +162,15 @@ impl Frame {
     }
 }
 
-fn legend(s: &mut String, series: &[Series], other: Option<&str>) {
+fn legend(s: &mut String, series: &[Series], others: &[Reference]) {
     let x = WIDTH - RIGHT + 20.0;
     let mut entries: Vec<(String, &str, &str)> = series
         .iter()
         .enumerate()
         .map(|(i, se)| (se.name.clone(), COLORS[i % COLORS.len()], ""))
         .collect();
-    if let Some(name) = other {
-        entries.push((name.to_string(), OTHER_COLOR, "6 4"));
+    for (i, o) in others.iter().enumerate() {
+        entries.push((o.0.to_string(), OTHER_COLORS[i % OTHER_COLORS.len()], "6 4"));
     }
     for (i, (name, color, dash)) in entries.iter().enumerate() {
         let y = TOP + 10.0 + i as f64 * 20.0;
@@ -234,13 +240,13 @@ mod tests {
             name: "muxis".into(),
             points: vec![(1.0, 100_000.0, 50.0), (2.0, 150_000.0, 40.0)],
         };
-        let svg = render(&[se], Some(("redis-server", 120_000.0, 45.0)));
+        let svg = render(&[se], &[("redis-server", 120_000.0, 45.0)]);
         assert!(svg.starts_with("<svg"));
         assert!(svg.trim_end().ends_with("</svg>"));
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains("stroke-dasharray=\"6 4\""));
         assert!(svg.contains(">redis-server</text>"));
         // Nothing to plot still makes a valid document.
-        assert!(render(&[], None).contains("</svg>"));
+        assert!(render(&[], &[]).contains("</svg>"));
     }
 }

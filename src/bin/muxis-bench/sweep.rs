@@ -27,11 +27,13 @@ pub struct Config {
 /// One measured run.
 struct Record {
     round: usize,
-    /// None: the other server.
+    /// None: another server (`other`).
     config: Option<Config>,
+    /// Which other server, when `config` is None.
+    other: usize,
     summary: Summary,
     server_cpu_s: f64,
-    /// This muxis run's throughput over the other-server run that followed it.
+    /// This muxis run's throughput over the first other server's run that followed it.
     ratio: Option<f64>,
 }
 
@@ -59,8 +61,8 @@ pub fn configs(max: usize, pin: bool) -> Vec<Config> {
     out
 }
 
-/// muxis's command line for `config` on `port`: pinned runs put I/O thread i on CPU
-/// i mod cores and the executor on the last core.
+/// muxis's command line for `config` on `port`: pinned runs put I/O thread i (i >= 1) on
+/// CPU i - 1 mod cores and the executor (with I/O thread 0) on the last core.
 pub fn muxis_argv(bin: &Path, config: Config, port: u16, cores: usize) -> Vec<String> {
     let mut argv: Vec<String> = vec![bin.display().to_string()];
     let n = config.io_threads.to_string();
@@ -78,8 +80,9 @@ pub fn muxis_argv(bin: &Path, config: Config, port: u16, cores: usize) -> Vec<St
         .map(String::from),
     );
     if config.pinned {
-        let cpus: Vec<String> = (0..config.io_threads)
-            .map(|i| (i % cores).to_string())
+        // I/O thread 0 is the executor's own thread; the others take the CPUs in turn.
+        let cpus: Vec<String> = (1..config.io_threads.max(2))
+            .map(|i| ((i - 1) % cores).to_string())
             .collect();
         argv.extend([
             "--io-cpus".into(),
@@ -89,6 +92,34 @@ pub fn muxis_argv(bin: &Path, config: Config, port: u16, cores: usize) -> Vec<St
         ]);
     }
     argv
+}
+
+/// `--compare-cmd`'s (label, words): `NAME=CMD` or just `CMD`, labelled by its program.
+fn other_server(cmd: &str) -> Result<(String, Vec<String>), Error> {
+    let (name, cmd) = match cmd.split_once('=') {
+        Some((n, rest))
+            if !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) =>
+        {
+            (Some(n.to_string()), rest)
+        }
+        _ => (None, cmd),
+    };
+    let words = match server::split_words(cmd) {
+        Some(w) if !w.is_empty() => w,
+        _ => {
+            return Err(Error::Usage(
+                "--compare-cmd: empty or unbalanced quotes".into(),
+            ));
+        }
+    };
+    let name = name.unwrap_or_else(|| {
+        Path::new(&words[0])
+            .file_name()
+            .map_or(words[0].clone(), |n| n.to_string_lossy().into_owned())
+    });
+    Ok((name, words))
 }
 
 /// The `muxis` binary next to this executable, as cargo and installs place them.
@@ -119,23 +150,10 @@ pub fn main(flags: &SweepFlags, stop: &Arc<AtomicBool>) -> Result<bool, Error> {
     if !(1..=100).contains(&flags.rounds) {
         return Err(Error::Usage("--rounds must be 1..=100".into()));
     }
-    let other = match &flags.compare_cmd {
-        Some(cmd) => match server::split_words(cmd) {
-            Some(w) if !w.is_empty() => Some(w),
-            _ => {
-                return Err(Error::Usage(
-                    "--compare-cmd: empty or unbalanced quotes".into(),
-                ));
-            }
-        },
-        None => None,
-    };
-    // The other server's program name labels its rows, log lines and plot line.
-    let other_name = other.as_ref().map_or(String::new(), |w| {
-        Path::new(&w[0])
-            .file_name()
-            .map_or(w[0].clone(), |n| n.to_string_lossy().into_owned())
-    });
+    let mut others: Vec<(String, Vec<String>)> = Vec::new();
+    for cmd in &flags.compare_cmd {
+        others.push(other_server(cmd)?);
+    }
     let bench = Bench {
         load: &load,
         progress: Progress::pick(flags.progress),
@@ -153,31 +171,34 @@ pub fn main(flags: &SweepFlags, stop: &Arc<AtomicBool>) -> Result<bool, Error> {
             let name = label(config);
             let rec = measure(&bench, round, Some(config), &name, &argv, port)?;
             records.push(rec);
-            if let Some(words) = &other {
+            let mine = records.len() - 1;
+            for (i, (other_name, words)) in others.iter().enumerate() {
                 let port = server::free_port()?;
                 let argv: Vec<String> = words
                     .iter()
                     .map(|w| w.replace("{port}", &port.to_string()))
                     .collect();
-                let rec = measure(&bench, round, None, &other_name, &argv, port)?;
-                let ratio = per(
-                    records.last().map_or(0.0, |r| r.summary.ops_per_sec()),
-                    rec.summary.ops_per_sec(),
-                );
-                if let Some(prev) = records.last_mut() {
-                    prev.ratio = Some(ratio);
+                let mut rec = measure(&bench, round, None, other_name, &argv, port)?;
+                rec.other = i;
+                if i == 0 {
+                    let ratio = per(
+                        records[mine].summary.ops_per_sec(),
+                        rec.summary.ops_per_sec(),
+                    );
+                    records[mine].ratio = Some(ratio);
                 }
                 records.push(rec);
             }
         }
     }
-    let rows = medians(&configs, &records, other.is_some());
-    print!("{}", table(&rows, &other_name));
+    let names: Vec<&str> = others.iter().map(|o| o.0.as_str()).collect();
+    let rows = medians(&configs, &records, others.len());
+    print!("{}", table(&rows, &names));
     if let Some(path) = &flags.csv {
-        write(path, &csv(&records))?;
+        write(path, &csv(&records, &names))?;
     }
     if let Some(path) = &flags.svg {
-        write(path, &svg(&rows, &other_name))?;
+        write(path, &svg(&rows, &names))?;
     }
     Ok(records.iter().all(|r| r.summary.conn_errors == 0))
 }
@@ -217,6 +238,7 @@ fn measure(
     Ok(Record {
         round,
         config,
+        other: 0,
         summary,
         server_cpu_s: cpu1.saturating_sub(cpu0).as_secs_f64(),
         ratio: None,
@@ -231,6 +253,8 @@ fn label(c: Config) -> String {
 /// The medians of one configuration's runs.
 pub struct Row {
     pub config: Option<Config>,
+    /// Which other server, when `config` is None.
+    pub other: usize,
     pub runs: usize,
     pub ops_per_sec: f64,
     pub p50_us: f64,
@@ -249,18 +273,22 @@ fn median(mut xs: Vec<f64>) -> f64 {
     }
 }
 
-fn medians(configs: &[Config], records: &[Record], other: bool) -> Vec<Row> {
+fn medians(configs: &[Config], records: &[Record], others: usize) -> Vec<Row> {
     let groups = configs
         .iter()
-        .map(|c| Some(*c))
-        .chain(other.then_some(None));
+        .map(|c| (Some(*c), 0))
+        .chain((0..others).map(|i| (None, i)));
     groups
-        .map(|config| {
-            let mine: Vec<&Record> = records.iter().filter(|r| r.config == config).collect();
+        .map(|(config, other)| {
+            let mine: Vec<&Record> = records
+                .iter()
+                .filter(|r| r.config == config && (config.is_some() || r.other == other))
+                .collect();
             let m = |f: &dyn Fn(&Record) -> f64| median(mine.iter().map(|r| f(r)).collect());
             let ratios: Vec<f64> = mine.iter().filter_map(|r| r.ratio).collect();
             Row {
                 config,
+                other,
                 runs: mine.len(),
                 ops_per_sec: m(&|r| r.summary.ops_per_sec()),
                 p50_us: m(&|r| r.summary.latency.p50),
@@ -273,7 +301,7 @@ fn medians(configs: &[Config], records: &[Record], other: bool) -> Vec<Row> {
         .collect()
 }
 
-fn table(rows: &[Row], other_name: &str) -> String {
+fn table(rows: &[Row], names: &[&str]) -> String {
     let mut out = format!(
         "{:<12} {:>10} {:>6} {:>4} {:>12} {:>9} {:>9} {:>13} {:>13} {:>9}\n",
         "server",
@@ -294,7 +322,11 @@ fn table(rows: &[Row], other_name: &str) -> String {
                 c.io_threads.to_string(),
                 if c.pinned { "yes" } else { "no" },
             ),
-            None => (other_name, "-".into(), "-"),
+            None => (
+                names.get(r.other).copied().unwrap_or("other"),
+                "-".into(),
+                "-",
+            ),
         };
         let ratio = r.ratio.map_or("-".into(), |x| format!("{x:.3}"));
         out += &format!(
@@ -308,12 +340,12 @@ fn table(rows: &[Row], other_name: &str) -> String {
 /// Column names before the run summary's own fields.
 const CSV_PREFIX: &str = "round,server,io_threads,pinned,server_cpu_s,server_cpu_s_per_mreq,server_cpu_pct,ratio_vs_other";
 
-fn csv(records: &[Record]) -> String {
+fn csv(records: &[Record], names: &[&str]) -> String {
     let mut out = format!("{CSV_PREFIX},{}\n", Summary::csv_header());
     for r in records {
         let (server, threads, pinned) = match r.config {
             Some(c) => ("muxis", c.io_threads as u64, u64::from(c.pinned)),
-            None => ("other", 0, 0),
+            None => (names.get(r.other).copied().unwrap_or("other"), 0, 0),
         };
         let prefix = [
             Value::Int(r.round as u64),
@@ -331,7 +363,7 @@ fn csv(records: &[Record]) -> String {
     out
 }
 
-fn svg(rows: &[Row], other_name: &str) -> String {
+fn svg(rows: &[Row], names: &[&str]) -> String {
     let mut series = Vec::new();
     for pinned in [false, true] {
         let points: Vec<plot::Point> = rows
@@ -349,11 +381,15 @@ fn svg(rows: &[Row], other_name: &str) -> String {
             });
         }
     }
-    let other = rows
+    let others: Vec<plot::Reference> = rows
         .iter()
-        .find(|r| r.config.is_none())
-        .map(|r| (other_name, r.ops_per_sec, r.p99_us));
-    plot::render(&series, other)
+        .filter(|r| r.config.is_none())
+        .map(|r| {
+            let name = names.get(r.other).copied().unwrap_or("other");
+            (name, r.ops_per_sec, r.p99_us)
+        })
+        .collect();
+    plot::render(&series, &others)
 }
 
 fn write(path: &Path, text: &str) -> Result<(), Error> {
@@ -374,8 +410,23 @@ mod tests {
         };
         let argv = muxis_argv(Path::new("/bin/muxis"), c, 7000, 2);
         let tail: Vec<&str> = argv[argv.len() - 4..].iter().map(String::as_str).collect();
-        assert_eq!(tail, ["--io-cpus", "0,1,0", "--main-cpu", "1"]);
+        assert_eq!(tail, ["--io-cpus", "0,1", "--main-cpu", "1"]);
         assert!(argv.contains(&"7000".to_string()));
+    }
+
+    #[test]
+    fn other_servers_are_labelled_by_name_or_program() {
+        let (name, words) = other_server("redis8=/opt/redis-server --port {port}").unwrap();
+        assert_eq!(name, "redis8");
+        assert_eq!(words, ["/opt/redis-server", "--port", "{port}"]);
+        let (name, _) = other_server("/usr/bin/redis-server --save ''").unwrap();
+        assert_eq!(name, "redis-server");
+        // An `=` inside the command is not a label.
+        let (name, words) = other_server("valkey-server --dir=/tmp").unwrap();
+        assert_eq!(name, "valkey-server");
+        assert_eq!(words[1], "--dir=/tmp");
+        assert!(other_server("x=").is_err());
+        assert!(other_server("'unbalanced").is_err());
     }
 
     #[test]

@@ -49,7 +49,7 @@ impl Engine {
             Some((c, Some(spec))) => {
                 // Nothing a script calls runs a transaction or a script: count it now.
                 if let Some(start) = self.call(spec, c.handler, id, target, db, argv, true) {
-                    self.observe(spec, id, argv, start.elapsed(), true);
+                    self.observe(spec, id, argv, self.since(start), true);
                 }
                 self.srv.exec_request = None;
                 self.srv.block_request = None;

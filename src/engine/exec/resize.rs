@@ -1,7 +1,9 @@
 //! `CONFIG SET io-threads` and pinning at runtime: adding I/O threads, retiring them and
 //! moving their connections without dropping a connection, a reply, or reply order.
 //!
-//! Growing starts threads; new connections then go to them (the fewest-clients rule).
+//! Growing starts threads; new connections then go to them (the fewest-clients rule), and
+//! thread 0 (the executor's own, `host.rs`) hands its clients over when it stops being
+//! the only one.
 //! Shrinking asks each retiring thread to hand its connections over (see
 //! `net/reactor/migrate.rs` for the protocol): replies for a moving connection are held
 //! (`out::HOLD`) until the new thread has registered it and the old one has passed the
@@ -87,6 +89,11 @@ impl Executor {
                     }
                 }
                 self.engine.srv.shared.set_active(i + 1);
+            }
+            // Thread 0 runs on this thread and serves clients only while it is alone: its
+            // clients move to the new threads, as a retiring thread's do, but it stays.
+            if current == 1 {
+                self.retiring_thread(0);
             }
             tracing::info!("io-threads {current} -> {n}");
         } else if n < current {
@@ -177,7 +184,8 @@ impl Executor {
         self.check_retired(from);
     }
 
-    /// A retiring thread with nothing left in flight may exit.
+    /// A retiring thread with nothing left in flight may exit (thread 0, which only gave
+    /// its clients away, stays).
     fn check_retired(&mut self, t: usize) {
         if self
             .moves
@@ -186,8 +194,12 @@ impl Executor {
             .is_some_and(|r| r.retired && r.outstanding == 0)
         {
             self.moves.retiring.remove(&t);
-            self.control[t].push(ToIo::Exit);
-            tracing::info!("io thread {t} retired");
+            if t == 0 {
+                tracing::info!("main thread's clients moved to the I/O threads");
+            } else {
+                self.control[t].push(ToIo::Exit);
+                tracing::info!("io thread {t} retired");
+            }
         }
     }
 
@@ -217,7 +229,8 @@ impl Executor {
 
     /// Sends every thread its pinning and pins the executor itself.
     fn repin(&mut self) {
-        for t in 0..self.engine.srv.shared.active() {
+        // Thread 0 is this thread: `main-cpu` pins it, below.
+        for t in 1..self.engine.srv.shared.active() {
             let cpus = self.engine.srv.config.io_cpus_for(t);
             self.control[t].push(ToIo::Pin(cpus));
         }

@@ -23,6 +23,10 @@ impl IoThread {
             return;
         }
         let mut total: u64 = self.conns.iter().map(|(_, c)| c.memory()).sum();
+        // The executor sized the share from the last count: what the clients let go of
+        // since then counts towards it, so a client is not closed for memory already gone.
+        let shrunk = stats.client_mem.load(Relaxed).saturating_sub(total);
+        let shed = shed.saturating_sub(shrunk);
         if shed > 0 {
             let mut victims: Vec<(u64, usize)> = self
                 .conns

@@ -10,7 +10,7 @@
 
 use super::{Conn, IoThread};
 use crate::engine::msg::{ConnId, Event, Handoff, Span};
-use mio::{Interest, Token};
+use mio::Token;
 use std::sync::atomic::Ordering::Relaxed;
 
 impl IoThread {
@@ -49,11 +49,13 @@ impl IoThread {
         let mut conn = *conn;
         let entry = self.conns.vacant_entry();
         let slot = entry.key();
-        if let Err(e) = self.poll.registry().register(
-            &mut conn.stream,
-            Token(slot),
-            Interest::READABLE | Interest::WRITABLE,
-        ) {
+        let interest = Conn::interest(&conn.stream, conn.has_output());
+        conn.write_interest = interest.is_writable();
+        if let Err(e) = self
+            .poll
+            .registry()
+            .register(&mut conn.stream, Token(slot), interest)
+        {
             // The executor will learn of the close and drop what it holds for it.
             tracing::warn!(
                 "io thread {}: registering a moved connection failed: {e}",

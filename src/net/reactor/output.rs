@@ -12,9 +12,10 @@
 /// a client that reads keeps its socket busy while the executor makes more.
 const DRAIN_LOW: usize = 256 * 1024; // 256 KB
 
-use super::{IoThread, RELEASE_MIN};
+use super::{Conn, IoThread, RELEASE_MIN};
 use crate::config::{NORMAL_CLASS, PUBSUB_CLASS};
 use crate::engine::msg::{ConnId, Event, Replies};
+use mio::Token;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
@@ -113,6 +114,23 @@ impl IoThread {
             let capacity = conn.wbuf.capacity();
             let result = conn.flush();
             self.release_pending |= capacity >= RELEASE_MIN && conn.wbuf.capacity() < capacity;
+            if let Ok(done) = result
+                && conn.write_interest == done
+            {
+                // Output left over: ask for the edge that says there is room again. All
+                // out: stop asking (see `Conn::interest`).
+                let interest = Conn::interest(&conn.stream, !done);
+                conn.write_interest = interest.is_writable();
+                if let Err(e) =
+                    self.poll
+                        .registry()
+                        .reregister(&mut conn.stream, Token(slot), interest)
+                {
+                    tracing::warn!("io thread {}: reregistering failed: {e}", self.index);
+                    self.close(slot);
+                    continue;
+                }
+            }
             match result {
                 Ok(done) => {
                     self.written_bytes += (before - conn.pending()) as u64;

@@ -286,7 +286,10 @@ fn open(srv: &mut Server, mut files: Files, rewrite: bool) -> Result<(), String>
         temp_incr,
         (tx.clone(), rx),
         status.clone(),
-        srv.aof.synced_tx.clone(),
+        writer::SyncedBell {
+            tx: srv.aof.synced_tx.clone(),
+            shared: srv.shared.clone(),
+        },
     );
     let thread = std::thread::Builder::new()
         .name("muxis-aof".into())

@@ -182,7 +182,7 @@ pub struct Writer {
     tx: Sender<Msg>,
     status: Arc<Status>,
     /// Woken when a round is synced under `always` (the executor holds its replies).
-    wake: Sender<()>,
+    wake: SyncedBell,
     unsynced: bool,
     /// The current file's length: a failed write is cut back to it.
     file_len: u64,
@@ -194,6 +194,20 @@ pub struct Writer {
     pending: bool,
 }
 
+/// How the writer tells the executor that a round is synced: a token on its channel,
+/// then the doorbell, in case the executor sleeps in its reactor's poll.
+pub struct SyncedBell {
+    pub tx: Sender<()>,
+    pub shared: Arc<crate::shared::Shared>,
+}
+
+impl SyncedBell {
+    fn ring(&self) {
+        let _ = self.tx.try_send(());
+        self.shared.bell.ring();
+    }
+}
+
 impl Writer {
     /// A writer appending to `file` (the last incremental file, or a temp one).
     pub fn new(
@@ -202,7 +216,7 @@ impl Writer {
         temp_incr: Option<PathBuf>,
         chan: (Sender<Msg>, Receiver<Msg>),
         status: Arc<Status>,
-        wake: Sender<()>,
+        wake: SyncedBell,
     ) -> Writer {
         let file_len = file.metadata().map_or(0, |m| m.len());
         Writer {
@@ -275,7 +289,7 @@ impl Writer {
                     self.maybe_fsync(false);
                 }
                 self.status.synced.store(last_seq, Release);
-                let _ = self.wake.try_send(());
+                self.wake.ring();
             }
         }
     }
@@ -361,7 +375,7 @@ impl Writer {
         self.fsync();
         if seq > 0 {
             self.status.synced.store(seq, Release);
-            let _ = self.wake.try_send(());
+            self.wake.ring();
         }
     }
 

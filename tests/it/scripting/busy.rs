@@ -6,7 +6,13 @@ use crate::common::*;
 use std::time::Duration;
 
 fn slow_server() -> TestServer {
-    let s = TestServer::start();
+    slow_server_with(1)
+}
+
+/// With `io_threads` 1, the clients live on the executor's own thread, which serves them
+/// from the script's hook; with more, their I/O threads answer.
+fn slow_server_with(io_threads: usize) -> TestServer {
+    let s = TestServer::with(|c| c.io_threads = io_threads);
     let mut r = s.raw();
     r.roundtrip(b"CONFIG SET busy-reply-threshold 50\r\n", b"+OK\r\n");
     s
@@ -41,7 +47,15 @@ fn wait_busy(s: &TestServer, what: &str) -> Raw {
 
 #[test]
 fn busy_script_is_killed_from_another_connection() {
-    let s = slow_server();
+    busy_script_is_killed(slow_server());
+}
+
+#[test]
+fn busy_script_is_killed_from_another_io_thread() {
+    busy_script_is_killed(slow_server_with(3));
+}
+
+fn busy_script_is_killed(s: TestServer) {
     let mut runner = s.raw();
     runner.send(&resp(&[
         b"EVAL",

@@ -190,7 +190,7 @@ fn settle() {
 
 #[test]
 fn bzpopmin_wakes_when_another_client_adds() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let (mut waiter, mut pusher) = (s.raw(), s.raw());
     waiter.send(&resp(&[b"BZPOPMIN", b"k1", b"k2", b"0"]));
     settle();
@@ -207,7 +207,7 @@ fn bzpopmin_wakes_when_another_client_adds() {
 
 #[test]
 fn commands_behind_a_blocked_pop_wait_for_it() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let (mut waiter, mut pusher) = (s.raw(), s.raw());
     let mut batch = resp(&[b"BZPOPMAX", b"k", b"0"]);
     batch.extend_from_slice(&resp(&[b"ZCARD", b"k"]));
@@ -219,7 +219,7 @@ fn commands_behind_a_blocked_pop_wait_for_it() {
 
 #[test]
 fn two_waiters_each_get_one_member() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let (mut w1, mut w2, mut pusher) = (s.raw(), s.raw(), s.raw());
     w1.send(&resp(&[b"BZPOPMIN", b"k", b"0"]));
     w2.send(&resp(&[b"BZPOPMIN", b"k", b"0"]));
@@ -239,7 +239,7 @@ fn two_waiters_each_get_one_member() {
 
 #[test]
 fn bzmpop_wakes_with_up_to_count_members() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let (mut waiter, mut pusher) = (s.raw(), s.raw());
     waiter.send(&resp(&[
         b"BZMPOP", b"0", b"2", b"k1", b"k2", b"MIN", b"COUNT", b"10",
@@ -253,7 +253,7 @@ fn bzmpop_wakes_with_up_to_count_members() {
 
 #[test]
 fn stores_and_zincrby_wake_waiters() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let (mut waiter, mut pusher) = (s.raw(), s.raw());
     check(&mut pusher, &["ZADD", "src", "1", "a", "2", "b"], ":2\r\n");
     for (cmd, want, popped) in [
@@ -279,7 +279,7 @@ fn stores_and_zincrby_wake_waiters() {
 
 #[test]
 fn blocking_pops_time_out_with_a_null_array() {
-    let s = TestServer::with(|c| c.io_threads = 4);
+    let s = TestServer::with(|c| c.io_threads = 5);
     let mut c = s.raw();
     check(&mut c, &["BZPOPMIN", "k", "0.05"], "*-1\r\n");
     check(&mut c, &["BZMPOP", "0.05", "1", "k", "MIN"], "*-1\r\n");
