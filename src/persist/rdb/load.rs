@@ -339,7 +339,9 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                 }
                 Value::Hash(Box::new(h), false)
             } else {
-                let mut z = ZSet::with_limits(enc.zset_entries, enc.zset_value);
+                // Redis keeps a packed payload packed unless it holds more entries than
+                // zset-max-listpack-entries: a member longer than the value limit stays.
+                let mut z = ZSet::with_limits(enc.zset_entries, usize::MAX);
                 for p in items.chunks_exact(2) {
                     let s = match p[1] {
                         Item::Int(v) => v as f64,
@@ -352,6 +354,7 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                         return Err(blob_err(at, "Duplicate zset fields detected".into()));
                     }
                 }
+                z.set_limits(enc.zset_entries, enc.zset_value);
                 Value::ZSet(Box::new(z))
             }
         }

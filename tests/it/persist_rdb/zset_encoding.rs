@@ -81,6 +81,11 @@ fn zset_encodings_follow_redis_across_conversions() {
         &[b"ZADD", b"neg", b"-0", b"a", b"1", &long],
         &[b"OBJECT", b"ENCODING", b"neg"],
         &[b"ZSCORE", b"neg", b"a"],
+        // A packed payload stays packed past the value limit when restored or reloaded.
+        &[b"CONFIG", b"SET", b"zset-max-listpack-value", b"100"],
+        &[b"ZADD", b"lv", b"1", &long, b"2", b"b"],
+        &[b"OBJECT", b"ENCODING", b"lv"],
+        &[b"CONFIG", b"SET", b"zset-max-listpack-value", b"4"],
         // Computed results pick by size.
         &[b"ZUNIONSTORE", b"u", b"2", b"z", b"v"],
         &[b"OBJECT", b"ENCODING", b"u"],
@@ -103,7 +108,7 @@ fn zset_encodings_follow_redis_across_conversions() {
                 .collect::<Vec<_>>()
         );
     }
-    let keys: [&[u8]; 8] = [b"z", b"v", b"g", b"bin", b"neg", b"u", b"rs", b"srt"];
+    let keys: [&[u8]; 9] = [b"z", b"v", b"g", b"bin", b"neg", b"u", b"rs", b"srt", b"lv"];
     let compare = |rc: &mut redis::Connection, mc: &mut redis::Connection, what: &str| {
         for k in keys {
             let queries: [&[&[u8]]; 2] = [
