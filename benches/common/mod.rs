@@ -92,6 +92,15 @@ pub fn batches(name: &'static str, n: usize, keys: usize, size: usize) -> Vec<Ve
 /// Runs one batch as the executor does a round; the replies, handed to an I/O thread in
 /// the server, are dropped.
 pub fn run(engine: &mut Engine, cmd: Resolved, batch: &[Vec<Bytes>]) {
+    // As the executor does with a batch (`engine/prefetch.rs`); MUXIS_NO_PREFETCH=1
+    // measures without.
+    static OFF: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let off = *OFF.get_or_init(|| std::env::var_os("MUXIS_NO_PREFETCH").is_some());
+    if !off && engine.worth_prefetching(batch.len()) {
+        for args in batch {
+            engine.prefetch(CLIENT, cmd, args);
+        }
+    }
     for args in batch {
         engine.command(CLIENT, cmd, args);
     }

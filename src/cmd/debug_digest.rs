@@ -54,7 +54,7 @@ pub fn object(d: &mut Digest, entry: &Entry) {
                 xor(d, &e);
             }
         }
-        Value::Hash(h, _) => {
+        Value::Hash(h) => {
             for (f, val) in h.iter() {
                 let mut e = [0u8; 20];
                 mix(&mut e, f);

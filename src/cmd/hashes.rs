@@ -9,10 +9,8 @@
 //! `lookupKeyRead` does; writes look keys up without counting (`lookupKeyWrite`). A hash
 //! that loses its last field is deleted, as Redis never keeps an empty collection.
 //!
-//! Field order: Redis 7.0 keeps a small hash (its "listpack" encoding) in insertion order, and
-//! HDEL closes the gap. We do the same for hashes that Redis would keep as a listpack (a
-//! `shift_remove`), so HGETALL and friends answer in the same order; bigger hashes use the
-//! O(1) `swap_remove`. Both only ever move fields down, which is what HSCAN's cursor needs.
+//! Field order: a small hash is packed in insertion order and HDEL closes the gap, as in
+//! Redis's listpack, so HGETALL and friends answer in Redis's order (`db/hash.rs`).
 
 mod incr;
 mod random;
@@ -24,7 +22,6 @@ use crate::db::{Hash, Value, WrongType};
 use crate::engine::ctx::Ctx;
 use crate::engine::table::Handler;
 use crate::error;
-use bytes::Bytes;
 
 /// The commands this family implements; their metadata is in `engine/commands.json`.
 pub const HANDLERS: &[(&str, Handler)] = &[
@@ -45,21 +42,6 @@ pub const HANDLERS: &[(&str, Handler)] = &[
     ("hrandfield", random::hrandfield),
     ("hscan", scan::hscan),
 ];
-
-/// Sets `field` to `value`, copying both out of the argument buffer. Returns whether the
-/// field is new. An existing field keeps its position.
-fn set_field(h: &mut Hash, field: &[u8], value: &[u8]) -> bool {
-    match h.get_mut(field) {
-        Some(v) => {
-            *v = Bytes::copy_from_slice(value);
-            false
-        }
-        None => {
-            h.insert(Bytes::copy_from_slice(field), Bytes::copy_from_slice(value));
-            true
-        }
-    }
-}
 
 /// ```text
 /// HSET key field value [field value ...]
@@ -90,13 +72,14 @@ fn hset_generic(ctx: &mut Ctx, name: &str) -> Option<i64> {
         return None;
     }
     let now = ctx.now();
+    let limits = ctx.srv.config.enc;
     let Ok(h) = ctx.srv.dbs[ctx.db].typed_or_create::<Hash>(&argv[1], now) else {
         ctx.error(error::WRONGTYPE);
         return None;
     };
     let added = argv[2..]
         .chunks_exact(2)
-        .filter(|pair| set_field(h, &pair[0], &pair[1]))
+        .filter(|pair| h.insert(&pair[0], &pair[1], &limits))
         .count();
     ctx.modified_n(&argv[1], ((argv.len() - 2) / 2) as u64);
     Some(added as i64)
@@ -108,14 +91,15 @@ fn hset_generic(ctx: &mut Ctx, name: &str) -> Option<i64> {
 fn hsetnx(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
+    let limits = ctx.srv.config.enc;
     let h = match ctx.srv.dbs[ctx.db].typed_or_create::<Hash>(&argv[1], now) {
         Ok(h) => h,
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
     };
-    if h.contains_key(&argv[2][..]) {
+    if h.contains(&argv[2]) {
         return ctx.out.int(0);
     }
-    set_field(h, &argv[2], &argv[3]);
+    h.insert(&argv[2], &argv[3], &limits);
     ctx.modified(&argv[1]);
     ctx.out.int(1);
 }
@@ -126,7 +110,7 @@ fn hsetnx(ctx: &mut Ctx) {
 fn hget(ctx: &mut Ctx) {
     match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
-        Ok(h) => match h.and_then(|h| h.get(&ctx.argv[2][..])) {
+        Ok(h) => match h.and_then(|h| h.get(&ctx.argv[2])) {
             Some(v) => ctx.out.bulk(v),
             None => ctx.out.null(),
         },
@@ -144,7 +128,7 @@ fn hmget(ctx: &mut Ctx) {
         Ok(h) => {
             ctx.out.array(fields.len());
             for f in fields {
-                match h.and_then(|h| h.get(&f[..])) {
+                match h.and_then(|h| h.get(f)) {
                     Some(v) => ctx.out.bulk(v),
                     None => ctx.out.null(),
                 }
@@ -178,7 +162,7 @@ fn hkeys(ctx: &mut Ctx) {
     match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(None) => ctx.out.array(0),
-        Ok(Some(h)) => ctx.out.bulks(h.keys().map(|f| &f[..])),
+        Ok(Some(h)) => ctx.out.bulks(h.fields()),
     }
 }
 
@@ -189,7 +173,7 @@ fn hvals(ctx: &mut Ctx) {
     match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(None) => ctx.out.array(0),
-        Ok(Some(h)) => ctx.out.bulks(h.values().map(|v| &v[..])),
+        Ok(Some(h)) => ctx.out.bulks(h.values()),
     }
 }
 
@@ -200,25 +184,14 @@ fn hvals(ctx: &mut Ctx) {
 fn hdel(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
-    let limits = ctx.srv.config.enc;
     let db = &mut ctx.srv.dbs[ctx.db];
     let Some(entry) = db.get_mut(&argv[1], now) else {
         return ctx.out.int(0);
     };
-    // Decided once, before the removals: Redis does not convert back mid-command either.
-    let keep_order = entry.value.encoding(&limits) == "listpack";
-    let Value::Hash(h, _) = &mut entry.value else {
+    let Value::Hash(h) = &mut entry.value else {
         return ctx.out.error(error::WRONGTYPE);
     };
-    let mut removed = 0;
-    for f in &argv[2..] {
-        let gone = if keep_order {
-            h.shift_remove(&f[..])
-        } else {
-            h.swap_remove(&f[..])
-        };
-        removed += i64::from(gone.is_some());
-    }
+    let removed = argv[2..].iter().filter(|f| h.remove(f)).count() as i64;
     if h.is_empty() {
         db.remove(&argv[1]);
     }
@@ -235,7 +208,7 @@ fn hexists(ctx: &mut Ctx) {
     match crate::cmd::read::<Hash>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(h) => {
-            let found = h.is_some_and(|h| h.contains_key(&ctx.argv[2][..]));
+            let found = h.is_some_and(|h| h.contains(&ctx.argv[2]));
             ctx.out.int(i64::from(found));
         }
     }

@@ -246,10 +246,10 @@ pub fn value_size(value: &Value, enc: &crate::db::EncLimits, samples: usize) -> 
             let avg = per_node as f64 / nodes.len().max(1) as f64;
             ROBJ + QUICKLIST + (avg * total_nodes as f64) as usize
         }
-        Value::Hash(h, _) if encoding == "listpack" => {
-            ROBJ + listpack(h.iter().flat_map(|(f, v)| [&f[..], &v[..]]))
+        Value::Hash(h) if encoding == "listpack" => {
+            ROBJ + listpack(h.iter().flat_map(|(f, v)| [f, v]))
         }
-        Value::Hash(h, _) => {
+        Value::Hash(h) => {
             ROBJ + DICT
                 + dict_table(h.len())
                 + sampled(h.iter(), h.len(), samples, |(f, v)| {
@@ -535,10 +535,11 @@ mod tests {
         let twenty: Vec<String> = (1..=20).map(|i| i.to_string()).collect();
         let twenty: Vec<&str> = twenty.iter().map(|s| s.as_str()).collect();
         assert_eq!(usage("l20", &list(&twenty)), 176);
+        let l = crate::db::EncLimits::default();
         let mut h = crate::db::Hash::default();
-        h.insert(Bytes::from_static(b"a"), Bytes::from_static(b"1"));
-        h.insert(Bytes::from_static(b"b"), Bytes::from_static(b"2"));
-        assert_eq!(usage("h", &Value::Hash(Box::new(h), false)), 80);
+        h.insert(b"a", b"1", &l);
+        h.insert(b"b", b"2", &l);
+        assert_eq!(usage("h", &Value::Hash(h)), 80);
         let set = |items: &[&str]| {
             Value::Set(
                 Box::new(
@@ -554,9 +555,9 @@ mod tests {
         assert_eq!(usage("s2", &set(&["a", "b", "c"])), 232);
         let mut big = crate::db::Hash::default();
         for i in 1..=600 {
-            big.insert(Bytes::from(format!("f{i}")), Bytes::from(format!("v{i}")));
+            big.insert(format!("f{i}").as_bytes(), format!("v{i}").as_bytes(), &l);
         }
-        assert_eq!(usage("hb", &Value::Hash(Box::new(big), false)), 32296);
+        assert_eq!(usage("hb", &Value::Hash(big)), 32296);
         let ints: Vec<String> = (1..=600).map(|i| i.to_string()).collect();
         let ints: Vec<&str> = ints.iter().map(|s| s.as_str()).collect();
         assert_eq!(usage("sb", &set(&ints)), 27496);

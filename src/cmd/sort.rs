@@ -330,7 +330,7 @@ fn lookup(ctx: &mut Ctx, pattern: &[u8], elem: &Bytes) -> Option<Bytes> {
     key.extend_from_slice(postfix);
     match (crate::cmd::read_value(ctx.srv, ctx.db, &key)?, field) {
         (Value::Str(s), None) => Some(s.clone()),
-        (Value::Hash(h, _), Some(f)) => h.get(f).cloned(),
+        (Value::Hash(h), Some(f)) => h.get(f).map(Bytes::copy_from_slice),
         _ => None,
     }
 }

@@ -7,8 +7,11 @@
 //! and never back, so each hash and set carries a "converted" mark, set by
 //! [`refresh`] before any write reaches the value (the keyspace calls it on every mutable
 //! access): the mark then records every earlier write that outgrew the limits.
+//!
+//! Hashes are really packed while small (`hash.rs`): each write is handed the limits and
+//! converts the hash itself, so they need no mark.
 
-use super::value::{Hash, Set, Value};
+use super::value::{Set, Value};
 use crate::util::number::parse_i64;
 
 /// The thresholds, as CONFIG sets them (Redis 7.0's defaults).
@@ -37,13 +40,6 @@ impl Default for EncLimits {
     }
 }
 
-/// Whether a hash still fits a listpack.
-pub fn hash_fits(h: &Hash, l: &EncLimits) -> bool {
-    h.len() <= l.hash_entries
-        && h.iter()
-            .all(|(k, v)| k.len() <= l.hash_value && v.len() <= l.hash_value)
-}
-
 /// Whether a set still fits an intset.
 pub fn set_fits(s: &Set, l: &EncLimits) -> bool {
     s.len() <= l.set_intset_entries && s.iter().all(|m| parse_i64(m).is_some())
@@ -53,7 +49,6 @@ pub fn set_fits(s: &Set, l: &EncLimits) -> bool {
 /// hands the current limits to the types that convert themselves while they grow.
 pub fn refresh(value: &mut Value, l: &EncLimits) {
     match value {
-        Value::Hash(h, big) if !*big => *big = !hash_fits(h, l),
         Value::Set(s, big) if !*big => *big = !set_fits(s, l),
         Value::ZSet(z) => z.set_limits(l.zset_entries, l.zset_value),
         Value::Stream(s) => s.set_node_limits(l.stream_node_bytes, l.stream_node_entries),

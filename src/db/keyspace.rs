@@ -149,6 +149,18 @@ impl Db {
         Some(i)
     }
 
+    /// Looks `key` up and reads its value's first bytes, only to bring them into cache
+    /// (`engine/prefetch.rs`); changes nothing.
+    pub fn prefetch(&self, key: &[u8]) {
+        if let Some(e) = self.map.get(key) {
+            let first = match &e.value {
+                Value::Str(s) => s.first().copied(),
+                _ => None,
+            };
+            std::hint::black_box((e.expire, first));
+        }
+    }
+
     /// The live entry for `key`, recording the access (Redis's `lookupKeyRead`).
     pub fn get(&mut self, key: &[u8], now: u64) -> Option<&Entry> {
         self.get_mut_raw(key, now).map(|e| &*e)

@@ -7,6 +7,7 @@ pub mod collection_scan;
 pub mod encoding;
 mod evict;
 mod expire;
+pub mod hash;
 mod keyspace;
 pub mod lazyfree;
 pub mod list;

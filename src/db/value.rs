@@ -2,15 +2,14 @@
 
 use ahash::RandomState;
 use bytes::Bytes;
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexSet;
 use std::collections::VecDeque;
 
-use super::encoding::{EncLimits, hash_fits, set_fits};
+use super::encoding::{EncLimits, set_fits};
+pub use super::hash::Hash;
 pub use super::stream::Stream;
 pub use super::zset::ZSet;
 
-/// A hash: field → value. An `IndexMap`, so HRANDFIELD and HSCAN work by position.
-pub type Hash = IndexMap<Bytes, Bytes, RandomState>;
 /// A set. An `IndexSet`, so SRANDMEMBER, SPOP and SSCAN work by position.
 pub type Set = IndexSet<Bytes, RandomState>;
 
@@ -21,8 +20,8 @@ pub type Set = IndexSet<Bytes, RandomState>;
 pub enum Value {
     Str(Bytes),
     List(VecDeque<Bytes>),
-    /// A hash, and whether a write made it outgrow Redis's listpack (see `encoding.rs`).
-    Hash(Box<Hash>, bool),
+    /// A hash. Not boxed: a packed hash is no bigger than a string (see `hash.rs`).
+    Hash(Hash),
     /// A set, and whether a write made it outgrow Redis's intset (see `encoding.rs`).
     Set(Box<Set>, bool),
     ZSet(Box<ZSet>),
@@ -64,8 +63,8 @@ impl Value {
                 }
             }
             Value::List(_) => "quicklist",
-            Value::Hash(h, big) => {
-                if !big && hash_fits(h, l) {
+            Value::Hash(h) => {
+                if h.is_listpack() {
                     "listpack"
                 } else {
                     "hashtable"

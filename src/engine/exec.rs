@@ -256,6 +256,20 @@ impl Executor {
             });
         }
         self.engine.srv.stats.batches += 1;
+        if self.engine.worth_prefetching(batch.events.len()) {
+            for event in &batch.events {
+                if let Event::Command {
+                    conn,
+                    cmd,
+                    argv,
+                    argc,
+                } = event
+                {
+                    let args = &batch.args[*argv as usize..(*argv + *argc) as usize];
+                    self.engine.prefetch(conn.id, *cmd, args);
+                }
+            }
+        }
         for event in batch.events.drain(..) {
             match event {
                 Event::Open { conn, info } => self.engine.open(conn, thread, info),

@@ -18,6 +18,7 @@ pub mod multi;
 pub mod notify;
 pub mod out;
 pub mod pause;
+pub mod prefetch;
 pub mod pubsub;
 pub mod slowlog;
 pub mod state;

@@ -274,8 +274,9 @@ fn sweep_writes_csv_and_svg() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let csv = dir.join("sweep.csv");
     let svg = dir.join("sweep.svg");
-    // muxis itself stands in for the other server, so the test needs nothing installed.
-    let compare = format!("'{MUXIS}' --port {{port}} --io-threads 1 --loglevel warning");
+    // muxis itself stands in for the other server, so the test needs nothing installed;
+    // labelled "other" (unlabelled, a server is named after its program).
+    let compare = format!("other='{MUXIS}' --port {{port}} --io-threads 1 --loglevel warning");
     let out = bench_ok(&[
         "sweep",
         "--server-bin",

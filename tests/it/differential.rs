@@ -26,6 +26,7 @@ mod gen_stream;
 mod gen_types;
 mod gen_zset;
 mod generator;
+mod hash_encoding;
 mod introspect;
 mod norm;
 mod observe;

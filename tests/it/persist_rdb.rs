@@ -10,6 +10,7 @@ mod bgsave;
 mod data;
 mod exchange;
 mod functions;
+mod hash_encoding;
 mod proc;
 mod saving;
 mod zset_encoding;

@@ -19,11 +19,11 @@ pub(super) fn hincrby(ctx: &mut Ctx) {
     let Some(incr) = parse_i64(&ctx.argv[3]) else {
         return ctx.error(error::NOT_INTEGER);
     };
-    let new = match stored(ctx) {
+    let new = match stored(ctx, parse_i64) {
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
         Ok(None) => incr,
         Ok(Some(old)) => {
-            let Some(old) = parse_i64(&old) else {
+            let Some(old) = old else {
                 return ctx.error(NOT_INTEGER_VALUE);
             };
             let Some(new) = old.checked_add(incr) else {
@@ -51,10 +51,10 @@ pub(super) fn hincrbyfloat(ctx: &mut Ctx) {
     if !incr.is_finite() {
         return ctx.error(NAN_OR_INF);
     }
-    let old = match stored(ctx) {
+    let old = match stored(ctx, parse_f64) {
         Err(WrongType) => return ctx.error(error::WRONGTYPE),
         Ok(None) => 0.0,
-        Ok(Some(old)) => match parse_f64(&old) {
+        Ok(Some(old)) => match old {
             Some(v) => v,
             None => return ctx.error(NOT_FLOAT_VALUE),
         },
@@ -74,25 +74,21 @@ pub(super) fn hincrbyfloat(ctx: &mut Ctx) {
     store(ctx, text);
 }
 
-/// The current value of the field `argv[2]` of the hash `argv[1]`: `Ok(None)` when the key or
-/// the field is missing. A cheap clone of the stored `Bytes`.
-fn stored(ctx: &mut Ctx) -> Result<Option<Bytes>, WrongType> {
+/// The current value of the field `argv[2]` of the hash `argv[1]`, parsed by `parse`:
+/// `Ok(None)` when the key or the field is missing, `Ok(Some(None))` when it does not parse.
+fn stored<T>(ctx: &mut Ctx, parse: fn(&[u8]) -> Option<T>) -> Result<Option<Option<T>>, WrongType> {
     let now = ctx.now();
     let h = ctx.srv.dbs[ctx.db].typed_mut::<Hash>(&ctx.argv[1], now)?;
-    Ok(h.and_then(|h| h.get(&ctx.argv[2][..]).cloned()))
+    Ok(h.and_then(|h| h.get(&ctx.argv[2])).map(parse))
 }
 
 /// Stores `text` in the field `argv[2]` of the hash `argv[1]`, creating either as needed.
 /// The type was checked by [`stored`], so the lookup cannot fail.
 fn store(ctx: &mut Ctx, text: Vec<u8>) {
     let now = ctx.now();
+    let limits = ctx.srv.config.enc;
     if let Ok(h) = ctx.srv.dbs[ctx.db].typed_or_create::<Hash>(&ctx.argv[1], now) {
-        match h.get_mut(&ctx.argv[2][..]) {
-            Some(v) => *v = Bytes::from(text),
-            None => {
-                h.insert(Bytes::copy_from_slice(&ctx.argv[2]), Bytes::from(text));
-            }
-        }
+        h.insert(&ctx.argv[2], &text, &limits);
         let key = ctx.argv[1].clone();
         ctx.modified(&key);
     }

@@ -41,12 +41,13 @@ pub(super) fn hrandfield(ctx: &mut Ctx) {
     let Ok(Some(h)) = srv.dbs[ctx.db].typed_mut::<Hash>(&argv[1], now) else {
         return ctx.out.array(0);
     };
+    let h = h.indexed();
     let resp3 = ctx.out.resp3();
     let n = pick.len(len);
     ctx.out.array(if withvalues && !resp3 { n * 2 } else { n });
     let out = &mut ctx.out;
     let mut pair_at = |i: usize| {
-        let Some((f, v)) = h.get_index(i) else {
+        let Some((f, v)) = h.get(i) else {
             // Positions come from `len`, so this cannot happen; keep the reply well formed.
             let nulls = if withvalues { 2 } else { 1 };
             if withvalues && resp3 {

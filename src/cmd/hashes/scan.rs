@@ -30,12 +30,10 @@ pub(super) fn hscan(ctx: &mut Ctx) {
     let Some(cursor) = crate::util::number::parse_cursor(&argv[2]) else {
         return ctx.error(INVALID_CURSOR);
     };
-    let limits = ctx.srv.config.enc;
     let Some(value) = read(ctx.srv, ctx.db, &argv[1]) else {
         return reply(&mut ctx.out, 0, &[]);
     };
-    let whole = value.encoding(&limits) == "listpack";
-    let Value::Hash(h, _) = value else {
+    let Value::Hash(h) = value else {
         return ctx.out.error(error::WRONGTYPE);
     };
     let opts = match ScanOpts::parse(&argv[3..]) {
@@ -43,20 +41,21 @@ pub(super) fn hscan(ctx: &mut Ctx) {
         Err(e) => return ctx.out.error(e),
     };
     let mut items: Vec<&[u8]> = Vec::new();
-    let mut visit = |i: usize| {
-        if let Some((f, v)) = h.get_index(i)
-            && opts.matches(f)
-        {
+    let mut visit = |(f, v)| {
+        if opts.matches(f) {
             items.push(f);
             items.push(v);
         }
     };
-    let next = if whole {
-        (0..h.len()).for_each(&mut visit);
+    let next = if h.is_listpack() {
+        h.iter().for_each(&mut visit);
         0
     } else {
         let (positions, next) = collection_scan::step(h.len(), cursor, opts.count);
-        positions.rev().for_each(&mut visit);
+        positions
+            .rev()
+            .filter_map(|i| h.get_index(i))
+            .for_each(&mut visit);
         next
     };
     reply(&mut ctx.out, next, &items);

@@ -120,11 +120,12 @@ fn write_value(out: &mut Vec<u8>, key: &[u8], value: &Value) {
         Value::Str(s) => command(out, &[&b"SET"[..], key, s]),
         Value::List(l) => batched(out, b"RPUSH", key, l.iter().map(|e| vec![e.clone()])),
         Value::Set(s, _) => batched(out, b"SADD", key, s.iter().map(|e| vec![e.clone()])),
-        Value::Hash(h, _) => batched(
+        Value::Hash(h) => batched(
             out,
             b"HMSET",
             key,
-            h.iter().map(|(f, v)| vec![f.clone(), v.clone()]),
+            h.iter()
+                .map(|(f, v)| vec![Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)]),
         ),
         Value::ZSet(z) => batched(
             out,

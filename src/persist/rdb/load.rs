@@ -5,6 +5,7 @@
 use super::input::{Corrupt, Input, R};
 use super::packed::{self, Item};
 use super::{CRC64, RDB_VERSION, kind, op};
+use crate::db::hash::Duplicate;
 use crate::db::zset::ZSet;
 use crate::db::{EncLimits, Hash, Set, Value};
 use bytes::Bytes;
@@ -268,15 +269,14 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
         }
         kind::HASH => {
             let n = r.count(2)?;
-            let mut h = Hash::with_capacity_and_hasher(n, Default::default());
+            let mut pairs = Vec::with_capacity(n);
             for _ in 0..n {
-                let f = r.bytes()?;
-                let v = r.bytes()?;
-                if h.insert(f, v).is_some() {
-                    return r.fail("Duplicate hash fields detected");
-                }
+                pairs.push((r.bytes()?, r.bytes()?));
             }
-            Value::Hash(Box::new(h), false)
+            match Hash::load(pairs, true, enc) {
+                Ok(h) => Value::Hash(h),
+                Err(Duplicate) => return r.fail(DUPLICATE_FIELDS),
+            }
         }
         kind::MODULE | kind::MODULE_2 => {
             let id = r.len()?;
@@ -289,13 +289,10 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
             let at = r.offset();
             let blob = r.string()?;
             let pairs = packed::zipmap(&blob).map_err(|e| blob_err(at, e))?;
-            let mut h = Hash::default();
-            for (f, v) in pairs {
-                if h.insert(f, v).is_some() {
-                    return Err(blob_err(at, "Duplicate hash fields detected".into()));
-                }
+            match Hash::load(pairs, true, enc) {
+                Ok(h) => Value::Hash(h),
+                Err(Duplicate) => return Err(blob_err(at, DUPLICATE_FIELDS.into())),
             }
-            Value::Hash(Box::new(h), false)
         }
         kind::SET_INTSET => {
             let at = r.offset();
@@ -331,13 +328,14 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                 ));
             }
             if t == kind::HASH_ZIPLIST || t == kind::HASH_LISTPACK {
-                let mut h = Hash::with_capacity_and_hasher(items.len() / 2, Default::default());
-                for p in items.chunks_exact(2) {
-                    if h.insert(p[0].to_bytes(), p[1].to_bytes()).is_some() {
-                        return Err(blob_err(at, "Duplicate hash fields detected".into()));
-                    }
+                // Taken as packed, so only the count decides (as Redis 7.0's loader).
+                let pairs = items
+                    .chunks_exact(2)
+                    .map(|p| (p[0].to_bytes(), p[1].to_bytes()));
+                match Hash::load(pairs, false, enc) {
+                    Ok(h) => Value::Hash(h),
+                    Err(Duplicate) => return Err(blob_err(at, DUPLICATE_FIELDS.into())),
                 }
-                Value::Hash(Box::new(h), false)
             } else {
                 // Redis keeps a packed payload packed unless it holds more entries than
                 // zset-max-listpack-entries: a member longer than the value limit stays.
@@ -394,11 +392,13 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
         Value::Str(_) | Value::Stream(_) => false,
         Value::List(l) => l.is_empty(),
         Value::Set(s, _) => s.is_empty(),
-        Value::Hash(h, _) => h.is_empty(),
+        Value::Hash(h) => h.is_empty(),
         Value::ZSet(z) => z.is_empty(),
     };
     Ok((!empty).then_some(v))
 }
+
+const DUPLICATE_FIELDS: &str = "Duplicate hash fields detected";
 
 fn blob_err(at: u64, what: String) -> Corrupt {
     Corrupt { offset: at, what }

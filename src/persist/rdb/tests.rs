@@ -65,15 +65,20 @@ pub(crate) fn sample_values() -> Vec<(&'static str, Value)> {
                 .collect(),
         ),
     ));
+    let l = crate::db::EncLimits::default();
     let mut h = Hash::default();
-    h.insert(b("f1"), b("v1"));
-    h.insert(b("n"), b("-4000"));
-    out.push(("hash", Value::Hash(Box::new(h), false)));
+    h.insert(b"f1", b"v1", &l);
+    h.insert(b"n", b"-4000", &l);
+    out.push(("hash", Value::Hash(h)));
     let mut h = Hash::default();
     for i in 0..600 {
-        h.insert(b(&format!("field{i}")), b(&"v".repeat(i % 100)));
+        h.insert(
+            format!("field{i}").as_bytes(),
+            "v".repeat(i % 100).as_bytes(),
+            &l,
+        );
     }
-    out.push(("bighash", Value::Hash(Box::new(h), true)));
+    out.push(("bighash", Value::Hash(h)));
     let mut s = Set::default();
     for v in [1i64, -70000, 40000, i64::MAX, i64::MIN] {
         s.insert(b(&v.to_string()));
@@ -143,7 +148,6 @@ fn sample_stream() -> Stream {
 /// recomputes them from its content, as Redis picks the encoding again on load.
 fn norm(v: &Value) -> Value {
     match v {
-        Value::Hash(h, _) => Value::Hash(h.clone(), false),
         Value::Set(s, _) => Value::Set(s.clone(), false),
         v => v.clone(),
     }
@@ -407,18 +411,14 @@ fn old_encodings_load() {
     let got = read_all(&f).expect("loads");
     let by = |k: &str| &got.iter().find(|l| l.key == k.as_bytes()).expect(k).value;
     assert_eq!(by("zl"), &Value::List([b("a"), b("7"), b("300")].into()));
-    let Value::Hash(h, _) = by("zm") else {
-        panic!()
-    };
-    assert_eq!(h.get(&b"ff"[..]), Some(&b("vv")));
+    let Value::Hash(h) = by("zm") else { panic!() };
+    assert_eq!(h.get(b"ff"), Some(&b"vv"[..]));
     let Value::Set(s, _) = by("is") else { panic!() };
     assert!(s.contains(&b"-2"[..]) && s.len() == 2);
     let Value::ZSet(z) = by("zz") else { panic!() };
     assert_eq!((z.score(b"m"), z.score(b"n")), (Some(3.0), Some(1.5)));
-    let Value::Hash(h, _) = by("hz") else {
-        panic!()
-    };
-    assert_eq!(h.get(&b"a"[..]), Some(&b("1")));
+    let Value::Hash(h) = by("hz") else { panic!() };
+    assert_eq!(h.get(b"a"), Some(&b"1"[..]));
     assert_eq!(by("ql"), &Value::List([b("x"), b("y"), b("z")].into()));
     let Value::ZSet(z) = by("oz") else { panic!() };
     assert_eq!(

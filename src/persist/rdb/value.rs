@@ -5,7 +5,7 @@
 
 use super::enc::{self, Listpack};
 use super::kind;
-use crate::db::encoding::{hash_fits, set_fits};
+use crate::db::encoding::set_fits;
 use crate::db::{EncLimits, Value};
 use crate::util::number::{format_double, parse_i64};
 use bytes::Bytes;
@@ -53,8 +53,8 @@ pub fn payload(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) -> u8 {
                 kind::SET
             }
         }
-        Value::Hash(h, big) => {
-            if !big && hash_fits(h, &o.enc) {
+        Value::Hash(h) => {
+            if h.is_listpack() {
                 let mut lp = Listpack::new();
                 for (f, v) in h.iter() {
                     lp.push(f);

@@ -124,3 +124,47 @@ fn hscan_full_iteration_returns_every_field_with_its_value() {
         assert!(seen.contains(&format!("field:{i}")), "field:{i} missed");
     }
 }
+
+/// A hash of exactly `hash-max-listpack-entries` fields is still packed and HSCAN returns
+/// it whole; one more field converts it for good, and HSCAN then walks it by cursor.
+#[test]
+fn hscan_returns_the_hash_whole_until_it_converts() {
+    let s = TestServer::start();
+    let mut c = s.client();
+    for i in 0..512 {
+        run(&mut c, &["HSET", "h", &format!("f{i}"), &"v".repeat(64)]).expect("HSET");
+    }
+    let encoding = |c: &mut redis::Connection| strings_of(c, &["OBJECT", "ENCODING", "h"]);
+    assert_eq!(encoding(&mut c), "listpack");
+    let (cursor, items) = scan(&mut c, "0");
+    assert_eq!((cursor.as_str(), items.len()), ("0", 1024));
+    assert_eq!(items[0], "f0", "insertion order");
+    assert_eq!(items[1022], "f511");
+    run(&mut c, &["HSET", "h", "f512", "v"]).expect("HSET");
+    assert_eq!(encoding(&mut c), "hashtable");
+    let (cursor, items) = scan(&mut c, "0");
+    assert_ne!(cursor, "0");
+    assert!(items.len() < 1026);
+    for i in 0..510 {
+        run(&mut c, &["HDEL", "h", &format!("f{i}")]).expect("HDEL");
+    }
+    assert_eq!(encoding(&mut c), "hashtable", "never converted back");
+}
+
+fn strings_of(c: &mut redis::Connection, args: &[&str]) -> String {
+    match run(c, args) {
+        Ok(redis::Value::BulkString(b)) => String::from_utf8(b).expect("utf-8"),
+        Ok(redis::Value::SimpleString(s)) => s,
+        other => panic!("{args:?}: {other:?}"),
+    }
+}
+
+/// One HSCAN call with the default COUNT: the next cursor and the flat items.
+fn scan(c: &mut redis::Connection, cursor: &str) -> (String, Vec<String>) {
+    let (next, items): (String, Vec<String>) = redis::cmd("HSCAN")
+        .arg("h")
+        .arg(cursor)
+        .query(c)
+        .expect("HSCAN");
+    (next, items)
+}
