@@ -10,6 +10,8 @@
 //!
 //! Hashes are really packed while small (`hash.rs`): each write is handed the limits and
 //! converts the hash itself, so they need no mark.
+//!
+//! Sorted sets likewise (`zset.rs`): [`refresh`] only hands them the limits.
 
 use super::value::{Set, Value};
 use crate::util::number::parse_i64;
