@@ -45,7 +45,7 @@ pub fn object(d: &mut Digest, entry: &Entry) {
     match v {
         Value::Str(s) => mix(d, s),
         Value::List(l) => l.iter().for_each(|e| mix(d, e)),
-        Value::Set(s, _) => s.iter().for_each(|m| xor(d, m)),
+        Value::Set(s) => s.iter().for_each(|m| xor(d, &m)),
         Value::ZSet(z) => {
             for (m, s) in z.iter() {
                 let mut e = [0u8; 20];

@@ -256,24 +256,11 @@ pub fn value_size(value: &Value, enc: &crate::db::EncLimits, samples: usize) -> 
                     DICT_ENTRY + sds(f.len()) + sds(v.len())
                 })
         }
-        Value::Set(s, _) if encoding == "intset" => {
-            let width = s
-                .iter()
-                .filter_map(|m| parse_i64(m))
-                .map(|v| {
-                    if i16::try_from(v).is_ok() {
-                        2
-                    } else if i32::try_from(v).is_ok() {
-                        4
-                    } else {
-                        8
-                    }
-                })
-                .max()
-                .unwrap_or(2);
-            ROBJ + size_class(8 + width * s.len())
+        // The intset's header (width and count) and its integers, in one allocation.
+        Value::Set(s) if let Some(ints) = s.as_intset() => {
+            ROBJ + size_class(8 + ints.width() * ints.len())
         }
-        Value::Set(s, _) => {
+        Value::Set(s) => {
             ROBJ + DICT
                 + dict_table(s.len())
                 + sampled(s.iter(), s.len(), samples, |m| DICT_ENTRY + sds(m.len()))
@@ -542,13 +529,10 @@ mod tests {
         assert_eq!(usage("h", &Value::Hash(h)), 80);
         let set = |items: &[&str]| {
             Value::Set(
-                Box::new(
-                    items
-                        .iter()
-                        .map(|s| Bytes::copy_from_slice(s.as_bytes()))
-                        .collect(),
-                ),
-                false,
+                items
+                    .iter()
+                    .map(|s| Bytes::copy_from_slice(s.as_bytes()))
+                    .collect(),
             )
         };
         assert_eq!(usage("s", &set(&["1", "2", "3"])), 64);

@@ -10,10 +10,8 @@
 //! `lookupKeyRead` does; writes look keys up without counting (`lookupKeyWrite`). A set that
 //! loses its last member is deleted, as Redis never keeps an empty collection.
 //!
-//! Member order: Redis 7.0 keeps a set of at most 512 integers as a sorted "intset", so it
-//! lists such a set in numeric order; any other set comes in hash-table order. [`in_order`]
-//! gives whole-set replies the same order, so they match Redis byte for byte where Redis's
-//! own order is deterministic.
+//! Member order: a set of integers (an intset, `db/set.rs`) lists in ascending order, as in
+//! Redis; any other set in hash-table order.
 
 mod algebra;
 pub(crate) mod random;
@@ -21,14 +19,13 @@ pub(crate) mod random;
 mod tests;
 
 use crate::cmd::hashes::scan::{INVALID_CURSOR, ScanOpts, reply as scan_reply};
-use crate::db::{Db, Set, Value, WrongType, collection_scan};
+use crate::db::set::Member;
+use crate::db::{Db, Set, WrongType};
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;
 use crate::engine::table::Handler;
 use crate::error;
 use crate::util::number::parse_cursor;
-use crate::util::number::parse_i64;
-use bytes::Bytes;
 
 /// The commands this family implements; their metadata is in `engine/commands.json`.
 pub const HANDLERS: &[(&str, Handler)] = &[
@@ -51,35 +48,16 @@ pub const HANDLERS: &[(&str, Handler)] = &[
     ("sscan", sscan),
 ];
 
-/// Redis 7.0's `set-max-intset-entries`: up to this many integer members, a set is an intset
-/// and lists in numeric order (the same threshold `Value::encoding` uses).
-const SET_MAX_INTSET_ENTRIES: usize = 512;
-
 /// What is at `key` for a command that writes it, without counting a lookup.
 fn kind(db: &mut Db, key: &[u8], now: u64) -> Result<bool, WrongType> {
     db.typed_mut::<Set>(key, now).map(|s| s.is_some())
 }
 
-/// Orders members as Redis 7.0 would list them: numerically when they would form an intset,
-/// else as given.
-fn in_order(mut members: Vec<&Bytes>) -> Vec<&Bytes> {
-    if members.len() <= SET_MAX_INTSET_ENTRIES {
-        let nums: Option<Vec<i64>> = members.iter().map(|m| parse_i64(m)).collect();
-        if let Some(nums) = nums {
-            let mut pairs: Vec<(i64, &Bytes)> = nums.into_iter().zip(members).collect();
-            pairs.sort_unstable_by_key(|&(n, _)| n);
-            members = pairs.into_iter().map(|(_, m)| m).collect();
-        }
-    }
-    members
-}
-
-/// Replies with a whole set (a set in RESP3, an array in RESP2), in Redis's order.
-fn reply_members<'a>(out: &mut Out, members: impl Iterator<Item = &'a Bytes>) {
-    let members = in_order(members.collect());
-    out.set(members.len());
-    for m in members {
-        out.bulk(m);
+/// Replies with a whole set (a set in RESP3, an array in RESP2), in its own order.
+fn reply_members(out: &mut Out, s: &Set) {
+    out.set(s.len());
+    for m in s {
+        out.bulk(&m);
     }
 }
 
@@ -96,11 +74,8 @@ fn sadd(ctx: &mut Ctx) {
     };
     let mut added = 0;
     for m in &argv[2..] {
-        // Copy only what is stored: the member must not pin the client's read buffer.
-        if !s.contains(&m[..]) {
-            s.insert(Bytes::copy_from_slice(m));
-            added += 1;
-        }
+        // `insert` copies what it stores: a member must not pin the client's read buffer.
+        added += i64::from(s.insert(m));
     }
     if added > 0 {
         ctx.modified_n(&argv[1], added as u64);
@@ -123,7 +98,7 @@ fn srem(ctx: &mut Ctx) {
     };
     let mut removed = 0;
     for m in &argv[2..] {
-        removed += i64::from(s.swap_remove(&m[..]));
+        removed += i64::from(s.remove(m));
     }
     if s.is_empty() {
         db.remove(&argv[1]);
@@ -141,7 +116,7 @@ fn smembers(ctx: &mut Ctx) {
     match crate::cmd::read::<Set>(ctx.srv, ctx.db, &ctx.argv[1]) {
         Err(WrongType) => ctx.out.error(error::WRONGTYPE),
         Ok(None) => ctx.out.set(0),
-        Ok(Some(s)) => reply_members(&mut ctx.out, s.iter()),
+        Ok(Some(s)) => reply_members(&mut ctx.out, s),
     }
 }
 
@@ -211,14 +186,14 @@ fn smove(ctx: &mut Ctx) {
         let found = s.contains(member);
         return ctx.out.int(i64::from(found));
     }
-    if !s.swap_remove(member) {
+    if !s.remove(member) {
         return ctx.out.int(0);
     }
     if s.is_empty() {
         db.remove(src);
     }
     if let Ok(d) = db.typed_or_create::<Set>(dst, now) {
-        d.insert(Bytes::copy_from_slice(member));
+        d.insert(member);
     }
     ctx.modified(src);
     ctx.modified(dst);
@@ -228,33 +203,24 @@ fn smove(ctx: &mut Ctx) {
 /// ```text
 /// SSCAN key cursor [MATCH pattern] [COUNT count]
 /// ```
-/// A set Redis would keep as an intset comes whole, in numeric order, with cursor 0.
+/// An intset comes whole, in ascending order, with cursor 0 (as in Redis).
 fn sscan(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let Some(cursor) = parse_cursor(&argv[2]) else {
         return ctx.error(INVALID_CURSOR);
     };
-    let limits = ctx.srv.config.enc;
-    let Some(value) = crate::cmd::read_value(ctx.srv, ctx.db, &argv[1]) else {
-        return scan_reply(&mut ctx.out, 0, &[]);
-    };
-    let whole = value.encoding(&limits) == "intset";
-    let Value::Set(s, _) = value else {
-        return ctx.out.error(error::WRONGTYPE);
+    let s = match crate::cmd::read::<Set>(ctx.srv, ctx.db, &argv[1]) {
+        Err(WrongType) => return ctx.out.error(error::WRONGTYPE),
+        Ok(None) => return scan_reply(&mut ctx.out, 0, &[]),
+        Ok(Some(s)) => s,
     };
     let opts = match ScanOpts::parse(&argv[3..]) {
         Ok(opts) => opts,
         Err(e) => return ctx.out.error(e),
     };
-    let (found, next) = if whole {
-        (in_order(s.iter().collect()), 0)
-    } else {
-        let (positions, next) = collection_scan::step(s.len(), cursor, opts.count);
-        let found = positions.rev().filter_map(|i| s.get_index(i)).collect();
-        (found, next)
-    };
+    let (found, next): (Vec<Member>, u64) = s.scan(cursor, opts.count);
     let items: Vec<&[u8]> = found
-        .into_iter()
+        .iter()
         .filter(|m| opts.matches(m))
         .map(|m| &m[..])
         .collect();

@@ -9,7 +9,6 @@
 //! weight that is not a number fails the command. Without STORE, ALPHA compares as C
 //! strings (`strcoll` in the C locale, up to a NUL byte); with STORE, as binary strings.
 
-use crate::db::encoding::set_fits;
 use crate::db::zset::ZSet;
 use crate::db::{Set, Value};
 use crate::engine::ctx::Ctx;
@@ -116,13 +115,12 @@ fn sort_generic(ctx: &mut Ctx, ro: bool) {
         Err(e) => return ctx.error(e),
     };
     let mut dontsort = o.by.as_ref().is_some_and(|p| !p.contains(&b'*'));
-    let limits = ctx.srv.dbs[ctx.db].enc;
     // The elements, in the order a "do not sort" reply keeps.
     let (elems, is_set): (Vec<Bytes>, bool) =
         match crate::cmd::read_value(ctx.srv, ctx.db, &argv[1]) {
             None => (Vec::new(), false),
             Some(Value::List(l)) => (list_elems(l), false),
-            Some(Value::Set(s, big)) => (set_elems(s, !*big && set_fits(s, &limits)), true),
+            Some(Value::Set(s)) => (set_elems(s), true),
             Some(Value::ZSet(z)) => (zset_elems(z), false),
             Some(_) => return ctx.error(error::WRONGTYPE),
         };
@@ -252,12 +250,9 @@ fn list_elems(l: &VecDeque<Bytes>) -> Vec<Bytes> {
 }
 
 /// A set's elements: a set Redis holds as an intset iterates in integer order.
-fn set_elems(s: &Set, intset: bool) -> Vec<Bytes> {
-    let mut v: Vec<Bytes> = s.iter().cloned().collect();
-    if intset {
-        v.sort_by_key(|e| parse_i64(e).unwrap_or(0));
-    }
-    v
+/// A set's members in its own order (ascending for an intset, as Redis iterates it).
+fn set_elems(s: &Set) -> Vec<Bytes> {
+    s.iter().map(|m| m.to_bytes()).collect()
 }
 
 fn zset_elems(z: &ZSet) -> Vec<Bytes> {

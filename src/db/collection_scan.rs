@@ -31,9 +31,11 @@ pub fn step(len: usize, cursor: u64, count: usize) -> (Range<usize>, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Set;
     use bytes::Bytes;
     use std::collections::HashSet;
+
+    /// A set's hash table, as `db/set.rs` holds it.
+    type Set = indexmap::IndexSet<Bytes, ahash::RandomState>;
 
     /// A full iteration over `set`, calling `churn` between steps.
     fn full_scan(set: &mut Set, count: usize, mut churn: impl FnMut(&mut Set)) -> HashSet<Bytes> {

@@ -2,19 +2,13 @@
 //! which encoding Redis 7.0 would be using for a collection, for OBJECT ENCODING and the
 //! replies that depend on it (HSCAN/SSCAN/ZSCAN return a small collection whole).
 //!
-//! Our representation does not change with size; what follows Redis is the report. Redis
-//! converts a small encoding to the large one when a write makes the value outgrow it,
-//! and never back, so each hash and set carries a "converted" mark, set by
-//! [`refresh`] before any write reaches the value (the keyspace calls it on every mutable
-//! access): the mark then records every earlier write that outgrew the limits.
-//!
-//! Hashes are really packed while small (`hash.rs`): each write is handed the limits and
-//! converts the hash itself, so they need no mark.
-//!
-//! Sorted sets likewise (`zset.rs`): [`refresh`] only hands them the limits.
+//! Redis converts a small encoding to the large one when a write makes the value outgrow
+//! it, and never back. Hashes (`hash.rs`), sets (`set.rs`) and sorted sets (`zset.rs`)
+//! hold their real encoding and convert themselves: each hash write is handed the limits;
+//! sets, sorted sets and streams get them from [`refresh`], which the keyspace calls on
+//! every mutable access.
 
-use super::value::{Set, Value};
-use crate::util::number::parse_i64;
+use super::value::Value;
 
 /// The thresholds, as CONFIG sets them (Redis 7.0's defaults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,16 +36,11 @@ impl Default for EncLimits {
     }
 }
 
-/// Whether a set still fits an intset.
-pub fn set_fits(s: &Set, l: &EncLimits) -> bool {
-    s.len() <= l.set_intset_entries && s.iter().all(|m| parse_i64(m).is_some())
-}
-
 /// Records, before a write, whether the value already outgrew its small encoding, and
 /// hands the current limits to the types that convert themselves while they grow.
 pub fn refresh(value: &mut Value, l: &EncLimits) {
     match value {
-        Value::Set(s, big) if !*big => *big = !set_fits(s, l),
+        Value::Set(s) => s.set_limit(l.set_intset_entries),
         Value::ZSet(z) => z.set_limits(l.zset_entries, l.zset_value),
         Value::Stream(s) => s.set_node_limits(l.stream_node_bytes, l.stream_node_entries),
         _ => {}

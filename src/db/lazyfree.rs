@@ -130,7 +130,7 @@ pub fn free_effort(value: &Value, enc: &EncLimits) -> usize {
         Value::List(l) => l.len(),
         Value::Hash(..) | Value::Set(..) | Value::ZSet(_) if compact => 1,
         Value::Hash(h) => h.len(),
-        Value::Set(s, _) => s.len(),
+        Value::Set(s) => s.len(),
         Value::ZSet(z) => z.len(),
         Value::Stream(s) => s.len(),
     }

@@ -45,7 +45,7 @@ macro_rules! typed {
 
 typed!(VecDeque<Bytes>, List, Value::List(VecDeque::new()));
 typed!(Hash, Hash, Value::Hash(Hash::new()));
-typed!(Set, Set, Value::Set(Box::default(), false), x => x, _);
+typed!(Set, Set, Value::Set(Set::new()));
 typed!(ZSet, ZSet, Value::ZSet(Box::default()));
 typed!(Stream, Stream, Value::Stream(Box::default()));
 

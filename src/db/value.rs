@@ -1,17 +1,13 @@
 //! The values a key can hold.
 
-use ahash::RandomState;
 use bytes::Bytes;
-use indexmap::IndexSet;
 use std::collections::VecDeque;
 
-use super::encoding::{EncLimits, set_fits};
+use super::encoding::EncLimits;
 pub use super::hash::Hash;
+pub use super::set::Set;
 pub use super::stream::Stream;
 pub use super::zset::ZSet;
-
-/// A set. An `IndexSet`, so SRANDMEMBER, SPOP and SSCAN work by position.
-pub type Set = IndexSet<Bytes, RandomState>;
 
 /// A stored value. Every element is owned (never a slice of a client's read buffer, which
 /// would pin the whole buffer in memory). The larger collections are boxed so that an entry
@@ -22,8 +18,9 @@ pub enum Value {
     List(VecDeque<Bytes>),
     /// A hash. Not boxed: a packed hash is no bigger than a string (see `hash.rs`).
     Hash(Hash),
-    /// A set, and whether a write made it outgrow Redis's intset (see `encoding.rs`).
-    Set(Box<Set>, bool),
+    /// A set: an intset or a hash table, as Redis (see `set.rs`). Not boxed: it is no
+    /// bigger than a string's `Bytes`.
+    Set(Set),
     ZSet(Box<ZSet>),
     Stream(Box<Stream>),
 }
@@ -49,9 +46,10 @@ impl Value {
         Value::Str(Bytes::copy_from_slice(data))
     }
 
-    /// The encoding Redis 7.0 would report for this content (OBJECT ENCODING), under the
-    /// thresholds `l`. Lists are always a quicklist in 7.0.
-    pub fn encoding(&self, l: &EncLimits) -> &'static str {
+    /// The encoding OBJECT ENCODING reports. Every collection now holds its real encoding,
+    /// so the thresholds (`_l`) no longer decide it; the parameter stays while the other
+    /// types' encodings land. Lists are always a quicklist in 7.0.
+    pub fn encoding(&self, _l: &EncLimits) -> &'static str {
         match self {
             Value::Str(s) => {
                 if s.len() <= 20 && crate::util::number::parse_i64(s).is_some() {
@@ -70,13 +68,7 @@ impl Value {
                     "hashtable"
                 }
             }
-            Value::Set(s, big) => {
-                if !big && set_fits(s, l) {
-                    "intset"
-                } else {
-                    "hashtable"
-                }
-            }
+            Value::Set(s) => s.encoding(),
             // The set tracks the conversion itself: like Redis, it stays a skiplist once
             // grown, even if it shrinks again.
             Value::ZSet(z) => {

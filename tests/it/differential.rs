@@ -35,6 +35,7 @@ pub mod redis_proc;
 mod replay;
 pub mod resp;
 mod run;
+mod set_encoding;
 
 use crate::common::TestServer;
 use redis_proc::RedisProc;

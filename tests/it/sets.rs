@@ -232,3 +232,55 @@ fn resp3_set_replies() {
         "*2\r\n$1\r\n0\r\n*2\r\n$1\r\n2\r\n$1\r\n3\r\n",
     );
 }
+
+/// The encoding OBJECT ENCODING reports for `key`.
+fn encoding(con: &mut redis::Connection, key: &str) -> String {
+    match run(con, &["OBJECT", "ENCODING", key]) {
+        Ok(redis::Value::BulkString(b)) => String::from_utf8_lossy(&b).into_owned(),
+        other => panic!("OBJECT ENCODING {key}: {other:?}"),
+    }
+}
+
+#[test]
+fn intset_and_table_survive_dump_restore_with_their_members() {
+    let s = TestServer::start();
+    let mut con = s.client();
+    int(&mut con, &["SADD", "ints", "-5", "70000", "3"]);
+    redis::cmd("SADD")
+        .arg("odd")
+        .arg(&b""[..])
+        .arg(&b"\x00\xff"[..])
+        .arg("7")
+        .query::<i64>(&mut con)
+        .expect("SADD");
+    for key in ["ints", "odd"] {
+        let dump: Vec<u8> = redis::cmd("DUMP").arg(key).query(&mut con).expect("DUMP");
+        let copy = format!("{key}-copy");
+        let () = redis::cmd("RESTORE")
+            .arg(&copy)
+            .arg(0)
+            .arg(dump)
+            .query(&mut con)
+            .expect("RESTORE");
+        assert_eq!(encoding(&mut con, &copy), encoding(&mut con, key), "{key}");
+        let a: HashSet<Vec<u8>> = redis::cmd("SMEMBERS").arg(key).query(&mut con).unwrap();
+        let b: HashSet<Vec<u8>> = redis::cmd("SMEMBERS").arg(&copy).query(&mut con).unwrap();
+        assert_eq!(a, b, "{key}");
+    }
+    assert_eq!(encoding(&mut con, "ints"), "intset");
+    assert_eq!(encoding(&mut con, "odd"), "hashtable");
+    assert_eq!(
+        strings(&mut con, &["SMEMBERS", "ints-copy"]),
+        ["-5", "3", "70000"]
+    );
+    // RESTORE under a lower limit picks the table, as Redis's loading does.
+    let dump: Vec<u8> = redis::cmd("DUMP").arg("ints").query(&mut con).unwrap();
+    run(&mut con, &["CONFIG", "SET", "set-max-intset-entries", "2"]).unwrap();
+    let () = redis::cmd("RESTORE")
+        .arg("small")
+        .arg(0)
+        .arg(dump)
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(encoding(&mut con, "small"), "hashtable");
+}

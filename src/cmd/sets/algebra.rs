@@ -5,9 +5,10 @@
 //! before anything is computed. The destination of a STORE variant is overwritten whatever
 //! it held (its TTL goes too), and deleted when the result is empty.
 //!
-//! A `Db` lookup borrows the whole database, so the sources are visited one at a time: the
-//! intersection starts from a copy of the smallest set and keeps what every other set has,
-//! which costs what Redis's algorithm costs (the smallest set times the number of sets).
+//! The result is built afresh as Redis builds it (an intset that converts as it grows, see
+//! `db/set.rs`), so a STORE destination gets the encoding Redis would give it and a reply
+//! lists an all-integer result in ascending order. A `Db` lookup borrows the whole
+//! database, so the sources are copied out of it first (the sizes only for the choices).
 
 use super::reply_members;
 use crate::cmd::read_value as read;
@@ -77,7 +78,7 @@ pub(super) fn sdiffstore(ctx: &mut Ctx) {
 fn reply_generic(ctx: &mut Ctx, op: Op) {
     let argv = ctx.argv;
     match compute(ctx, &argv[1..], op) {
-        Ok(result) => reply_members(&mut ctx.out, result.iter()),
+        Ok(result) => reply_members(&mut ctx.out, &result),
         Err(WrongType) => ctx.error(error::WRONGTYPE),
     }
 }
@@ -95,7 +96,7 @@ fn store_generic(ctx: &mut Ctx, op: Op) {
     let changed = if n == 0 {
         db.delete(&argv[1], now).is_some()
     } else {
-        db.set(&argv[1], Value::Set(Box::new(result), false), None);
+        db.set(&argv[1], Value::Set(result), None);
         true
     };
     if changed {
@@ -144,67 +145,86 @@ pub(super) fn sintercard(ctx: &mut Ctx) {
 }
 
 /// Looks up every key of `keys` (counted reads, stopping at the first key of another type),
-/// then computes `op` over them.
+/// then computes `op` over them as Redis's `sinterGenericCommand` and
+/// `sunionDiffGenericCommand` do.
 fn compute(ctx: &mut Ctx, keys: &[Bytes], op: Op) -> Result<Set, WrongType> {
     // Each source's size, None when missing.
     let mut sizes = Vec::with_capacity(keys.len());
     for key in keys {
         match read(ctx.srv, ctx.db, key) {
             None => sizes.push(None),
-            Some(Value::Set(s, _)) => sizes.push(Some(s.len())),
+            Some(Value::Set(s)) => sizes.push(Some(s.len())),
             Some(_) => return Err(WrongType),
         }
     }
     let now = ctx.now();
+    let mut result = Set::with_limit(ctx.srv.config.enc.set_intset_entries);
     let db = ctx.db();
-    let mut result = Set::default();
     match op {
         Op::Inter => {
             // A missing key is an empty set, and so is the intersection.
             let Some(sizes) = sizes.into_iter().collect::<Option<Vec<usize>>>() else {
                 return Ok(result);
             };
+            // The smallest set is walked; the others are asked about each member.
             let smallest = (0..keys.len()).min_by_key(|&i| sizes[i]).unwrap_or(0);
-            if let Some(s) = peek(db, &keys[smallest], now) {
-                result = s.clone();
-            }
-            for (i, key) in keys.iter().enumerate() {
-                if result.is_empty() {
-                    break;
-                }
-                if i != smallest
-                    && let Some(s) = peek(db, key, now)
-                {
-                    result.retain(|m| s.contains(m));
+            let Some(first) = peek(db, &keys[smallest], now).map(members) else {
+                return Ok(result);
+            };
+            for m in first {
+                let in_all = keys.iter().enumerate().all(|(i, key)| {
+                    i == smallest || peek(db, key, now).is_some_and(|s| s.contains(&m))
+                });
+                if in_all {
+                    result.insert_bytes(m);
                 }
             }
         }
         Op::Union => {
             for key in keys {
-                if let Some(s) = peek(db, key, now) {
-                    result.extend(s.iter().cloned());
+                if let Some(s) = peek(db, key, now).map(members) {
+                    s.into_iter().for_each(|m| {
+                        result.insert_bytes(m);
+                    });
                 }
             }
         }
         Op::Diff => {
-            let Some(first) = keys.first().and_then(|k| peek(db, k, now)) else {
+            let Some(first) = keys.first().and_then(|k| peek(db, k, now)).map(members) else {
                 return Ok(result);
             };
-            result = first.clone();
-            for key in &keys[1..] {
-                if result.is_empty() {
-                    break;
-                }
-                let Some(s) = peek(db, key, now) else {
-                    continue;
-                };
-                // Whichever side is smaller is walked.
-                if s.len() < result.len() {
-                    for m in s {
-                        result.swap_remove(m);
+            // The same key again subtracts everything.
+            if keys[1..].iter().any(|k| k == &keys[0]) {
+                return Ok(result);
+            }
+            // Redis's choice: walk the first set asking the others (1), or copy it and
+            // remove the others' members (2), whichever looks cheaper. It shows: a copy
+            // that outgrows the intset stays a table when removals shrink it again.
+            let present = sizes.iter().flatten();
+            let one = present.clone().count() * first.len() / 2;
+            let two: usize = present.sum();
+            if one <= two {
+                for m in first {
+                    let elsewhere = keys[1..]
+                        .iter()
+                        .any(|k| peek(db, k, now).is_some_and(|s| s.contains(&m)));
+                    if !elsewhere {
+                        result.insert_bytes(m);
                     }
-                } else {
-                    result.retain(|m| !s.contains(m));
+                }
+            } else {
+                for m in first {
+                    result.insert_bytes(m);
+                }
+                for key in &keys[1..] {
+                    if result.is_empty() {
+                        break;
+                    }
+                    if let Some(s) = peek(db, key, now) {
+                        for m in s {
+                            result.remove(&m);
+                        }
+                    }
                 }
             }
         }
@@ -212,33 +232,16 @@ fn compute(ctx: &mut Ctx, keys: &[Bytes], op: Op) -> Result<Set, WrongType> {
     Ok(result)
 }
 
+/// A set's members, owned (reference counts for a table's members).
+fn members(s: &Set) -> Vec<Bytes> {
+    s.iter().map(|m| m.to_bytes()).collect()
+}
+
 /// The set at `key`, without counting a lookup. [`compute`] checked every key's type first
 /// at the same `now`, so a key present then is still there and still a set.
 fn peek<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Option<&'d Set> {
     match db.get(key, now).map(|e| &e.value) {
-        Some(Value::Set(s, _)) => Some(s),
+        Some(Value::Set(s)) => Some(s),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::in_order;
-    use bytes::Bytes;
-
-    #[test]
-    fn results_list_like_an_intset_when_all_integers() {
-        let members: Vec<Bytes> = ["10", "-3", "2"].iter().map(|s| Bytes::from(*s)).collect();
-        let ordered: Vec<&[u8]> = in_order(members.iter().collect())
-            .into_iter()
-            .map(|m| &m[..])
-            .collect();
-        assert_eq!(ordered, [&b"-3"[..], b"2", b"10"]);
-        let mixed: Vec<Bytes> = ["b", "1", "a"].iter().map(|s| Bytes::from(*s)).collect();
-        let kept: Vec<&[u8]> = in_order(mixed.iter().collect())
-            .into_iter()
-            .map(|m| &m[..])
-            .collect();
-        assert_eq!(kept, [&b"b"[..], b"1", b"a"], "not an intset: order kept");
     }
 }

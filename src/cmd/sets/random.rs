@@ -5,7 +5,7 @@
 //! has no more than that), a negative one (SRANDMEMBER, HRANDFIELD) for that many
 //! independent draws, repeats allowed.
 
-use super::{in_order, reply_members};
+use super::reply_members;
 use crate::db::{Set, WrongType};
 use crate::engine::ctx::Ctx;
 use crate::error;
@@ -126,7 +126,7 @@ fn srandmember_one(ctx: &mut Ctx) {
     let i = srv.rng.below(len as u64) as usize;
     match srv.dbs[ctx.db].typed_mut::<Set>(&argv[1], now) {
         Ok(Some(s)) => match s.get_index(i) {
-            Some(m) => ctx.out.bulk(m),
+            Some(m) => ctx.out.bulk(&m),
             None => ctx.out.null(),
         },
         _ => ctx.out.null(),
@@ -155,13 +155,13 @@ fn srandmember_count(ctx: &mut Ctx) {
     };
     ctx.out.array(pick.len(len));
     let mut bulk_at = |i: usize| match s.get_index(i) {
-        Some(m) => ctx.out.bulk(m),
+        Some(m) => ctx.out.bulk(&m),
         None => ctx.out.null(),
     };
     match pick {
         Pick::All => {
-            for m in in_order(s.iter().collect()) {
-                ctx.out.bulk(m);
+            for m in s.iter() {
+                ctx.out.bulk(&m);
             }
         }
         Pick::Distinct(positions) => positions.into_iter().for_each(bulk_at),
@@ -198,7 +198,7 @@ fn spop_one(ctx: &mut Ctx) {
         Ok(Some(s)) => s,
     };
     let i = srv.rng.below(s.len() as u64) as usize;
-    let popped = s.swap_remove_index(i);
+    let popped = s.remove_index(i);
     if s.is_empty() {
         db.remove(&argv[1]);
     }
@@ -236,9 +236,9 @@ fn spop_count(ctx: &mut Ctx) {
         // Redis answers this case with SUNION of the key, whose lookup counts as a read.
         srv.stats.keyspace_hits += 1;
         if let Some(entry) = db.remove(&argv[1])
-            && let crate::db::Value::Set(all, _) = entry.value
+            && let crate::db::Value::Set(all) = entry.value
         {
-            reply_members(&mut ctx.out, all.iter());
+            reply_members(&mut ctx.out, &all);
         }
         ctx.modified(&argv[1]);
         if ctx.propagating() {
@@ -249,7 +249,7 @@ fn spop_count(ctx: &mut Ctx) {
     let popped: Vec<Bytes> = (0..count)
         .filter_map(|_| {
             let i = srv.rng.below(s.len() as u64) as usize;
-            s.swap_remove_index(i)
+            s.remove_index(i)
         })
         .collect();
     ctx.out.set(popped.len());

@@ -115,7 +115,7 @@ impl Src<'_> {
         match self {
             Src::Missing => {}
             Src::ZSet(z) => z.iter().for_each(|(m, s)| f(m, s)),
-            Src::Set(s) => s.iter().for_each(|m| f(m, 1.0)),
+            Src::Set(s) => s.iter().for_each(|m| f(&m.to_bytes(), 1.0)),
         }
     }
 }
@@ -125,7 +125,7 @@ fn src<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Src<'s> {
     let now = srv.now_ms;
     match srv.dbs[db].get(key, now).map(|e| &e.value) {
         Some(Value::ZSet(z)) => Src::ZSet(z),
-        Some(Value::Set(s, _)) => Src::Set(s),
+        Some(Value::Set(s)) => Src::Set(s),
         _ => Src::Missing,
     }
 }
@@ -184,7 +184,7 @@ fn setop_generic(ctx: &mut Ctx, name: &str, op: Op, reply: Reply) {
             Err(_) => {
                 let now = ctx.now();
                 match ctx.db().get(key, now).map(|e| &e.value) {
-                    Some(Value::Set(s, _)) => lens.push(s.len()),
+                    Some(Value::Set(s)) => lens.push(s.len()),
                     _ => return ctx.error(error::WRONGTYPE),
                 }
             }

@@ -19,8 +19,11 @@ fn zset(t: &mut T, key: &str, pairs: &[(&str, &str)]) {
 }
 
 fn set(t: &mut T, key: &str, members: &[&str]) {
-    let s: Set = members.iter().map(|m| Bytes::from(m.to_string())).collect();
-    t.srv.dbs[t.db].set(key.as_bytes(), Value::Set(Box::new(s), false), None);
+    let mut s = Set::new();
+    for m in members {
+        s.insert(m.to_string().as_bytes());
+    }
+    t.srv.dbs[t.db].set(key.as_bytes(), Value::Set(s), None);
 }
 
 /// Bulk strings, RESP2, for `*n` replies of short items.

@@ -119,7 +119,7 @@ fn write_value(out: &mut Vec<u8>, key: &[u8], value: &Value) {
     match value {
         Value::Str(s) => command(out, &[&b"SET"[..], key, s]),
         Value::List(l) => batched(out, b"RPUSH", key, l.iter().map(|e| vec![e.clone()])),
-        Value::Set(s, _) => batched(out, b"SADD", key, s.iter().map(|e| vec![e.clone()])),
+        Value::Set(s) => batched(out, b"SADD", key, s.iter().map(|e| vec![e.to_bytes()])),
         Value::Hash(h) => batched(
             out,
             b"HMSET",

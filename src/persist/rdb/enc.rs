@@ -239,7 +239,9 @@ impl Listpack {
     }
 }
 
-/// An intset of `values` (sorted here), in the narrowest width that holds them all.
+/// An intset of `values` (sorted here), in the narrowest width that holds them all. Saving
+/// writes a set's own intset (`db/intset.rs`); tests build payloads with this.
+#[cfg(test)]
 pub fn intset(values: &mut [i64]) -> Vec<u8> {
     values.sort_unstable();
     let width: usize = if values.iter().all(|&v| i16::try_from(v).is_ok()) {

@@ -6,6 +6,7 @@ use super::input::{Corrupt, Input, R};
 use super::packed::{self, Item};
 use super::{CRC64, RDB_VERSION, kind, op};
 use crate::db::hash::Duplicate;
+use crate::db::intset::IntSet;
 use crate::db::zset::ZSet;
 use crate::db::{EncLimits, Hash, Set, Value};
 use bytes::Bytes;
@@ -236,13 +237,20 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
         }
         kind::SET => {
             let n = r.count(1)?;
-            let mut s = Set::with_capacity_and_hasher(n, Default::default());
+            // As Redis: the table from the start when the count is past the intset limit,
+            // else an intset that converts at the first non-integer.
+            let max = enc.set_intset_entries;
+            let mut s = if n > max {
+                Set::table(n)
+            } else {
+                Set::with_limit(max)
+            };
             for _ in 0..n {
-                if !s.insert(r.bytes()?) {
+                if !s.insert_bytes(r.bytes()?) {
                     return r.fail("Duplicate set members detected");
                 }
             }
-            Value::Set(Box::new(s), false)
+            Value::Set(s)
         }
         kind::ZSET | kind::ZSET_2 => {
             let n = r.count(if t == kind::ZSET { 2 } else { 9 })?;
@@ -298,13 +306,15 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
             let at = r.offset();
             let blob = r.string()?;
             let ints = packed::intset(&blob).map_err(|e| blob_err(at, e))?;
-            let mut s = Set::with_capacity_and_hasher(ints.len(), Default::default());
+            // Redis keeps the saved width (the header's first byte; `intset` checked it).
+            let mut s = IntSet::new();
+            s.widen_to(usize::from(blob[0]));
             for v in ints {
-                if !s.insert(Bytes::from(v.to_string())) {
+                if !s.insert(v) {
                     return Err(blob_err(at, "Duplicate set members detected".into()));
                 }
             }
-            Value::Set(Box::new(s), false)
+            Value::Set(Set::from_intset(s, enc.set_intset_entries))
         }
         kind::LIST_ZIPLIST => {
             let at = r.offset();
@@ -391,7 +401,7 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
     let empty = match &v {
         Value::Str(_) | Value::Stream(_) => false,
         Value::List(l) => l.is_empty(),
-        Value::Set(s, _) => s.is_empty(),
+        Value::Set(s) => s.is_empty(),
         Value::Hash(h) => h.is_empty(),
         Value::ZSet(z) => z.is_empty(),
     };

@@ -1,13 +1,11 @@
-//! One value in the encoding Redis 7.0 would hold it in for its content, under the
-//! current thresholds (`rdbSaveObjectType` and `rdbSaveObject`): an integer-looking
-//! string as an integer, a quicklist of listpacks for a list, a listpack for a small hash
-//! or sorted set, an intset for a small set of integers.
+//! One value in the encoding it is held in, as Redis 7.0 writes it (`rdbSaveObjectType`
+//! and `rdbSaveObject`): an integer-looking string as an integer, a quicklist of listpacks
+//! for a list, a listpack for a small hash or sorted set, the intset of a set that is one.
 
 use super::enc::{self, Listpack};
 use super::kind;
-use crate::db::encoding::set_fits;
-use crate::db::{EncLimits, Value};
-use crate::util::number::{format_double, parse_i64};
+use crate::db::Value;
+use crate::util::number::format_double;
 use bytes::Bytes;
 use std::collections::VecDeque;
 
@@ -16,8 +14,6 @@ use std::collections::VecDeque;
 pub struct ValueOpts {
     /// `rdbcompression`.
     pub compress: bool,
-    /// The encoding thresholds (hash, set, sorted set).
-    pub enc: EncLimits,
     /// `list-max-listpack-size`.
     pub list_fill: i32,
 }
@@ -40,19 +36,19 @@ pub fn payload(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) -> u8 {
             quicklist(buf, l, o);
             kind::LIST_QUICKLIST_2
         }
-        Value::Set(s, big) => {
-            if !big && set_fits(s, &o.enc) {
-                let mut ints: Vec<i64> = s.iter().filter_map(|m| parse_i64(m)).collect();
-                enc::string(buf, &enc::intset(&mut ints), o.compress);
+        Value::Set(s) => match s.as_intset() {
+            Some(ints) => {
+                enc::string(buf, &ints.blob(), o.compress);
                 kind::SET_INTSET
-            } else {
+            }
+            None => {
                 enc::len(buf, s.len() as u64);
                 for m in s.iter() {
-                    enc::string(buf, m, o.compress);
+                    enc::string(buf, &m, o.compress);
                 }
                 kind::SET
             }
-        }
+        },
         Value::Hash(h) => {
             if h.is_listpack() {
                 let mut lp = Listpack::new();

@@ -39,7 +39,6 @@ impl Options {
     fn value(&self) -> ValueOpts {
         ValueOpts {
             compress: self.compress,
-            enc: self.enc,
             list_fill: self.list_fill,
         }
     }

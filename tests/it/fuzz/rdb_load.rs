@@ -50,16 +50,24 @@ fn sample_values() -> Vec<(&'static str, Value)> {
     ];
     let mut s = Set::default();
     for v in [1i64, -70000, 40000, i64::MAX, i64::MIN] {
-        s.insert(b(&v.to_string()));
+        s.insert(v.to_string().as_bytes());
     }
-    out.push(("intset", Value::Set(Box::new(s), false)));
+    out.push(("intset", Value::Set(s)));
     let mut s = Set::default();
     for m in ["a", "bb", "12", "ccc"] {
-        s.insert(b(m));
+        s.insert(m.as_bytes());
     }
-    out.push(("set", Value::Set(Box::new(s.clone()), false)));
-    // Marked as grown: written as a hashtable set whatever its size.
-    out.push(("bigset", Value::Set(Box::new(s), true)));
+    out.push(("set", Value::Set(s)));
+    // Grown past the intset and shrunk again: written as a hashtable set of integers.
+    let mut s = Set::default();
+    for i in 0..600 {
+        s.insert(i.to_string().as_bytes());
+    }
+    for i in 5..600 {
+        s.remove(i.to_string().as_bytes());
+    }
+    assert_eq!(s.encoding(), "hashtable");
+    out.push(("bigset", Value::Set(s)));
     // The same fields packed, and in a table (as a hash that once outgrew the limits).
     let mut packed = Hash::default();
     let mut table = Hash::default();
@@ -293,7 +301,7 @@ fn same(a: &Value, b: &Value) -> bool {
                     == (y.last_id, y.first_id, y.max_deleted_id, y.entries_added)
                 && x.groups == y.groups
         }
-        (Value::Set(x, _), Value::Set(y, _)) => x == y,
+        (Value::Set(x), Value::Set(y)) => x == y,
         _ => a == b,
     }
 }
