@@ -257,7 +257,7 @@ fn set_elems(s: &Set) -> Vec<Bytes> {
 }
 
 fn zset_elems(z: &ZSet) -> Vec<Bytes> {
-    z.iter().map(|(m, _)| m.clone()).collect()
+    z.iter().map(|(m, _)| Bytes::copy_from_slice(m)).collect()
 }
 
 /// Redis's `sortCompare`, ascending.

@@ -118,7 +118,7 @@ fn list<'a>(
     out: &mut Out,
     n: usize,
     withscores: bool,
-    items: impl Iterator<Item = (&'a bytes::Bytes, f64)>,
+    items: impl Iterator<Item = (&'a [u8], f64)>,
 ) {
     list_header(out, n, withscores);
     for (m, s) in items.take(n) {

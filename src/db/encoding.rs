@@ -3,9 +3,10 @@
 //! replies that depend on it (HSCAN/SSCAN/ZSCAN return a small collection whole).
 //!
 //! Redis converts a small encoding to the large one when a write makes the value outgrow
-//! it, and never back. Hashes (`hash.rs`), sets (`set.rs`) and sorted sets hold their real
-//! encoding and convert themselves: each hash write is handed the limits; sets, sorted sets
-//! and streams get them from [`refresh`], which the keyspace calls on every mutable access.
+//! it, and never back. Hashes (`hash.rs`), sets (`set.rs`) and sorted sets (`zset.rs`)
+//! hold their real encoding and convert themselves: each hash write is handed the limits;
+//! sets, sorted sets and streams get them from [`refresh`], which the keyspace calls on
+//! every mutable access.
 
 use super::value::Value;
 

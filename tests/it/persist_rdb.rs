@@ -14,3 +14,4 @@ mod hash_encoding;
 mod lists;
 mod proc;
 mod saving;
+mod zset_encoding;

@@ -362,7 +362,7 @@ fn collect(z: &ZSet, center: (f64, f64), shape: Shape, limit: usize) -> Vec<Poin
                 && let Some(dist) = hash::within(center, shape, pos)
             {
                 found.push(Point {
-                    member: m.clone(),
+                    member: Bytes::copy_from_slice(m),
                     score,
                     pos,
                     dist,

@@ -2,6 +2,7 @@
 //! set's hash rather than by order.
 
 use super::{WrongType, list, list_header, list_item, read};
+use crate::db::zset::ZSet;
 use crate::engine::ctx::Ctx;
 use crate::error;
 use crate::util::glob::glob_match;
@@ -76,10 +77,11 @@ pub(super) fn zrandmember(ctx: &mut Ctx) {
     } else if count < 0 || n == 1 {
         // With repetition, in random order. Streamed: the count may be huge.
         let n = usize::try_from(n).unwrap_or(usize::MAX);
+        let small = pairs_if_small(z);
         list_header(out, n, withscores);
         for _ in 0..n {
             let pos = rng.below(size as u64) as usize;
-            if let Some((m, s)) = z.at_position(pos) {
+            if let Some((m, s)) = at(z, &small, pos) {
                 list_item(out, m, s, withscores);
             }
         }
@@ -88,14 +90,34 @@ pub(super) fn zrandmember(ctx: &mut Ctx) {
         list(out, size, withscores, z.iter_from(size - 1, true));
     } else {
         let picks = distinct_positions(&mut rng, size, n as usize);
+        let small = pairs_if_small(z);
         list_header(out, picks.len(), withscores);
         for pos in picks {
-            if let Some((m, s)) = z.at_position(pos) {
+            if let Some((m, s)) = at(z, &small, pos) {
                 list_item(out, m, s, withscores);
             }
         }
     }
     ctx.srv.rng = rng;
+}
+
+/// A small set's elements in order, indexed once: finding a position in its pack is a walk
+/// from the start, too slow to repeat for every pick of a large count. Empty for a large set.
+fn pairs_if_small(z: &ZSet) -> Vec<(&[u8], f64)> {
+    if z.is_listpack() {
+        z.iter().collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// The element at `pos`: from `small` if the set is small, else from the set's hash.
+fn at<'a>(z: &'a ZSet, small: &[(&'a [u8], f64)], pos: usize) -> Option<(&'a [u8], f64)> {
+    if z.is_listpack() {
+        small.get(pos).copied()
+    } else {
+        z.at_position(pos)
+    }
 }
 
 /// `n` distinct positions out of `0..size` (n < size), in random order: a partial shuffle
@@ -165,7 +187,7 @@ pub(super) fn zscan(ctx: &mut Ctx) {
     let mut found: Vec<(&[u8], f64)> = Vec::new();
     let small = z.is_listpack();
     let next = if small {
-        found.extend(z.iter().filter(|(m, _)| keep(m)).map(|(m, s)| (&m[..], s)));
+        found.extend(z.iter().filter(|(m, _)| keep(m)));
         0
     } else {
         let len = z.len() as u64;

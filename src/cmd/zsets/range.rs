@@ -175,7 +175,7 @@ fn range_generic(ctx: &mut Ctx, store: bool, mut by: Option<By>, mut rev: Option
     };
     dst.set_limits(l.zset_entries, l.zset_value);
     for (m, s) in items.into_iter().flatten() {
-        dst.insert(m.clone(), s);
+        dst.insert(bytes::Bytes::copy_from_slice(m), s);
     }
     store_result(ctx, &argv[1], dst);
 }

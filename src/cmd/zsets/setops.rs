@@ -16,7 +16,6 @@ use crate::util::number::{parse_i64, parse_score};
 use ahash::RandomState;
 use bytes::Bytes;
 use indexmap::IndexMap;
-use indexmap::map::Entry;
 
 const WEIGHT: &str = "ERR weight value is not a float";
 const LIMIT: &str = "ERR LIMIT can't be negative";
@@ -112,7 +111,7 @@ impl Src<'_> {
     }
 
     /// Every member with its score.
-    fn for_each(&self, mut f: impl FnMut(&Bytes, f64)) {
+    fn for_each(&self, mut f: impl FnMut(&[u8], f64)) {
         match self {
             Src::Missing => {}
             Src::ZSet(z) => z.iter().for_each(|(m, s)| f(m, s)),
@@ -248,11 +247,12 @@ fn setop_generic(ctx: &mut Ctx, name: &str, op: Op, reply: Reply) {
             for &i in &order {
                 src(ctx.srv, db, &keys[i]).for_each(|m, s| {
                     let s = weighted(s, weights[i]);
-                    match acc.entry(m.clone()) {
-                        Entry::Vacant(e) => {
-                            e.insert(s);
+                    // Looked up first so that only a new member is copied.
+                    match acc.get_mut(m) {
+                        Some(cur) => aggregate(cur, s, how),
+                        None => {
+                            acc.insert(Bytes::copy_from_slice(m), s);
                         }
-                        Entry::Occupied(mut e) => aggregate(e.get_mut(), s, how),
                     }
                 });
             }
@@ -267,7 +267,7 @@ fn setop_generic(ctx: &mut Ctx, name: &str, op: Op, reply: Reply) {
                 } else {
                     s
                 };
-                acc.push((m.clone(), s));
+                acc.push((Bytes::copy_from_slice(m), s));
             });
             for &i in rest {
                 if acc.is_empty() {

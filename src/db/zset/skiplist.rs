@@ -374,15 +374,6 @@ impl SkipList {
         *self = fresh;
     }
 
-    /// Makes every -0 score 0 (which sorts the same).
-    pub fn clear_negative_zeros(&mut self) {
-        for n in self.nodes.iter_mut().skip(1) {
-            if n.score == 0.0 {
-                n.score = 0.0;
-            }
-        }
-    }
-
     /// Checks every invariant (links, spans, order, back links, length); for tests.
     #[cfg(test)]
     pub fn check(&self) {

@@ -290,11 +290,11 @@ fn large_set_keeps_ranks() {
         z.insert(Bytes::from(m), -f64::from(i as u32));
     }
     z.check();
-    let ranked: Vec<_> = z.iter().map(|(m, s)| (s, m.clone())).collect();
+    let ranked: Vec<_> = z.iter().map(|(m, s)| (s, m.to_vec())).collect();
     for (i, (s, m)) in ranked.iter().enumerate().step_by(97) {
         assert_eq!(z.rank(m, false), Some((i, *s)));
         assert_eq!(
-            z.iter_from(i, false).next().map(|(m, _)| m.clone()),
+            z.iter_from(i, false).next().map(|(m, _)| m.to_vec()),
             Some(m.clone())
         );
     }
@@ -314,11 +314,14 @@ fn large_set_keeps_ranks() {
         z.pop(z.len().is_multiple_of(2));
     }
     z.check();
-    assert!(z.list.slots() < 200, "the arena shrank: {}", z.list.slots());
+    let Enc::Big(b) = &z.enc else {
+        panic!("a set that grew past the limits stays large")
+    };
+    assert!(b.list.slots() < 200, "the arena shrank: {}", b.list.slots());
     assert!(
-        z.dict.capacity() < 200,
+        b.dict.capacity() < 200,
         "the hash shrank: {}",
-        z.dict.capacity()
+        b.dict.capacity()
     );
     while z.pop(false).is_some() {}
     z.check();
@@ -337,4 +340,89 @@ fn equality_ignores_layout() {
     b.insert(Bytes::from_static(b"7"), 0.5);
     assert_ne!(a, b);
     assert_eq!(a.max_member_len(), 2);
+}
+
+/// A small set costs its box and one packed buffer: ten short members with integral scores
+/// take a couple of bytes of overhead each, not a table and a block per member.
+#[test]
+fn small_set_stays_within_a_byte_budget() {
+    let mut z = ZSet::new();
+    for i in 0..10u32 {
+        z.insert(Bytes::from(format!("member:{i}")), f64::from(i * 1000));
+    }
+    assert!(z.is_listpack());
+    // Per member: 1 + 8 bytes of member, 1 + at most 2 bytes of score.
+    assert!(z.packed_bytes() <= 120, "{} bytes", z.packed_bytes());
+    assert!(std::mem::size_of::<ZSet>() <= 40);
+}
+
+/// The encoding turns large one past either limit, never back on removal, and a computed
+/// result converts back when it fits.
+#[test]
+fn converts_past_the_limits_and_stays_large() {
+    let mut z = ZSet::with_limits(4, 8);
+    for i in 0..4u32 {
+        z.insert(Bytes::from(format!("m{i}")), f64::from(i));
+    }
+    assert!(z.is_listpack(), "exactly at the entry limit");
+    z.insert(Bytes::from_static(b"m4"), 4.0);
+    assert!(!z.is_listpack(), "one past the entry limit");
+    z.check();
+    z.remove(b"m4");
+    z.remove(b"m3");
+    assert!(!z.is_listpack(), "removals do not convert back");
+    z.insert(Bytes::from_static(b"neg"), -0.0);
+    assert!(z.score(b"neg").is_some_and(|s| s.is_sign_negative()));
+    z.fit_encoding();
+    assert!(z.is_listpack());
+    assert!(z.score(b"neg").is_some_and(|s| s.is_sign_positive()));
+    let got: Vec<(Vec<u8>, f64)> = z.iter().map(|(m, s)| (m.to_vec(), s)).collect();
+    let want = [("m0", 0.0), ("neg", 0.0), ("m1", 1.0), ("m2", 2.0)];
+    let want: Vec<(Vec<u8>, f64)> = want
+        .iter()
+        .map(|(m, s)| (m.as_bytes().to_vec(), *s))
+        .collect();
+    assert_eq!(got, want);
+    z.check();
+
+    let mut long = ZSet::with_limits(4, 8);
+    long.insert(Bytes::from_static(b"12345678"), 1.0);
+    assert!(long.is_listpack(), "a member exactly at the value limit");
+    long.insert(Bytes::from_static(b"123456789"), 2.0);
+    assert!(!long.is_listpack(), "a member one past the value limit");
+    long.make_large();
+    long.fit_encoding();
+    assert!(!long.is_listpack(), "a long member keeps a result large");
+}
+
+/// Walking down from a rank, popping from either end and ranks work alike in both
+/// encodings, empty and binary members included.
+#[test]
+fn both_encodings_answer_alike() {
+    let members: [&[u8]; 5] = [b"", b"\x00\xff", b"a", b"b\r\n", b"\xff"];
+    let mut small = ZSet::new();
+    let mut big = ZSet::new_large();
+    for (i, m) in members.iter().enumerate() {
+        let s = [1.5, -2.0, 1.5, f64::INFINITY, 0.0][i];
+        small.insert(Bytes::copy_from_slice(m), s);
+        big.insert(Bytes::copy_from_slice(m), s);
+    }
+    assert!(small.is_listpack() && !big.is_listpack());
+    assert_eq!(small, big);
+    for rank in 0..6 {
+        for rev in [false, true] {
+            let a: Vec<_> = small.iter_from(rank, rev).collect();
+            let b: Vec<_> = big.iter_from(rank, rev).collect();
+            assert_eq!(a, b, "rank {rank} rev {rev}");
+        }
+    }
+    for m in members {
+        assert_eq!(small.rank(m, true), big.rank(m, true));
+    }
+    assert_eq!(small.pop(true), big.pop(true));
+    assert_eq!(small.pop(false), big.pop(false));
+    assert_eq!(small.remove_ranks(1..9), big.remove_ranks(1..9));
+    assert_eq!(small, big);
+    small.check();
+    big.check();
 }

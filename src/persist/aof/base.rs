@@ -138,7 +138,7 @@ fn write_value(out: &mut Vec<u8>, key: &[u8], value: &Value) {
             key,
             z.iter().map(|(m, score)| {
                 let score = crate::util::number::format_double(score);
-                vec![Bytes::from(score), m.clone()]
+                vec![Bytes::from(score), Bytes::copy_from_slice(m)]
             }),
         ),
         Value::Stream(s) => write_stream(out, key, s),

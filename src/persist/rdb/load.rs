@@ -261,7 +261,10 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
         }
         kind::ZSET | kind::ZSET_2 => {
             let n = r.count(if t == kind::ZSET { 2 } else { 9 })?;
-            let mut z = ZSet::with_limits(enc.zset_entries, enc.zset_value);
+            // Built large, then converted if it fits, as Redis's loader does (the elements
+            // come unordered, so a pack would be rebuilt on every insertion).
+            let mut z = ZSet::new_large();
+            z.set_limits(enc.zset_entries, enc.zset_value);
             for _ in 0..n {
                 let m = r.bytes()?;
                 let s = if t == kind::ZSET {
@@ -276,6 +279,7 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                     return r.fail("Duplicate zset fields detected");
                 }
             }
+            z.fit_encoding();
             Value::ZSet(Box::new(z))
         }
         kind::HASH => {
@@ -352,7 +356,9 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                     Err(Duplicate) => return Err(blob_err(at, DUPLICATE_FIELDS.into())),
                 }
             } else {
-                let mut z = ZSet::with_limits(enc.zset_entries, enc.zset_value);
+                // Redis keeps a packed payload packed unless it holds more entries than
+                // zset-max-listpack-entries: a member longer than the value limit stays.
+                let mut z = ZSet::with_limits(enc.zset_entries, usize::MAX);
                 for p in items.chunks_exact(2) {
                     let s = match p[1] {
                         Item::Int(v) => v as f64,
@@ -365,6 +371,7 @@ pub(super) fn load_value(r: &mut Input<'_>, t: u8, enc: &EncLimits) -> R<Option<
                         return Err(blob_err(at, "Duplicate zset fields detected".into()));
                     }
                 }
+                z.set_limits(enc.zset_entries, enc.zset_value);
                 Value::ZSet(Box::new(z))
             }
         }
