@@ -279,27 +279,7 @@ pub enum Member<'a> {
 
 impl Member<'_> {
     fn int(v: i64) -> Member<'static> {
-        let mut text = [0u8; 20];
-        let mut digits = [0u8; 20];
-        let mut n = v.unsigned_abs();
-        let mut d = 0;
-        loop {
-            digits[d] = b'0' + (n % 10) as u8;
-            d += 1;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        let mut len = 0;
-        if v < 0 {
-            text[0] = b'-';
-            len = 1;
-        }
-        for i in (0..d).rev() {
-            text[len] = digits[i];
-            len += 1;
-        }
+        let (text, len) = crate::util::number::i64_text(v);
         Member::Int {
             text,
             len: len as u8,

@@ -41,6 +41,8 @@ const POOL: usize = 4;
 /// A reply buffer bigger than this (grown by a burst of big replies) is freed rather than
 /// pooled, so the memory goes back once the burst is over.
 const POOL_BUF_MAX: usize = 512 * 1024; // 512 KB
+/// Likewise for a batch's argument handles (32 bytes each: 512 KB).
+const POOL_ARGS_MAX: usize = 16 * 1024;
 
 pub struct Executor {
     engine: Engine,
@@ -300,7 +302,9 @@ impl Executor {
         // Drop the argument slices now, before replies go out: by the time a client sends its
         // next command, its read buffer is no longer shared and can be reused in place.
         batch.clear();
-        if self.batch_pool[thread].len() < POOL {
+        // A batch grown by a burst (a long pipeline read whole) is freed, not pooled, so
+        // its memory goes back once the burst is over.
+        if self.batch_pool[thread].len() < POOL && batch.args.capacity() <= POOL_ARGS_MAX {
             self.batch_pool[thread].push(batch);
         }
     }
