@@ -273,16 +273,16 @@ impl ExactSizeIterator for Iter<'_> {}
 /// bytes, kept inline so that reading an intset allocates nothing).
 #[derive(Debug, Clone)]
 pub enum Member<'a> {
-    Int { text: [u8; 20], len: u8 },
+    Int { text: [u8; 20], start: u8 },
     Ref(&'a Bytes),
 }
 
 impl Member<'_> {
     fn int(v: i64) -> Member<'static> {
-        let (text, len) = crate::util::number::i64_text(v);
+        let (text, start) = crate::util::number::i64_text(v);
         Member::Int {
             text,
-            len: len as u8,
+            start: start as u8,
         }
     }
 
@@ -299,7 +299,7 @@ impl Deref for Member<'_> {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            Member::Int { text, len } => &text[..*len as usize],
+            Member::Int { text, start } => &text[*start as usize..],
             Member::Ref(b) => b,
         }
     }

@@ -313,12 +313,13 @@ const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 /// Appends the decimal representation of `v` to `buf` (e.g. `-42` →
 /// `b"-42"`). Works for the whole `i64` range including `i64::MIN`.
 pub fn format_i64(buf: &mut Vec<u8>, v: i64) {
-    let (text, len) = i64_text(v);
-    buf.extend_from_slice(&text[..len]);
+    let (text, start) = i64_text(v);
+    buf.extend_from_slice(&text[start..]);
 }
 
-/// The decimal representation of `v` in a fixed buffer, and its length (at most 20:
-/// `i64::MIN` has 19 digits and a sign). For callers that keep the text inline.
+/// The decimal representation of `v`, right-aligned in a fixed buffer, and where it
+/// starts (`i64::MIN` has 19 digits and a sign: 20 bytes). For callers that keep the text
+/// inline.
 pub fn i64_text(v: i64) -> ([u8; 20], usize) {
     let mut tmp = [0u8; 20];
     let mut pos = tmp.len();
@@ -341,9 +342,7 @@ pub fn i64_text(v: i64) -> ([u8; 20], usize) {
         pos -= 1;
         tmp[pos] = b'-';
     }
-    let len = tmp.len() - pos;
-    tmp.copy_within(pos.., 0);
-    (tmp, len)
+    (tmp, pos)
 }
 
 /// Formats an `INCRBYFLOAT` / `HINCRBYFLOAT` result like Redis
