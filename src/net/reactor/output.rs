@@ -114,12 +114,12 @@ impl IoThread {
             let capacity = conn.wbuf.capacity();
             let result = conn.flush();
             self.release_pending |= capacity >= RELEASE_MIN && conn.wbuf.capacity() < capacity;
+            // Output left over: ask for the edge that says there is room again. All out:
+            // stop asking (see `Conn::interest`; TLS always asks).
             if let Ok(done) = result
-                && conn.write_interest == done
+                && let interest = Conn::interest(&conn.stream, !done)
+                && interest.is_writable() != conn.write_interest
             {
-                // Output left over: ask for the edge that says there is room again. All
-                // out: stop asking (see `Conn::interest`).
-                let interest = Conn::interest(&conn.stream, !done);
                 conn.write_interest = interest.is_writable();
                 if let Err(e) =
                     self.poll
