@@ -55,6 +55,9 @@ pub struct Executor {
     control: Vec<Vec<ToIo>>,
     /// Connections moving between threads, and threads retiring.
     moves: resize::Moves,
+    /// Lines to threads whose slot a newer thread took (a thread retired, then the pool
+    /// grew again): told to shut down at the end too, in case one is still running.
+    replaced: Vec<IoLink>,
     spawn: Spawn,
     /// Set by SIGINT/SIGTERM.
     signal: Arc<AtomicBool>,
@@ -95,6 +98,7 @@ impl Executor {
             reply_pool: (0..n).map(|_| Vec::new()).collect(),
             control: (0..n).map(|_| Vec::new()).collect(),
             moves: resize::Moves::default(),
+            replaced: Vec::new(),
             spawn,
             signal,
             idle_ticks: 0,
@@ -445,6 +449,12 @@ impl Executor {
                 self.engine.srv.shared.io[t]
                     .wake_pending
                     .store(true, Ordering::SeqCst);
+                link.waker.wake();
+            }
+        }
+        // A thread that exited long ago dropped its inbox: the send fails, nothing to do.
+        for link in &self.replaced {
+            if link.tx.send(ToIo::Shutdown).is_ok() {
                 link.waker.wake();
             }
         }

@@ -115,7 +115,8 @@ impl Executor {
     /// Puts the line to thread `i` in place, growing the per-thread tables if needed.
     fn add_link(&mut self, i: usize, link: super::IoLink) {
         if i < self.io.len() {
-            self.io[i] = link;
+            let old = std::mem::replace(&mut self.io[i], link);
+            self.replaced.push(old);
             return;
         }
         self.io.push(link);
