@@ -64,26 +64,11 @@ impl Engine {
                     Some(v) if on.matches(v) => self.retry(id),
                     // Deleted, or replaced by another type: XREADGROUP is released with an
                     // error, as in Redis 7.0; other commands keep waiting for their type.
-                    _ if on == Wait::Group => self.release_with_error(id, STREAM_GONE),
+                    _ if on == Wait::Group => self.end_block(id, Some(STREAM_GONE)),
                     _ => {}
                 }
             }
         }
-    }
-
-    /// Unblocks a client with an error reply instead of re-running its command.
-    pub(super) fn release_with_error(&mut self, id: u64, msg: &str) {
-        let Some(client) = self.srv.clients.get_mut(&id) else {
-            return;
-        };
-        let Some(blocked) = client.blocked.take() else {
-            return;
-        };
-        let target = client.target();
-        self.srv.blocking.unpark(id, &blocked);
-        self.outs.to(target).error(msg);
-        self.finish(target);
-        self.unblocked.push_back(id);
     }
 
     /// Re-runs a blocked client's command; if it blocks again it keeps its place.

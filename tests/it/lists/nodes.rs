@@ -9,7 +9,7 @@ fn debug_server() -> TestServer {
     TestServer::with(|c| c.set("enable-debug-command", "yes").expect("valid"))
 }
 
-fn lrange(c: &mut redis::Connection, key: &str) -> Vec<Vec<u8>> {
+pub(crate) fn lrange(c: &mut redis::Connection, key: &str) -> Vec<Vec<u8>> {
     redis::cmd("LRANGE")
         .arg(key)
         .arg(0)

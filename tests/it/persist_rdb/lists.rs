@@ -2,18 +2,9 @@
 //! RELOAD in muxis, and redis-server 7.0.15 loads muxis's file to the same lists.
 
 use super::proc::{Kind, Scratch, Srv, redis_available};
-use crate::lists::nodes::elements;
+use crate::lists::nodes::{elements, lrange};
 
 const FILLS: [&str; 4] = ["-2", "-5", "1", "3"];
-
-fn lrange(c: &mut redis::Connection, key: &str) -> Vec<Vec<u8>> {
-    redis::cmd("LRANGE")
-        .arg(key)
-        .arg(0)
-        .arg(-1)
-        .query(c)
-        .expect("lrange")
-}
 
 #[test]
 fn lists_survive_debug_reload_and_load_in_redis() {
