@@ -13,7 +13,7 @@ mod tests;
 #[cfg(test)]
 use field::tests_support as field_tests_support;
 
-use crate::db::Value;
+use crate::db::{Value, ValueRef};
 use crate::engine::ctx::Ctx;
 use crate::engine::table::Handler;
 use crate::error;
@@ -62,7 +62,7 @@ fn bit_string<'c>(ctx: &'c mut Ctx, maxbit: u64) -> Result<(&'c mut Bytes, bool)
     let now = ctx.now();
     let len = usize::try_from(maxbit >> 3).map_err(|_| ())? + 1;
     let db = &mut ctx.srv.dbs[ctx.db];
-    let grown = match db.get_mut(key, now).map(|e| &mut e.value) {
+    let grown = match db.get_mut(key, now) {
         None => {
             db.set(key, Value::Str(Bytes::from(vec![0u8; len])), None);
             true
@@ -79,7 +79,7 @@ fn bit_string<'c>(ctx: &'c mut Ctx, maxbit: u64) -> Result<(&'c mut Bytes, bool)
             return Err(());
         }
     };
-    match db.get_mut(key, now).map(|e| &mut e.value) {
+    match db.get_mut(key, now) {
         Some(Value::Str(s)) => Ok((s, grown)),
         _ => Err(()),
     }
@@ -98,7 +98,7 @@ fn edit(s: &mut Bytes, f: impl FnOnce(&mut BytesMut)) {
 /// What a read of a string key found.
 enum Found<'a> {
     Missing,
-    Str(&'a Bytes),
+    Str(&'a [u8]),
     WrongType,
 }
 
@@ -106,7 +106,7 @@ enum Found<'a> {
 fn read<'s>(ctx: &'s mut Ctx, key: &[u8]) -> Found<'s> {
     match crate::cmd::read_value(ctx.srv, ctx.db, key) {
         None => Found::Missing,
-        Some(Value::Str(s)) => Found::Str(s),
+        Some(ValueRef::Str(s)) => Found::Str(s),
         Some(_) => Found::WrongType,
     }
 }

@@ -112,7 +112,7 @@ fn debug(ctx: &mut Ctx) {
                 let mut d = [0u8; 20];
                 // Logically expired keys too: a debug command looks at what is stored.
                 if let Some(e) = ctx.db().stored(&key) {
-                    digest::object(&mut d, e);
+                    digest::object(&mut d, e.value(), e.has_ttl());
                 }
                 ctx.out.simple(&digest::hex(&d));
             }
@@ -122,7 +122,7 @@ fn debug(ctx: &mut Ctx) {
             let key = ctx.argv[2].clone();
             let now = ctx.now();
             let enc = ctx.db().enc;
-            match ctx.db().peek(&key, now).map(|e| e.value.encoding(&enc)) {
+            match ctx.db().peek(&key, now).map(|e| e.value().encoding(&enc)) {
                 None => ctx.error(error::NO_SUCH_KEY),
                 Some("listpack") => ctx.out.simple("Listpack structure printed on stdout"),
                 Some(_) => ctx.error("ERR Not a listpack encoded object."),
@@ -165,18 +165,18 @@ fn object(ctx: &mut Ctx) {
         return ctx.error(error::NO_SUCH_KEY);
     };
     // A DUMP payload is the type byte, the value, 2 version bytes and an 8-byte checksum.
-    let serialized = crate::persist::rdb::dump(&entry.value, &opts)
+    let serialized = crate::persist::rdb::dump(entry.value(), &opts)
         .len()
         .saturating_sub(11);
-    let lru = entry.lru;
+    let lru = entry.lru();
     let idle = crate::db::lru::idle_ms(lru, now) / 1000;
-    let encoding = entry.value.encoding(&enc);
+    let encoding = entry.value().encoding(&enc);
     // A stable stand-in for the object's address: the entry's.
     let at = entry as *const _ as usize;
     let mut line = format!(
         "Value at:{at:#x} refcount:1 encoding:{encoding} serializedlength:{serialized} lru:{lru} lru_seconds_idle:{idle}"
     );
-    if let crate::db::Value::List(l) = &entry.value {
+    if let crate::db::ValueRef::List(l) = entry.value() {
         // Redis's node size counts a listpack's 7 bytes of header and end mark.
         let bytes: usize = l.nodes().map(|n| n.bytes() + 7).sum();
         let nodes = l.nodes().len();

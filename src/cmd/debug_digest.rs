@@ -3,7 +3,7 @@
 //! redis-server. SHA-1 blocks are mixed (order matters: strings, list elements, stream
 //! entries) or XORed (order does not: keys, set members, hash and sorted set pairs).
 
-use crate::db::{Entry, Value};
+use crate::db::ValueRef;
 use crate::script::sha1::digest as sha1;
 
 type Digest = [u8; 20];
@@ -22,14 +22,14 @@ fn mix(d: &mut Digest, data: &[u8]) {
 }
 
 /// Redis's type numbers.
-fn type_code(v: &Value) -> u32 {
+fn type_code(v: ValueRef<'_>) -> u32 {
     match v {
-        Value::Str(_) => 0,
-        Value::List(_) => 1,
-        Value::Set(..) => 2,
-        Value::ZSet(_) => 3,
-        Value::Hash(..) => 4,
-        Value::Stream(_) => 6,
+        ValueRef::Str(_) => 0,
+        ValueRef::List(_) => 1,
+        ValueRef::Set(..) => 2,
+        ValueRef::ZSet(_) => 3,
+        ValueRef::Hash(..) => 4,
+        ValueRef::Stream(_) => 6,
     }
 }
 
@@ -38,15 +38,14 @@ fn score(s: f64) -> Vec<u8> {
     crate::util::number::format_double(s)
 }
 
-/// Redis's `xorObjectDigest`: the value (and whether it has a TTL) into `d`.
-pub fn object(d: &mut Digest, entry: &Entry) {
-    let v = &entry.value;
+/// Redis's `xorObjectDigest`: the value (and whether its key has a TTL) into `d`.
+pub fn object(d: &mut Digest, v: ValueRef<'_>, has_ttl: bool) {
     mix(d, &type_code(v).to_be_bytes());
     match v {
-        Value::Str(s) => mix(d, s),
-        Value::List(l) => l.iter().for_each(|e| mix(d, e)),
-        Value::Set(s) => s.iter().for_each(|m| xor(d, &m)),
-        Value::ZSet(z) => {
+        ValueRef::Str(s) => mix(d, s),
+        ValueRef::List(l) => l.iter().for_each(|e| mix(d, e)),
+        ValueRef::Set(s) => s.iter().for_each(|m| xor(d, &m)),
+        ValueRef::ZSet(z) => {
             for (m, s) in z.iter() {
                 let mut e = [0u8; 20];
                 mix(&mut e, m);
@@ -54,7 +53,7 @@ pub fn object(d: &mut Digest, entry: &Entry) {
                 xor(d, &e);
             }
         }
-        Value::Hash(h) => {
+        ValueRef::Hash(h) => {
             for (f, val) in h.iter() {
                 let mut e = [0u8; 20];
                 mix(&mut e, f);
@@ -62,14 +61,14 @@ pub fn object(d: &mut Digest, entry: &Entry) {
                 xor(d, &e);
             }
         }
-        Value::Stream(s) => {
+        ValueRef::Stream(s) => {
             for (id, fields) in s.entries() {
                 mix(d, format!("{}.{}", id.ms, id.seq).as_bytes());
                 fields.iter().for_each(|f| mix(d, f));
             }
         }
     }
-    if entry.expire_at().is_some() {
+    if has_ttl {
         xor(d, b"!!expire!!");
     }
 }
@@ -83,10 +82,10 @@ pub fn dataset(srv: &crate::engine::state::Server) -> Digest {
         }
         mix(&mut out, &(j as u32).to_be_bytes());
         // Logically expired keys count too, as in Redis (they are still in its table).
-        for (key, entry) in db.iter(0) {
+        for (n, at) in db.iter(0) {
             let mut d = [0u8; 20];
-            mix(&mut d, key);
-            object(&mut d, entry);
+            mix(&mut d, n.key());
+            object(&mut d, n.value(), at.is_some());
             xor(&mut out, &d);
         }
     }
@@ -104,13 +103,12 @@ mod tests {
 
     #[test]
     fn an_empty_object_digest_is_not_zero_but_an_empty_dataset_is() {
-        let e = Entry::new(Value::str(b"bar"), None);
         let mut d = [0u8; 20];
-        object(&mut d, &e);
+        object(&mut d, ValueRef::Str(b"bar"), false);
         assert_ne!(d, [0u8; 20]);
         assert_eq!(hex(&[0u8; 20]), "0".repeat(40));
         let mut with_ttl = [0u8; 20];
-        object(&mut with_ttl, &Entry::new(Value::str(b"bar"), Some(1)));
+        object(&mut with_ttl, ValueRef::Str(b"bar"), true);
         assert_ne!(d, with_ttl);
     }
 }

@@ -18,7 +18,7 @@ pub(crate) mod scan;
 #[cfg(test)]
 mod tests;
 
-use crate::db::{Hash, Value, WrongType};
+use crate::db::{Hash, WrongType};
 use crate::engine::ctx::Ctx;
 use crate::engine::table::Handler;
 use crate::error;
@@ -185,11 +185,10 @@ fn hdel(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
     let db = &mut ctx.srv.dbs[ctx.db];
-    let Some(entry) = db.get_mut(&argv[1], now) else {
-        return ctx.out.int(0);
-    };
-    let Value::Hash(h) = &mut entry.value else {
-        return ctx.out.error(error::WRONGTYPE);
+    let h = match db.typed_mut::<crate::db::Hash>(&argv[1], now) {
+        Ok(Some(h)) => h,
+        Ok(None) => return ctx.out.int(0),
+        Err(_) => return ctx.out.error(error::WRONGTYPE),
     };
     let removed = argv[2..].iter().filter(|f| h.remove(f)).count() as i64;
     if h.is_empty() {

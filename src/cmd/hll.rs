@@ -9,7 +9,7 @@
 mod selftest;
 mod sketch;
 
-use crate::db::Value;
+use crate::db::{Value, ValueRef};
 use crate::engine::ctx::Ctx;
 use crate::engine::table::Handler;
 use crate::error;
@@ -30,7 +30,7 @@ const CORRUPT: &str = "INVALIDOBJ Corrupted HLL object detected";
 /// What a key holds, as a HLL command sees it.
 enum Hll<'a> {
     Missing,
-    Valid(&'a Bytes),
+    Valid(&'a [u8]),
     /// Replied with an error already.
     Bad,
 }
@@ -42,12 +42,12 @@ fn lookup<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> Hll<'c> {
     let v = if read {
         crate::cmd::read_value(ctx.srv, ctx.db, key)
     } else {
-        ctx.srv.dbs[ctx.db].get(key, now).map(|e| &e.value)
+        ctx.srv.dbs[ctx.db].get(key, now).map(|e| e.value())
     };
     match v {
         None => Hll::Missing,
-        Some(Value::Str(s)) if sketch::is_valid(s) => Hll::Valid(s),
-        Some(Value::Str(_)) => {
+        Some(ValueRef::Str(s)) if sketch::is_valid(s) => Hll::Valid(s),
+        Some(ValueRef::Str(_)) => {
             ctx.out.error(NOT_HLL);
             Hll::Bad
         }
@@ -62,7 +62,7 @@ fn lookup<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> Hll<'c> {
 /// nothing else shares its buffer.
 fn edit<R>(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(&mut Vec<u8>) -> R) -> Option<R> {
     let now = ctx.now();
-    match ctx.srv.dbs[ctx.db].get_mut(key, now).map(|e| &mut e.value) {
+    match ctx.srv.dbs[ctx.db].get_mut(key, now) {
         Some(Value::Str(s)) => {
             let mut v: Vec<u8> = std::mem::take(s).into();
             let r = f(&mut v);
@@ -210,7 +210,7 @@ fn pfdebug(ctx: &mut Ctx) {
     let s = match lookup(ctx, key, false) {
         Hll::Bad => return,
         Hll::Missing => return ctx.error("ERR The specified key does not exist"),
-        Hll::Valid(s) => s.clone(),
+        Hll::Valid(s) => Bytes::copy_from_slice(s),
     };
     if is(b"getreg") || is(b"todense") {
         let converted = if s[4] == sketch::SPARSE {
@@ -229,7 +229,7 @@ fn pfdebug(ctx: &mut Ctx) {
             return ctx.out.int(i64::from(converted));
         }
         let now = ctx.now();
-        let Some(Value::Str(s)) = ctx.srv.dbs[ctx.db].get(key, now).map(|e| &e.value) else {
+        let Some(ValueRef::Str(s)) = ctx.srv.dbs[ctx.db].get(key, now).map(|e| e.value()) else {
             return ctx.error(CORRUPT);
         };
         let regs: Vec<u8> = sketch::dense_registers(s).collect();

@@ -66,7 +66,7 @@ fn del_generic(ctx: &mut Ctx, lazy: bool) {
     for key in &ctx.argv[1..] {
         let db = &mut ctx.srv.dbs[ctx.db];
         if let Some(e) = db.delete(key, now) {
-            db.drop_value(e.value, lazy);
+            db.drop_entry(e, lazy);
             deleted += 1;
             ctx.srv.modified(ctx.db, key);
         }
@@ -121,7 +121,7 @@ fn type_(ctx: &mut Ctx) {
     // Not an access (Redis's LOOKUP_NOTOUCH).
     let name = ctx.srv.dbs[ctx.db]
         .peek(&ctx.argv[1], now)
-        .map(|e| e.value.type_name());
+        .map(|e| e.value().type_name());
     count_lookup(ctx, &argv[1], name.is_some());
     ctx.out.simple(name.unwrap_or("none"));
 }
@@ -137,8 +137,8 @@ fn keys(ctx: &mut Ctx) {
     let all = pattern.as_ref() == b"*";
     let found: Vec<Bytes> = ctx.srv.dbs[ctx.db]
         .iter(now)
-        .filter(|(k, _)| all || glob_match(pattern, k, false))
-        .map(|(k, _)| k.clone())
+        .filter(|(n, _)| all || glob_match(pattern, n.key(), false))
+        .map(|(n, _)| Bytes::copy_from_slice(n.key()))
         .collect();
     ctx.out.bulks(found.iter().map(|k| k.as_ref()));
 }
@@ -183,18 +183,19 @@ fn scan(ctx: &mut Ctx) {
     let now = ctx.now();
     let mut found: Vec<Bytes> = Vec::new();
     let mut typed = 0u64;
-    let next = ctx.srv.dbs[ctx.db].scan_reclaim(cursor, count, now, |k, e| {
+    let next = ctx.srv.dbs[ctx.db].scan_reclaim(cursor, count, now, |n| {
+        let k = n.key();
         if pattern.is_some_and(|p| !glob_match(p, k, false)) {
             return;
         }
         if let Some(t) = type_name {
             // Redis looks the key up to learn its type: a counted read.
             typed += 1;
-            if !t.eq_ignore_ascii_case(e.value.type_name().as_bytes()) {
+            if !t.eq_ignore_ascii_case(n.value().type_name().as_bytes()) {
                 return;
             }
         }
-        found.push(k.clone());
+        found.push(Bytes::copy_from_slice(k));
     });
     ctx.srv.stats.keyspace_hits += typed;
     ctx.out.array(2);
@@ -296,7 +297,7 @@ fn copy(ctx: &mut Ctx) {
         return ctx.error(SAME_OBJECT);
     }
     let now = ctx.now();
-    let entry = ctx.srv.dbs[ctx.db].get(key, now).cloned();
+    let entry = ctx.srv.dbs[ctx.db].copy_entry(key, now);
     count_lookup(ctx, key, entry.is_some());
     let Some(entry) = entry else {
         return ctx.out.int(0);

@@ -2,7 +2,6 @@
 //! matching ranges (IDX, MINMATCHLEN, WITHMATCHLEN), by Redis's dynamic programme and its
 //! backward walk, so ranges come out in Redis's order.
 
-use crate::db::Value;
 use crate::engine::ctx::Ctx;
 use crate::engine::table::Handler;
 use crate::error;
@@ -22,7 +21,7 @@ fn lcs(ctx: &mut Ctx) {
     for (i, key) in argv[1..3].iter().enumerate() {
         match crate::cmd::read_value(ctx.srv, ctx.db, key) {
             None => {}
-            Some(Value::Str(s)) => strs[i] = s.clone(),
+            Some(crate::db::ValueRef::Str(s)) => strs[i] = Bytes::copy_from_slice(s),
             Some(_) => wrong = true,
         }
     }

@@ -10,7 +10,7 @@
 //! allocator's figures (`alloc.rs`) under Redis's field names.
 
 use super::command::sub_arity;
-use crate::db::Value;
+use crate::db::ValueRef;
 use crate::engine::ctx::Ctx;
 use crate::engine::table::Handler;
 use crate::error;
@@ -86,7 +86,7 @@ fn usage(ctx: &mut Ctx) {
     let Some(entry) = ctx.db().peek(&key, now) else {
         return ctx.out.null();
     };
-    let bytes = value_size(&entry.value, &enc, samples) + sds(key.len()) + DICT_ENTRY;
+    let bytes = value_size(entry.value(), &enc, samples) + sds(key.len()) + DICT_ENTRY;
     ctx.out.int(bytes as i64);
 }
 
@@ -209,11 +209,11 @@ fn sampled<T>(
 }
 
 /// What Redis 7.0's `objectComputeSize` gives for `value` in the encoding it would use.
-pub fn value_size(value: &Value, enc: &crate::db::EncLimits, samples: usize) -> usize {
+pub fn value_size(value: ValueRef<'_>, enc: &crate::db::EncLimits, samples: usize) -> usize {
     let encoding = value.encoding(enc);
     match value {
-        Value::Str(s) => string_size(s),
-        Value::List(l) => {
+        ValueRef::Str(s) => string_size(s),
+        ValueRef::List(l) => {
             // Packs elements into nodes as quicklist does, for the sampled nodes only;
             // the rest of the list is assumed packed alike.
             let mut nodes = Vec::new();
@@ -246,10 +246,10 @@ pub fn value_size(value: &Value, enc: &crate::db::EncLimits, samples: usize) -> 
             let avg = per_node as f64 / nodes.len().max(1) as f64;
             ROBJ + QUICKLIST + (avg * total_nodes as f64) as usize
         }
-        Value::Hash(h) if encoding == "listpack" => {
+        ValueRef::Hash(h) if encoding == "listpack" => {
             ROBJ + listpack(h.iter().flat_map(|(f, v)| [f, v]))
         }
-        Value::Hash(h) => {
+        ValueRef::Hash(h) => {
             ROBJ + DICT
                 + dict_table(h.len())
                 + sampled(h.iter(), h.len(), samples, |(f, v)| {
@@ -257,20 +257,20 @@ pub fn value_size(value: &Value, enc: &crate::db::EncLimits, samples: usize) -> 
                 })
         }
         // The intset's header (width and count) and its integers, in one allocation.
-        Value::Set(s) if let Some(ints) = s.as_intset() => {
+        ValueRef::Set(s) if let Some(ints) = s.as_intset() => {
             ROBJ + size_class(8 + ints.width() * ints.len())
         }
-        Value::Set(s) => {
+        ValueRef::Set(s) => {
             ROBJ + DICT
                 + dict_table(s.len())
                 + sampled(s.iter(), s.len(), samples, |m| DICT_ENTRY + sds(m.len()))
         }
-        Value::ZSet(z) if z.is_listpack() => {
+        ValueRef::ZSet(z) if z.is_listpack() => {
             let texts: Vec<(Vec<u8>, Vec<u8>)> =
                 z.iter().map(|(m, s)| (m.to_vec(), score_text(s))).collect();
             ROBJ + listpack(texts.iter().flat_map(|(m, s)| [&m[..], &s[..]]))
         }
-        Value::ZSet(z) => {
+        ValueRef::ZSet(z) => {
             // A node has level 1 with probability 3/4, 2 with 3/16...: the expected
             // allocation, as Redis's sample would average it.
             let node: f64 = (1..=8)
@@ -288,7 +288,7 @@ pub fn value_size(value: &Value, enc: &crate::db::EncLimits, samples: usize) -> 
                     sds(m.len()) + DICT_ENTRY + node as usize
                 })
         }
-        Value::Stream(s) => {
+        ValueRef::Stream(s) => {
             // Each node's listpack is preallocated to `stream-node-max-bytes`; the radix
             // tree, the stream header and each group's and consumer's state come on top.
             let nodes = s.radix_keys().max(1);
@@ -477,6 +477,7 @@ fn malloc_stats(ctx: &mut Ctx) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Value;
     use bytes::Bytes;
 
     #[test]
@@ -503,7 +504,8 @@ mod tests {
     fn sizes_match_redis_7_0_for_small_values() {
         // MEMORY USAGE of redis-server 7.0.15 (jemalloc) for the same keys and values.
         let enc = crate::db::EncLimits::default();
-        let usage = |key: &str, v: &Value| value_size(v, &enc, SAMPLES) + sds(key.len()) + 24;
+        let usage =
+            |key: &str, v: &Value| value_size(v.view(), &enc, SAMPLES) + sds(key.len()) + 24;
         assert_eq!(usage("foo", &Value::str(b"bar")), 64);
         assert_eq!(usage("n", &Value::str(b"12345")), 48);
         assert_eq!(usage("big", &Value::str(&[b'x'; 100])), 160);
@@ -551,6 +553,7 @@ mod tests {
 #[cfg(test)]
 mod list_tests {
     use super::*;
+    use crate::db::Value;
 
     #[test]
     fn a_long_list_is_sampled_by_nodes() {
@@ -559,7 +562,7 @@ mod list_tests {
         let v = Value::List(l);
         // redis-server 7.0.15: 49480 with the default 5 samples, 41368 with all.
         let key = sds(4) + DICT_ENTRY;
-        assert_eq!(value_size(&v, &enc, usize::MAX) + key, 41328);
-        assert_eq!(value_size(&v, &enc, SAMPLES) + key, 49440);
+        assert_eq!(value_size(v.view(), &enc, usize::MAX) + key, 41328);
+        assert_eq!(value_size(v.view(), &enc, SAMPLES) + key, 49440);
     }
 }

@@ -97,13 +97,18 @@ fn migrate(ctx: &mut Ctx) {
     let now = ctx.now();
     let mut found: Vec<(&Bytes, Vec<u8>, i64)> = Vec::new();
     for key in keys {
-        let Some(entry) = ctx.srv.dbs[ctx.db].get(key, now) else {
+        let db = &mut ctx.srv.dbs[ctx.db];
+        // The lookup records the access; the node is then read without changing anything.
+        if db.get(key, now).is_none() {
+            continue;
+        }
+        let Some(entry) = db.stored(key) else {
             continue;
         };
-        let ttl = entry
-            .expire_at()
+        let ttl = db
+            .expire_of(entry)
             .map_or(0, |at| (at.saturating_sub(now)).max(1) as i64);
-        found.push((key, rdb::dump(&entry.value, &opts), ttl));
+        found.push((key, rdb::dump(entry.value(), &opts), ttl));
     }
     if found.is_empty() {
         return ctx.out.simple("NOKEY");
@@ -177,7 +182,7 @@ fn migrate(ctx: &mut Ctx) {
     for key in &moved {
         let d = &mut ctx.srv.dbs[db];
         if let Some(e) = d.delete(key, now) {
-            d.drop_value(e.value, ctx.srv.config.mem.lazy_server_del);
+            d.drop_entry(e, ctx.srv.config.mem.lazy_server_del);
             ctx.srv.modified(db, key);
         }
     }

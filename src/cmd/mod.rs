@@ -41,14 +41,14 @@ pub mod strings;
 pub mod tracking;
 pub mod zsets;
 
-use crate::db::{Typed, Value, WrongType};
+use crate::db::{Typed, ValueRef, WrongType};
 use crate::engine::state::Server;
 use crate::engine::table::{Handler, Table};
 use std::sync::LazyLock;
 
 /// Looks `key` up for reading in database `db`, counting a keyspace hit or miss as Redis's
 /// `lookupKeyRead` does (a key of another type is a hit too).
-pub fn read_value<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<&'s Value> {
+pub fn read_value<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<ValueRef<'s>> {
     let now = srv.now_ms;
     let entry = srv.dbs[db].get(key, now);
     if entry.is_some() {
@@ -57,7 +57,7 @@ pub fn read_value<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Option<&'s 
         let (stats, effects, flags) = (&mut srv.stats, &mut srv.effects, srv.notify_flags);
         crate::engine::notify::key_miss(stats, effects, flags, db, key);
     }
-    entry.map(|e| &e.value)
+    entry.map(|n| n.value())
 }
 
 /// [`read_value`] as a `T`: `Ok(None)` when the key is missing.

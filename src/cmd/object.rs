@@ -58,20 +58,20 @@ fn object(ctx: &mut Ctx) {
     };
     match sub.as_slice() {
         b"encoding" => {
-            let enc = entry.value.encoding(&limits);
+            let enc = entry.value().encoding(&limits);
             ctx.out.bulk(enc.as_bytes());
         }
         b"refcount" => ctx.out.int(1),
         b"idletime" => match track {
             Track::Lru => {
-                let idle = lru::idle_ms(entry.lru, now) / 1000;
+                let idle = lru::idle_ms(entry.lru(), now) / 1000;
                 ctx.out.int(idle as i64)
             }
             Track::Lfu { .. } => ctx.error(NO_LRU),
         },
         _ => match track {
             Track::Lfu { decay_time, .. } => {
-                let freq = lru::lfu_count(entry.lru, now, decay_time);
+                let freq = lru::lfu_count(entry.lru(), now, decay_time);
                 ctx.out.int(freq as i64)
             }
             Track::Lru => ctx.error(NO_LFU),

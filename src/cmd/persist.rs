@@ -150,7 +150,7 @@ fn restore(ctx: &mut Ctx) {
         let lazy = ctx.srv.config.mem.lazy_server_del;
         match ctx.db().delete(&key, now) {
             Some(e) => {
-                ctx.db().drop_value(e.value, lazy);
+                ctx.db().drop_entry(e, lazy);
                 true
             }
             None => false,

@@ -118,9 +118,9 @@ fn sort_generic(ctx: &mut Ctx, ro: bool) {
     let (elems, is_set): (Vec<Bytes>, bool) =
         match crate::cmd::read_value(ctx.srv, ctx.db, &argv[1]) {
             None => (Vec::new(), false),
-            Some(Value::List(l)) => (list_elems(l), false),
-            Some(Value::Set(s)) => (set_elems(s), true),
-            Some(Value::ZSet(z)) => (zset_elems(z), false),
+            Some(crate::db::ValueRef::List(l)) => (list_elems(l), false),
+            Some(crate::db::ValueRef::Set(s)) => (set_elems(s), true),
+            Some(crate::db::ValueRef::ZSet(z)) => (zset_elems(z), false),
             Some(_) => return ctx.error(error::WRONGTYPE),
         };
     // Redis converts a sorted set it sorts to a skiplist, for good (even SORT_RO does).
@@ -325,8 +325,8 @@ fn lookup(ctx: &mut Ctx, pattern: &[u8], elem: &Bytes) -> Option<Bytes> {
     key.extend_from_slice(elem);
     key.extend_from_slice(postfix);
     match (crate::cmd::read_value(ctx.srv, ctx.db, &key)?, field) {
-        (Value::Str(s), None) => Some(s.clone()),
-        (Value::Hash(h), Some(f)) => h.get(f).map(Bytes::copy_from_slice),
+        (crate::db::ValueRef::Str(s), None) => Some(Bytes::copy_from_slice(s)),
+        (crate::db::ValueRef::Hash(h), Some(f)) => h.get(f).map(Bytes::copy_from_slice),
         _ => None,
     }
 }

@@ -77,13 +77,13 @@ fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Found<'s> {
         let (stats, effects, flags) = (&mut srv.stats, &mut srv.effects, srv.notify_flags);
         crate::engine::notify::key_miss(stats, effects, flags, db, key);
     }
-    found(entry.map(|e| &mut e.value))
+    found(entry)
 }
 
 /// Looks `key` up for writing (no hit/miss counting).
 fn write<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Found<'s> {
     let now = srv.now_ms;
-    found(srv.dbs[db].get_mut(key, now).map(|e| &mut e.value))
+    found(srv.dbs[db].get_mut(key, now))
 }
 
 /// Replies with an error whose text carries client bytes (key and group names) verbatim,

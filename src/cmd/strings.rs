@@ -16,7 +16,7 @@ mod set;
 #[cfg(test)]
 mod tests;
 
-use crate::db::Value;
+use crate::db::{Value, ValueRef};
 use crate::engine::ctx::Ctx;
 use crate::engine::state::Server;
 use crate::engine::table::Handler;
@@ -51,7 +51,7 @@ pub const HANDLERS: &[(&str, Handler)] = &[
 /// What a key holds, as a string command sees it.
 enum Found<'a> {
     Missing,
-    Str(&'a Bytes),
+    Str(&'a [u8]),
     /// Another type: string commands reply WRONGTYPE.
     Other,
 }
@@ -59,11 +59,8 @@ enum Found<'a> {
 /// The bytes of a string value, or `None` for any other type.
 // Only strings exist so far; the wildcard arm is where the types still to come land.
 #[allow(unreachable_patterns)]
-fn as_str(v: &Value) -> Option<&Bytes> {
-    match v {
-        Value::Str(s) => Some(s),
-        _ => None,
-    }
+fn as_str(v: ValueRef<'_>) -> Option<&[u8]> {
+    v.as_str()
 }
 
 /// [`as_str`] for commands that change the string in place.
@@ -88,7 +85,7 @@ fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Found<'s> {
     }
     match entry {
         None => Found::Missing,
-        Some(e) => as_str(&e.value).map_or(Found::Other, Found::Str),
+        Some(n) => as_str(n.value()).map_or(Found::Other, Found::Str),
     }
 }
 
@@ -152,7 +149,7 @@ fn getset(ctx: &mut Ctx) {
         return;
     }
     let argv = ctx.argv;
-    ctx.db().set(&argv[1], Value::str(&argv[2]), None);
+    ctx.db().set_str(&argv[1], &argv[2], None);
     ctx.modified(&argv[1]);
 }
 
@@ -215,7 +212,7 @@ fn mset_generic(ctx: &mut Ctx, nx: bool) {
         return;
     }
     for kv in pairs.clone() {
-        db.set(&kv[0], Value::str(&kv[1]), None);
+        db.set_str(&kv[0], &kv[1], None);
     }
     for kv in pairs {
         ctx.srv.modified(ctx.db, &kv[0]);

@@ -10,17 +10,14 @@
 //! carry the epoch from birth and are never handed over. A flush hands the whole old
 //! table over instead of copying it ([`Capture::freeze`]).
 //!
-//! Values are handed over as clones: a string is a refcount (`Bytes`), a collection is
-//! copied. Serializing happens elsewhere (the snapshot's writer thread).
+//! Values are handed over as copies (a string's bytes, a collection's contents). Serializing happens elsewhere (the snapshot's writer thread).
 
-use super::keyspace::{Db, Entry};
+use super::keyspace::Db;
+use super::moves::Table;
+use super::node::Node;
 use super::value::Value;
-use ahash::RandomState;
 use bytes::Bytes;
-use indexmap::IndexMap;
-
-/// A whole key table, as a flush leaves it.
-pub type Table = IndexMap<Bytes, Entry, RandomState>;
+use indexmap::map::MutableKeys;
 
 /// One key as the snapshot saw it.
 #[derive(Debug, Clone)]
@@ -33,12 +30,12 @@ pub struct Record {
 }
 
 impl Record {
-    fn of(key: &Bytes, e: &Entry) -> Record {
+    pub fn of(n: &Node, expire_at: Option<u64>) -> Record {
         Record {
-            key: key.clone(),
-            value: e.value.clone(),
-            expire_at: e.expire_at(),
-            lru: e.lru,
+            key: Bytes::copy_from_slice(n.key()),
+            value: n.value().to_value(),
+            expire_at,
+            lru: n.lru(),
         }
     }
 }
@@ -110,11 +107,12 @@ impl Db {
         let Some(cap) = self.capture.as_deref_mut() else {
             return;
         };
-        if let Some((_, k, e)) = self.map.get_full_mut(key)
-            && e.snap != cap.epoch
+        if let Some((_, n, _)) = self.map.get_full_mut2(key)
+            && n.snap() != cap.epoch
         {
-            e.snap = cap.epoch;
-            cap.out.push(Record::of(k, e));
+            n.set_snap(cap.epoch);
+            let at = expire_of(&self.volatile, n);
+            cap.out.push(Record::of(n, at));
         }
     }
 
@@ -137,11 +135,12 @@ impl Db {
         while pos > 0 && visited < count {
             pos -= 1;
             visited += 1;
-            if let Some((k, e)) = self.map.get_index_mut(pos as usize)
-                && e.snap != cap.epoch
+            if let Some((n, _)) = self.map.get_index_mut2(pos as usize)
+                && n.snap() != cap.epoch
             {
-                e.snap = cap.epoch;
-                cap.out.push(Record::of(k, e));
+                n.set_snap(cap.epoch);
+                let at = expire_of(&self.volatile, n);
+                cap.out.push(Record::of(n, at));
             }
         }
         cap.cursor = Some(pos);
@@ -164,8 +163,15 @@ impl Db {
 }
 
 /// Whether an entry of a frozen table was already handed over by the snapshot of `epoch`.
-pub fn handed_over(e: &Entry, epoch: u32) -> bool {
-    e.snap == epoch
+pub fn handed_over(n: &Node, epoch: u32) -> bool {
+    n.snap() == epoch
+}
+
+/// The expiry time of `n`, from the database's volatile map.
+fn expire_of(volatile: &super::keyspace::Volatile, n: &Node) -> Option<u64> {
+    n.has_ttl()
+        .then(|| volatile.get(n.key()).copied())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -196,8 +202,8 @@ mod tests {
             db.delete(format!("k{}", round * 17 % 1000).as_bytes(), 0);
             db.set(format!("fresh{round}").as_bytes(), s("x"), None);
             db.set_expire(format!("k{}", round * 19 % 1000).as_bytes(), Some(5), 0);
-            if let Some(e) = db.get_mut(format!("k{}", round * 23 % 1000).as_bytes(), 0) {
-                e.value = s("mutated");
+            if let Some(v) = db.get_mut(format!("k{}", round * 23 % 1000).as_bytes(), 0) {
+                *v = s("mutated");
             }
             if round == 60 {
                 db.clear();
@@ -211,9 +217,9 @@ mod tests {
         }
         let epoch = db.capture_epoch().expect("running");
         for t in frozen {
-            for (k, e) in t.iter() {
-                if !handed_over(e, epoch) {
-                    got.push(Record::of(k, e));
+            for (n, at) in t.iter() {
+                if !handed_over(n, epoch) {
+                    got.push(Record::of(n, at));
                 }
             }
         }

@@ -90,7 +90,7 @@ pub struct Pool {
 
 impl Pool {
     /// Offers a candidate: kept if the pool has room or it beats the worst one there.
-    fn offer(&mut self, score: u64, db: usize, key: &Bytes) {
+    fn offer(&mut self, score: u64, db: usize, key: &[u8]) {
         if self.entries.len() == POOL_SIZE && score <= self.entries[0].score {
             return;
         }
@@ -103,7 +103,7 @@ impl Pool {
             Candidate {
                 score,
                 db,
-                key: key.clone(),
+                key: Bytes::copy_from_slice(key),
             },
         );
         if self.entries.len() > POOL_SIZE {
@@ -161,25 +161,25 @@ impl Db {
         };
         for _ in 0..samples.min(n) {
             let i = (rand() % n as u64) as usize;
-            let (key, e) = if policy.volatile() {
-                let Some(k) = self.volatile.get_index(i) else {
+            let (n, at) = if policy.volatile() {
+                let Some((k, &at)) = self.volatile.get_index(i) else {
                     continue;
                 };
-                match self.map.get_key_value(k) {
-                    Some(kv) => kv,
+                match self.map.get_key_value(&k[..]) {
+                    Some((n, _)) => (n, Some(at)),
                     None => continue,
                 }
             } else {
                 match self.map.get_index(i) {
-                    Some(kv) => kv,
+                    Some((n, _)) => (n, self.expire_of(n)),
                     None => continue,
                 }
             };
             let score = match policy.rank() {
-                Rank::Ttl => u64::MAX - e.expire_at().unwrap_or(u64::MAX),
-                _ => idle_score(e.lru, track, now),
+                Rank::Ttl => u64::MAX - at.unwrap_or(u64::MAX),
+                _ => idle_score(n.lru(), track, now),
             };
-            pool.offer(score, dbi, key);
+            pool.offer(score, dbi, n.key());
         }
     }
 
@@ -191,9 +191,11 @@ impl Db {
         }
         let i = (rand % n as u64) as usize;
         if policy.volatile() {
-            self.volatile.get_index(i).cloned()
+            self.volatile.get_index(i).map(|(k, _)| k.clone())
         } else {
-            self.map.get_index(i).map(|(k, _)| k.clone())
+            self.map
+                .get_index(i)
+                .map(|(n, _)| Bytes::copy_from_slice(n.key()))
         }
     }
 
@@ -201,7 +203,7 @@ impl Db {
     /// may have been deleted, or lost its TTL, since it was sampled).
     pub fn still_evictable(&self, key: &[u8], policy: Policy) -> bool {
         if policy.volatile() {
-            self.volatile.contains(key)
+            self.volatile.contains_key(key)
         } else {
             self.map.contains_key(key)
         }

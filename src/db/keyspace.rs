@@ -1,4 +1,5 @@
-//! One database: a hash table from key to [`Entry`], plus the set of keys that carry a TTL.
+//! One database: a hash table of [`Node`]s (a key with its value, in one block), plus the
+//! keys that carry a TTL with their expiry times.
 //!
 //! Both are `IndexMap`s so that a random key (RANDOMKEY, active expiry sampling) is O(1) and
 //! SCAN can walk by position. Removal is `swap_remove`, which moves the last entry into the
@@ -6,68 +7,102 @@
 //! by a removal is either already seen or still ahead, and every key present for the whole
 //! scan is returned at least once, as Redis guarantees.
 //!
+//! The table's bucket is the hash and the node pointer (16 bytes). The expiry lives apart,
+//! in `volatile`, and a node flag says whether to look there: a key without a TTL pays
+//! nothing for expiry, on memory or on lookups.
+//!
 //! Time is passed in (`now`, Unix milliseconds), so tests can drive expiry with any clock.
 
 use super::lazyfree::Lazy;
 use super::lru::{self, Track};
-use super::value::Value;
+use super::node::Node;
+use super::value::{Value, ValueRef};
 use ahash::RandomState;
 use bytes::Bytes;
+use indexmap::IndexMap;
+use indexmap::map::MutableKeys;
 use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
-use indexmap::{IndexMap, IndexSet};
 
-/// A key's value, its absolute expiry time in Unix milliseconds if any, and its access
-/// record for eviction (`lru.rs`: 24 bits used, as Redis's `robj.lru`).
-///
-/// The expiry is a plain `u64` with [`NO_EXPIRE`] for none rather than an `Option<u64>`
-/// (16 bytes with its tag): the 4-byte access record then fits in what the tag's padding
-/// took, and an entry stays 56 bytes, as it was before keys had an access record. The
-/// snapshot epoch (`capture.rs`) takes the last 4 bytes of padding: still 56.
-#[derive(Debug, Clone, PartialEq)]
+/// The key table: the node is the key, so a bucket is a hash and a pointer.
+pub type Map = IndexMap<Node, (), RandomState>;
+/// The keys with a TTL and their absolute expiry times, Unix milliseconds.
+pub type Volatile = IndexMap<Bytes, u64, RandomState>;
+
+/// A key's value, its access record and its expiry, taken out of a database (DEL, MOVE,
+/// COPY): the node itself, so moving a key under the same name copies nothing.
+#[derive(Debug, Clone)]
 pub struct Entry {
-    pub value: Value,
-    expire: u64,
-    pub lru: u32,
-    /// The snapshot epoch this entry was written out in (or created in): a running
-    /// snapshot skips an entry whose epoch is its own.
-    pub(super) snap: u32,
+    node: Node,
+    expire: Option<u64>,
 }
-
-/// `Entry::expire` of a key without a TTL. No expiry time reaches it: they are bounded by
-/// `i64::MAX` milliseconds, as in Redis.
-const NO_EXPIRE: u64 = u64::MAX;
 
 impl Entry {
     /// An entry whose access record is blank (set when it is stored).
     pub fn new(value: Value, expire_at: Option<u64>) -> Entry {
         Entry {
-            value,
-            expire: expire_at.unwrap_or(NO_EXPIRE),
-            lru: 0,
-            snap: 0,
+            node: Node::new(b"", value, 0, 0),
+            expire: expire_at,
         }
+    }
+
+    pub fn value(&self) -> ValueRef<'_> {
+        self.node.value()
+    }
+
+    pub fn into_value(self) -> Value {
+        self.node.into_value()
     }
 
     /// The absolute expiry time in Unix milliseconds, if the key has a TTL.
     pub fn expire_at(&self) -> Option<u64> {
-        (self.expire != NO_EXPIRE).then_some(self.expire)
+        self.expire
     }
 
-    pub(super) fn expired(&self, now: u64) -> bool {
-        self.expire <= now
+    /// The access record (`lru.rs`).
+    pub fn lru(&self) -> u32 {
+        self.node.lru()
+    }
+
+    /// The node that held the key (for freeing it, maybe on the lazy-free thread).
+    pub fn into_node(self) -> Node {
+        self.node
+    }
+
+    pub(super) fn from_parts(node: Node, expire: Option<u64>) -> Entry {
+        Entry { node, expire }
+    }
+
+    pub(super) fn into_parts(self) -> (Node, Option<u64>) {
+        (self.node, self.expire)
+    }
+}
+
+/// Whether `node`'s time has passed.
+#[inline]
+pub(super) fn expired(volatile: &Volatile, node: &Node, now: u64) -> bool {
+    node.has_ttl() && volatile.get(node.key()).is_some_and(|&at| at <= now)
+}
+
+/// Records `key`'s expiry time, copying the key only when it had none.
+fn volatile_put(volatile: &mut Volatile, key: &[u8], at: u64) {
+    match volatile.get_mut(key) {
+        Some(t) => *t = at,
+        None => {
+            volatile.insert(Bytes::copy_from_slice(key), at);
+        }
     }
 }
 
 #[derive(Debug, Default)]
 pub struct Db {
-    pub(super) map: IndexMap<Bytes, Entry, RandomState>,
-    /// Keys with an expiry, for active expiry sampling.
-    pub(super) volatile: IndexSet<Bytes, RandomState>,
+    pub(super) map: Map,
+    /// Keys with an expiry, for lookups, active expiry sampling and volatile eviction.
+    pub(super) volatile: Volatile,
     /// Keys removed because they expired (lazily or actively).
     pub expired: u64,
     /// While someone WATCHes keys, the keys removed by expiry, for the executor to mark
     /// their watchers (an expired key counts as modified, as in Redis).
-    expired_log: Option<Vec<Bytes>>,
+    pub(super) expired_log: Option<Vec<Bytes>>,
     /// The encoding thresholds (CONFIG), which OBJECT ENCODING follows.
     pub enc: super::EncLimits,
     /// What the access records track (LRU or LFU, from `maxmemory-policy`).
@@ -86,11 +121,17 @@ pub struct Db {
     pub lazy_expire: bool,
     pub lazy_server_del: bool,
     /// The time of the latest lookup, Unix milliseconds.
-    clock: u64,
+    pub(super) clock: u64,
     /// The epoch of the latest snapshot (new entries are stamped with it).
     pub(super) epoch: u32,
     /// A point-in-time snapshot in progress (`capture.rs`).
     pub(super) capture: Option<Box<super::capture::Capture>>,
+}
+
+/// What [`Db::store`] writes.
+enum Put<'a> {
+    Value(Value),
+    Str(&'a [u8]),
 }
 
 impl Db {
@@ -108,12 +149,12 @@ impl Db {
     }
 
     /// What a new key would allocate by growing the key table, when it is full (the
-    /// table doubles: a slot is a hash, the key handle and the entry, plus an index).
+    /// table doubles: a slot is a hash and the node pointer, plus an index).
     pub fn growth_bytes(&self) -> u64 {
         if self.map.len() < self.map.capacity() || self.map.is_empty() {
             return 0;
         }
-        let slot = std::mem::size_of::<(u64, Bytes, Entry)>() + std::mem::size_of::<usize>();
+        let slot = std::mem::size_of::<(u64, Node)>() + std::mem::size_of::<usize>();
         (self.map.capacity() * slot) as u64
     }
 
@@ -128,18 +169,18 @@ impl Db {
     }
 
     /// Removes `key` if its time has passed. Returns whether it is (still) there.
-    fn expire_if_needed(&mut self, key: &[u8], now: u64) -> bool {
+    pub(super) fn expire_if_needed(&mut self, key: &[u8], now: u64) -> bool {
         self.live_index(key, now).is_some()
     }
 
-    /// The table position of `key` if it is live, found with one probe; a key whose time
-    /// has passed is removed on the way (the rare path probes again).
+    /// The table position of `key` if it is live, found with one probe (a key with a TTL
+    /// probes the volatile map too); a key whose time has passed is removed on the way.
     fn live_index(&mut self, key: &[u8], now: u64) -> Option<usize> {
         // Every command looks its keys up before it stores: the clock new keys are
         // stamped with (`set` takes no time).
         self.clock = now;
-        let (i, _, e) = self.map.get_full(key)?;
-        if e.expired(now) {
+        let (i, n, _) = self.map.get_full(key)?;
+        if expired(&self.volatile, n, now) {
             // Paused clients (CLIENT PAUSE): expired reads as missing, but stays.
             if !self.expire_paused {
                 self.remove_expired(key);
@@ -149,52 +190,60 @@ impl Db {
         Some(i)
     }
 
-    /// Looks `key` up and reads its value's first bytes, only to bring them into cache
-    /// (`engine/prefetch.rs`); changes nothing.
+    /// Looks `key` up and reads its node and its value's first bytes, only to bring them
+    /// into cache (`engine/prefetch.rs`); changes nothing.
     pub fn prefetch(&self, key: &[u8]) {
-        if let Some(e) = self.map.get(key) {
-            let first = match &e.value {
-                Value::Str(s) => s.first().copied(),
+        // Finding the node compares its key: that reads the block's header and key.
+        if let Some((n, _)) = self.map.get_key_value(key) {
+            let first = match n.as_value() {
+                Some(Value::Str(s)) => s.first().copied(),
                 _ => None,
             };
-            std::hint::black_box((e.expire, first));
+            std::hint::black_box(first);
         }
     }
 
-    /// The live entry for `key`, recording the access (Redis's `lookupKeyRead`).
-    pub fn get(&mut self, key: &[u8], now: u64) -> Option<&Entry> {
-        self.get_mut_raw(key, now).map(|e| &*e)
+    /// The live node for `key`, recording the access (Redis's `lookupKeyRead`).
+    pub fn get(&mut self, key: &[u8], now: u64) -> Option<&Node> {
+        self.get_mut_raw(key, now).map(|n| &*n)
     }
 
-    /// The live entry for `key` without recording an access, for introspection (OBJECT,
+    /// The live node for `key` without recording an access, for introspection (OBJECT,
     /// TYPE, TTL: Redis's LOOKUP_NOTOUCH).
-    pub fn peek(&mut self, key: &[u8], now: u64) -> Option<&Entry> {
+    pub fn peek(&mut self, key: &[u8], now: u64) -> Option<&Node> {
         let i = self.live_index(key, now)?;
-        self.map.get_index(i).map(|(_, e)| e)
+        self.map.get_index(i).map(|(n, _)| n)
     }
 
-    /// The entry at `key` for a write, recording the access. Before handing it out,
+    /// The value at `key` for a write, recording the access. A string stored inline moves
+    /// to a `Value::Str` of its own first (see `Node::value_mut`). Before handing it out,
     /// records whether earlier writes made the value outgrow its small encoding (see
     /// `encoding.rs`).
-    pub fn get_mut(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
+    pub fn get_mut(&mut self, key: &[u8], now: u64) -> Option<&mut Value> {
         let enc = self.enc;
+        let v = self.node_mut(key, now)?.value_mut();
+        super::encoding::refresh(v, &enc);
+        Some(v)
+    }
+
+    /// The live node at `key` for a write, recording the access; a running snapshot gets
+    /// the old value first.
+    pub(super) fn node_mut(&mut self, key: &[u8], now: u64) -> Option<&mut Node> {
         if self.capture.is_some() && self.expire_if_needed(key, now) {
             self.preserve(key);
         }
-        let e = self.get_mut_raw(key, now)?;
-        super::encoding::refresh(&mut e.value, &enc);
-        Some(e)
+        self.get_mut_raw(key, now)
     }
 
-    fn get_mut_raw(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
+    fn get_mut_raw(&mut self, key: &[u8], now: u64) -> Option<&mut Node> {
         let i = self.live_index(key, now)?;
         let r = self.next_unit();
         let (track, no_touch) = (self.track, self.no_touch);
-        let (_, e) = self.map.get_index_mut(i)?;
+        let (n, _) = self.map.get_index_mut2(i)?;
         if !no_touch {
-            e.lru = lru::touched(e.lru, track, now, r);
+            n.set_lru(lru::touched(n.lru(), track, now, r));
         }
-        Some(e)
+        Some(n)
     }
 
     /// A uniform number in [0, 1) for LFU increments (xorshift: cheap, and good enough
@@ -214,11 +263,6 @@ impl Db {
         (x >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// The clock this database's access records are stamped with (`now` at start).
-    fn fresh_lru(&self, now: u64) -> u32 {
-        lru::fresh(self.track, now)
-    }
-
     /// Drops a value removed from the keyspace, on the lazy-free thread if `lazy` and it
     /// is big (see `lazyfree.rs`).
     pub fn drop_value(&self, value: Value, lazy: bool) {
@@ -226,6 +270,13 @@ impl Db {
             self.lazy.free(value, &self.enc);
         } else {
             drop(value);
+        }
+    }
+
+    /// [`Db::drop_value`] for a removed entry.
+    pub fn drop_entry(&self, entry: Entry, lazy: bool) {
+        if lazy {
+            self.lazy.free_node(entry.node, &self.enc);
         }
     }
 
@@ -237,64 +288,96 @@ impl Db {
     /// An overwritten key keeps its access record, touched (under LFU it keeps its
     /// frequency, as Redis's `dbOverwrite`); a new key gets a fresh one.
     pub fn set(&mut self, key: &[u8], value: Value, expire_at: Option<u64>) {
+        self.store(key, Put::Value(value), Some(expire_at));
+    }
+
+    /// [`Db::set`] for a string given as bytes: a short one is copied straight into the
+    /// key's node (one allocation for a new key, none for a same-length overwrite).
+    pub fn set_str(&mut self, key: &[u8], data: &[u8], expire_at: Option<u64>) {
+        self.store(key, Put::Str(data), Some(expire_at));
+    }
+
+    /// Stores `put` under `key`. `ttl` is the new expiry, or `None` to keep the key's.
+    fn store(&mut self, key: &[u8], put: Put<'_>, ttl: Option<Option<u64>>) {
         let r = self.next_unit();
         let (track, now, no_touch) = (self.track, self.clock, self.no_touch);
         if self.capture.is_some() {
             self.preserve(key);
         }
         let epoch = self.epoch;
-        let expire = expire_at.unwrap_or(NO_EXPIRE);
         // One probe: the key is hashed once whether it is overwritten or inserted.
         let old = match self.map.raw_entry_mut_v1().from_key(key) {
             RawEntryMut::Occupied(mut slot) => {
-                let e = slot.get_mut();
-                let old = std::mem::replace(&mut e.value, value);
-                if !no_touch {
-                    e.lru = lru::touched(e.lru, track, now, r);
-                }
-                let had_ttl = e.expire != NO_EXPIRE;
-                e.expire = expire;
-                if had_ttl != expire_at.is_some() {
-                    if had_ttl {
-                        self.volatile.swap_remove(key);
-                    } else {
-                        self.volatile.insert(slot.key().clone());
+                let n = slot.key_mut();
+                let lru = if no_touch {
+                    n.lru()
+                } else {
+                    lru::touched(n.lru(), track, now, r)
+                };
+                let had_ttl = n.has_ttl();
+                let old = match put {
+                    Put::Str(s) if n.overwrite_str(s) => {
+                        n.set_lru(lru);
+                        None
                     }
+                    put => {
+                        let mut new = match put {
+                            Put::Str(s) => Node::with_str(key, s, lru, n.snap()),
+                            Put::Value(v) => Node::new(key, v, lru, n.snap()),
+                        };
+                        new.set_ttl_flag(had_ttl);
+                        Some(std::mem::replace(n, new))
+                    }
+                };
+                // Keeping the TTL (`ttl` is None) leaves the volatile map alone.
+                n.set_ttl_flag(ttl.map_or(had_ttl, |at| at.is_some()));
+                match (had_ttl, ttl) {
+                    (_, None) => {}
+                    (true, Some(None)) => {
+                        self.volatile.swap_remove(key);
+                    }
+                    (_, Some(Some(at))) => volatile_put(&mut self.volatile, key, at),
+                    (false, Some(None)) => {}
                 }
                 old
             }
             RawEntryMut::Vacant(slot) => {
-                let key = Bytes::copy_from_slice(key);
-                if expire_at.is_some() {
-                    self.volatile.insert(key.clone());
-                }
                 let lru = lru::fresh(track, now);
-                let snap = epoch;
-                slot.insert(
-                    key,
-                    Entry {
-                        value,
-                        expire,
-                        lru,
-                        snap,
-                    },
-                );
+                let mut n = match put {
+                    Put::Str(s) => Node::with_str(key, s, lru, epoch),
+                    Put::Value(v) => Node::new(key, v, lru, epoch),
+                };
+                if let Some(Some(at)) = ttl {
+                    n.set_ttl_flag(true);
+                    self.volatile.insert(Bytes::copy_from_slice(key), at);
+                }
+                slot.insert(n, ());
                 return;
             }
         };
-        if self.lazy_server_del {
-            self.lazy.free(old, &self.enc);
-        } else {
-            drop(old);
+        if let Some(old) = old
+            && self.lazy_server_del
+        {
+            self.lazy.free_node(old, &self.enc);
         }
     }
 
-    /// Replaces the value of a live key and keeps its TTL (`KEEPTTL`, APPEND, INCR...).
-    /// Inserts without TTL if the key is missing.
+    /// Replaces the value of a live key and keeps its TTL (`KEEPTTL`, INCR...). Inserts
+    /// without TTL if the key is missing.
     pub fn set_keep_ttl(&mut self, key: &[u8], value: Value, now: u64) {
-        match self.get_mut(key, now) {
-            Some(e) => e.value = value,
-            None => self.set(key, value, None),
+        if self.expire_if_needed(key, now) {
+            self.store(key, Put::Value(value), None);
+        } else {
+            self.set(key, value, None);
+        }
+    }
+
+    /// [`Db::set_keep_ttl`] for a string given as bytes (KEEPTTL, INCR...).
+    pub fn set_str_keep_ttl(&mut self, key: &[u8], data: &[u8], now: u64) {
+        if self.expire_if_needed(key, now) {
+            self.store(key, Put::Str(data), None);
+        } else {
+            self.set_str(key, data, None);
         }
     }
 
@@ -302,27 +385,29 @@ impl Db {
         if self.capture.is_some() {
             self.preserve(key);
         }
-        let entry = self.map.swap_remove(key)?;
-        if entry.expire_at().is_some() {
-            self.volatile.swap_remove(key);
-        }
-        Some(entry)
+        let (node, ()) = self.map.swap_remove_entry(key)?;
+        let expire = if node.has_ttl() {
+            self.volatile.swap_remove(key)
+        } else {
+            None
+        };
+        Some(Entry { node, expire })
     }
 
     /// Removes a key whose time has passed, counting and logging it.
     pub(super) fn remove_expired(&mut self, key: &[u8]) {
         if let Some(e) = self.remove(key) {
-            self.drop_value(e.value, self.lazy_expire);
+            self.drop_entry(e, self.lazy_expire);
         }
         self.expired += 1;
         self.log_removed(key);
     }
 
-    /// Removes a key chosen for eviction. Returns its value for the caller to free (its
+    /// Removes a key chosen for eviction. Returns its entry for the caller to free (its
     /// memory is what eviction measures); the caller reports the removal
     /// (`Server::server_removed`), as the effects layer does for expired keys.
-    pub fn remove_evicted(&mut self, key: &[u8]) -> Option<Value> {
-        self.remove(key).map(|e| e.value)
+    pub fn remove_evicted(&mut self, key: &[u8]) -> Option<Entry> {
+        self.remove(key)
     }
 
     /// Logs a key the server removed (expired or evicted) while anybody WATCHes.
@@ -334,27 +419,9 @@ impl Db {
 
     /// Whether `key` is still stored but its time has passed (not yet reclaimed).
     pub fn is_expired(&self, key: &[u8], now: u64) -> bool {
-        self.map.get(key).is_some_and(|e| e.expired(now))
-    }
-
-    /// Turns the log of expired keys on or off (on while anybody WATCHes).
-    pub fn log_expired(&mut self, on: bool) {
-        if on != self.expired_log.is_some() {
-            self.expired_log = on.then(Vec::new);
-        }
-    }
-
-    /// Whether expired keys are logged (for a database replacing this one).
-    pub fn take_log_state(&mut self) -> bool {
-        self.expired_log.take().is_some()
-    }
-
-    /// The keys removed by expiry since the last call (empty when not logging).
-    pub fn take_expired_log(&mut self) -> Vec<Bytes> {
-        match self.expired_log.as_mut() {
-            Some(log) if !log.is_empty() => std::mem::take(log),
-            _ => Vec::new(),
-        }
+        self.map
+            .get_key_value(key)
+            .is_some_and(|(n, _)| expired(&self.volatile, n, now))
     }
 
     /// Removes a live key. Returns the entry if it was there.
@@ -374,300 +441,36 @@ impl Db {
         if self.capture.is_some() {
             self.preserve(key);
         }
-        let Some((k, e)) = self.map.get_key_value(key) else {
+        let Some((_, n, _)) = self.map.get_full_mut2(key) else {
             return false;
         };
-        match (e.expire_at().is_some(), expire_at.is_some()) {
-            (false, true) => {
-                let k = k.clone();
-                self.volatile.insert(k);
-            }
-            (true, false) => {
+        n.set_ttl_flag(expire_at.is_some());
+        match expire_at {
+            Some(at) => volatile_put(&mut self.volatile, key, at),
+            None => {
                 self.volatile.swap_remove(key);
             }
-            _ => {}
-        }
-        if let Some(e) = self.map.get_mut(key) {
-            e.expire = expire_at.unwrap_or(NO_EXPIRE);
         }
         true
     }
 
     /// The expiry of a live key: `None` if the key is missing, `Some(None)` if it has no TTL.
     pub fn expiry(&mut self, key: &[u8], now: u64) -> Option<Option<u64>> {
-        self.peek(key, now).map(|e| e.expire_at())
+        let i = self.live_index(key, now)?;
+        let (n, _) = self.map.get_index(i)?;
+        Some(self.expire_of(n))
     }
 
-    /// Moves a live key with its TTL to `to`, replacing what `to` held (value and TTL), as
-    /// RENAME. Returns false if `from` is missing; renaming a key to itself changes nothing.
-    pub fn rename(&mut self, from: &[u8], to: &[u8], now: u64) -> bool {
-        if !self.expire_if_needed(from, now) {
-            return false;
+    /// The expiry time of a stored node, if it has one.
+    pub fn expire_of(&self, n: &Node) -> Option<u64> {
+        if n.has_ttl() {
+            self.volatile.get(n.key()).copied()
+        } else {
+            None
         }
-        if from == to {
-            return true;
-        }
-        // Reclaim an expired destination first, so it is counted as expired, as Redis's
-        // lookupKeyWrite of the destination does.
-        self.expire_if_needed(to, now);
-        let Some(entry) = self.remove(from) else {
-            return false;
-        };
-        let (at, lru) = (entry.expire_at(), entry.lru);
-        self.set(to, entry.value, at);
-        // The same object under a new name, as Redis's RENAME: its access record moves too.
-        if let Some(e) = self.map.get_mut(to) {
-            e.lru = lru;
-        }
-        true
-    }
-
-    /// Stores `entry` (value and TTL) under `key` unless a live key is there and `replace`
-    /// is false. Returns whether it stored. The destination half of COPY, whose source may
-    /// be another database.
-    pub fn put(&mut self, key: &[u8], entry: Entry, replace: bool, now: u64) -> bool {
-        if self.contains(key, now) && !replace {
-            return false;
-        }
-        let at = entry.expire_at();
-        self.set(key, entry.value, at);
-        true
-    }
-
-    /// Stores a key read from a file or a RESTORE payload; false (nothing stored) if the
-    /// key is already there. `lru` is its access record, if the file gave one.
-    pub fn load(
-        &mut self,
-        key: Bytes,
-        value: Value,
-        expire_at: Option<u64>,
-        lru: Option<u32>,
-    ) -> bool {
-        if self.map.contains_key(&key) {
-            return false;
-        }
-        if expire_at.is_some() {
-            self.volatile.insert(key.clone());
-        }
-        let lru = lru.unwrap_or_else(|| self.fresh_lru(self.clock));
-        let entry = Entry {
-            value,
-            expire: expire_at.unwrap_or(NO_EXPIRE),
-            lru,
-            snap: self.epoch,
-        };
-        self.map.insert(key, entry);
-        true
-    }
-
-    /// Removes every key and hands back the tables that held them (for the lazy-free
-    /// thread to drop).
-    pub fn take_contents(&mut self) -> impl Send + 'static + use<> {
-        let map = std::mem::take(&mut self.map);
-        // A running snapshot still owes the old keys: it takes the table whole.
-        let map = match self.capture.as_deref_mut() {
-            Some(c) => {
-                c.freeze(map);
-                IndexMap::default()
-            }
-            None => map,
-        };
-        (map, std::mem::take(&mut self.volatile))
-    }
-
-    /// Removes every key.
-    pub fn clear(&mut self) {
-        let map = std::mem::take(&mut self.map);
-        if let Some(c) = self.capture.as_deref_mut() {
-            c.freeze(map);
-        }
-        self.volatile = IndexSet::default();
-    }
-
-    /// A uniformly random live key, reclaiming the expired keys it draws.
-    ///
-    /// Like Redis's `dbRandomKey` on a master, it keeps drawing until it finds a live key:
-    /// every failed draw removes a key, so it ends after at most `len() + 1` draws, and a
-    /// database holding only expired keys comes out empty (`None`).
-    pub fn random_key(&mut self, now: u64, mut rand: impl FnMut() -> u64) -> Option<Bytes> {
-        loop {
-            if self.map.is_empty() {
-                return None;
-            }
-            let i = (rand() % self.map.len() as u64) as usize;
-            let (k, e) = self.map.get_index(i)?;
-            if !e.expired(now) {
-                return Some(k.clone());
-            }
-            let k = k.clone();
-            self.remove_expired(&k);
-        }
-    }
-
-    /// The entry stored at `key`, even if its time has passed, with no side effect (DEBUG
-    /// looks at what is stored, as Redis's `dictFind`).
-    pub fn stored(&self, key: &[u8]) -> Option<&Entry> {
-        self.map.get(key)
-    }
-
-    /// Every live key and entry, in table order.
-    pub fn iter(&self, now: u64) -> impl Iterator<Item = (&Bytes, &Entry)> {
-        self.map.iter().filter(move |(_, e)| !e.expired(now))
-    }
-
-    /// The `i`-th volatile key, for sampling.
-    pub(super) fn volatile_at(&self, i: usize) -> Option<Bytes> {
-        self.volatile.get_index(i).cloned()
-    }
-
-    /// Removes `key` if expired; true if it was.
-    pub(super) fn reclaim(&mut self, key: &[u8], now: u64) -> bool {
-        !self.expire_if_needed(key, now)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn s(v: &str) -> Value {
-        Value::str(v.as_bytes())
-    }
-
-    #[test]
-    fn expired_keys_are_never_visible() {
-        let mut db = Db::new();
-        db.set(b"a", s("1"), Some(100));
-        assert!(db.get(b"a", 99).is_some());
-        assert!(db.get(b"a", 100).is_none());
-        assert_eq!(db.len(), 0);
-        assert_eq!(db.volatile_len(), 0);
-        assert_eq!(db.expired, 1);
-    }
-
-    #[test]
-    fn ttl_bookkeeping_follows_set_and_persist() {
-        let mut db = Db::new();
-        db.set(b"a", s("1"), Some(100));
-        assert_eq!(db.volatile_len(), 1);
-        db.set(b"a", s("2"), None);
-        assert_eq!(db.volatile_len(), 0);
-        assert!(db.set_expire(b"a", Some(50), 0));
-        assert_eq!(db.volatile_len(), 1);
-        assert!(db.set_expire(b"a", None, 0));
-        assert_eq!(db.volatile_len(), 0);
-        assert!(!db.set_expire(b"zz", Some(1), 0));
-    }
-
-    #[test]
-    fn random_key_is_uniform_enough_and_skips_expired() {
-        let mut db = Db::new();
-        let mut x = 7u64;
-        let mut rand = move || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            x >> 11
-        };
-        assert_eq!(db.random_key(0, &mut rand), None);
-        for i in 0..4 {
-            db.set(format!("k{i}").as_bytes(), s("v"), None);
-        }
-        let mut hist = std::collections::HashMap::new();
-        for _ in 0..4000 {
-            *hist
-                .entry(db.random_key(0, &mut rand).expect("a key"))
-                .or_insert(0) += 1;
-        }
-        assert_eq!(hist.len(), 4);
-        assert!(hist.values().all(|&n| n > 800), "{hist:?}");
-        // 1000 expired keys and one live one: always the live one, never giving up.
-        let mut db = Db::new();
-        for i in 0..1000 {
-            db.set(format!("x{i}").as_bytes(), s("v"), Some(10));
-        }
-        db.set(b"live", s("v"), None);
-        assert_eq!(db.random_key(10, &mut rand).as_deref(), Some(&b"live"[..]));
-        db.delete(b"live", 10);
-        assert_eq!(db.random_key(10, &mut rand), None);
-        assert_eq!((db.len(), db.volatile_len()), (0, 0));
-        assert_eq!(db.expired, 1000);
-    }
-
-    #[test]
-    fn rename_moves_entry_and_ttl_bookkeeping() {
-        let mut db = Db::new();
-        db.set(b"a", s("1"), Some(500));
-        db.set(b"b", s("2"), None);
-        assert!(db.rename(b"a", b"b", 0));
-        assert_eq!(db.get(b"b", 0).map(|e| e.expire_at()), Some(Some(500)));
-        assert!(!db.contains(b"a", 0));
-        assert_eq!((db.len(), db.volatile_len()), (1, 1));
-        // Back onto a key with a TTL: the source's lack of TTL wins.
-        db.set(b"c", s("3"), None);
-        assert!(db.rename(b"c", b"b", 0));
-        assert_eq!(db.expiry(b"b", 0), Some(None));
-        assert_eq!((db.len(), db.volatile_len()), (1, 0));
-        assert!(db.rename(b"b", b"b", 0), "onto itself");
-        assert_eq!(db.get(b"b", 0).map(|e| e.value.clone()), Some(s("3")));
-        assert!(!db.rename(b"nope", b"b", 0));
-        // An expired source is missing; an expired destination is reclaimed and counted.
-        db.set(b"old", s("x"), Some(5));
-        assert!(!db.rename(b"old", b"b", 5));
-        db.set(b"d", s("4"), Some(5));
-        assert!(db.rename(b"b", b"d", 5));
-        assert_eq!(db.expired, 2);
-        assert_eq!((db.len(), db.volatile_len()), (1, 0));
-    }
-
-    #[test]
-    fn put_respects_replace_and_copies_ttl() {
-        let mut src = Db::new();
-        let mut dst = Db::new();
-        src.set(b"a", s("1"), Some(900));
-        let e = src.get(b"a", 0).cloned().expect("live");
-        assert!(dst.put(b"a", e.clone(), false, 0));
-        assert_eq!(dst.expiry(b"a", 0), Some(Some(900)));
-        assert_eq!(dst.volatile_len(), 1);
-        assert!(!dst.put(b"a", Entry::new(s("2"), None), false, 0));
-        assert!(dst.put(b"a", Entry::new(s("2"), None), true, 0));
-        assert_eq!(
-            dst.get(b"a", 0).map(|e| (&e.value, e.expire_at())),
-            Some((&s("2"), None))
-        );
-        assert_eq!(dst.volatile_len(), 0);
-        // An expired destination does not block.
-        dst.set(b"z", s("old"), Some(5));
-        assert!(dst.put(b"z", e, false, 5));
-        assert_eq!(
-            src.get(b"a", 0).map(|e| e.value.clone()),
-            Some(s("1")),
-            "source untouched"
-        );
-    }
-
-    #[test]
-    fn expiry_reports_missing_persistent_and_volatile() {
-        let mut db = Db::new();
-        assert_eq!(db.expiry(b"k", 0), None);
-        db.set(b"k", s("v"), None);
-        assert_eq!(db.expiry(b"k", 0), Some(None));
-        db.set_expire(b"k", Some(10), 0);
-        assert_eq!(db.expiry(b"k", 9), Some(Some(10)));
-        assert_eq!(db.expiry(b"k", 10), None);
-        assert_eq!((db.len(), db.volatile_len()), (0, 0));
-    }
-}
-
-#[cfg(test)]
-mod size {
-    /// The access record costs no memory per key: an entry is 56 bytes, as it was with
-    /// an `Option<u64>` expiry and no record (Value 40 + Option 16), and a table slot (hash,
-    /// key, entry) 96.
-    #[test]
-    fn the_access_record_fits_in_the_old_entry() {
-        assert_eq!(std::mem::size_of::<super::Value>() + 16, 56);
-        assert_eq!(std::mem::size_of::<super::Entry>(), 56);
-        assert_eq!(std::mem::size_of::<(u64, bytes::Bytes, super::Entry)>(), 96);
-    }
-}
+#[path = "keyspace_tests.rs"]
+mod tests;

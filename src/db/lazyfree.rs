@@ -55,6 +55,21 @@ impl Lazy {
         }
     }
 
+    /// [`Lazy::free`] for a removed key's node: only a big collection goes to the thread
+    /// (a string, inline or not, is one block).
+    pub fn free_node(&self, node: super::node::Node, enc: &EncLimits) -> bool {
+        if node
+            .as_value()
+            .is_some_and(|v| free_effort(v, enc) > THRESHOLD)
+        {
+            self.send(Box::new(node), 1);
+            true
+        } else {
+            drop(node);
+            false
+        }
+    }
+
     /// Drops `garbage` (a flushed keyspace holding `objects` keys) on the background
     /// thread, whatever its size, as Redis's `emptyDbAsync`.
     pub fn free_all<T: Send + 'static>(&self, garbage: T, objects: u64) {

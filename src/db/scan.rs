@@ -5,12 +5,12 @@
 //! cursor until the walk reaches it: every such key is returned at least once, and a key
 //! may come back twice (when a removal moves an already returned key below the cursor).
 
-use super::keyspace::{Db, Entry};
-use bytes::Bytes;
+use super::keyspace::{Db, expired};
+use super::node::Node;
 
 impl Db {
     /// One SCAN step: visits up to `count` positions below `cursor` (0 = start), calling
-    /// `visit` with each live key and entry. Returns the next cursor, 0 when done.
+    /// `visit` with each live key's node. Returns the next cursor, 0 when done.
     ///
     /// The cursor is a table position and the walk goes downwards. Entries only ever move
     /// down (a removal moves the last entry into the hole) and new keys are appended at the
@@ -18,22 +18,16 @@ impl Db {
     /// is visited: a full scan returns every such key at least once (maybe twice), as Redis
     /// guarantees. A cursor past the end (the table shrank) restarts from the top, which
     /// keeps the guarantee, because the positions it skips no longer exist.
-    pub fn scan(
-        &self,
-        cursor: u64,
-        count: usize,
-        now: u64,
-        mut visit: impl FnMut(&Bytes, &Entry),
-    ) -> u64 {
+    pub fn scan(&self, cursor: u64, count: usize, now: u64, mut visit: impl FnMut(&Node)) -> u64 {
         let mut pos = self.scan_start(cursor);
         let mut visited = 0;
         while pos > 0 && visited < count {
             pos -= 1;
             visited += 1;
-            if let Some((k, e)) = self.map.get_index(pos as usize)
-                && !e.expired(now)
+            if let Some((n, _)) = self.map.get_index(pos as usize)
+                && !expired(&self.volatile, n, now)
             {
-                visit(k, e);
+                visit(n);
             }
         }
         pos
@@ -49,21 +43,21 @@ impl Db {
         cursor: u64,
         count: usize,
         now: u64,
-        mut visit: impl FnMut(&Bytes, &Entry),
+        mut visit: impl FnMut(&Node),
     ) -> u64 {
         let mut pos = self.scan_start(cursor);
         let mut visited = 0;
         while pos > 0 && visited < count {
             pos -= 1;
             visited += 1;
-            let Some((k, e)) = self.map.get_index(pos as usize) else {
+            let Some((n, _)) = self.map.get_index(pos as usize) else {
                 continue;
             };
-            if e.expired(now) {
-                let k = k.clone();
+            if expired(&self.volatile, n, now) {
+                let k = bytes::Bytes::copy_from_slice(n.key());
                 self.remove_expired(&k);
             } else {
-                visit(k, e);
+                visit(n);
             }
         }
         pos
@@ -84,6 +78,7 @@ impl Db {
 mod tests {
     use super::*;
     use crate::db::Value;
+    use bytes::Bytes;
 
     fn s(v: &str) -> Value {
         Value::str(v.as_bytes())
@@ -99,8 +94,8 @@ mod tests {
         let mut cursor = 0;
         let mut round = 0;
         loop {
-            cursor = db.scan(cursor, 10, 0, |k, _| {
-                seen.insert(k.clone());
+            cursor = db.scan(cursor, 10, 0, |n| {
+                seen.insert(Bytes::copy_from_slice(n.key()));
             });
             // Remove keys that are not part of the stable set while scanning.
             round += 1;
@@ -149,8 +144,8 @@ mod tests {
             let mut next_new = 0;
             loop {
                 let count = 1 + (rand() % 20) as usize;
-                let mut visit = |k: &Bytes, _: &Entry| {
-                    seen.insert(k.clone());
+                let mut visit = |n: &Node| {
+                    seen.insert(Bytes::copy_from_slice(n.key()));
                 };
                 cursor = if reclaim {
                     db.scan_reclaim(cursor, count, now, &mut visit)
@@ -194,19 +189,19 @@ mod tests {
     #[test]
     fn scan_steps_visit_count_positions_and_end_at_zero() {
         let mut db = Db::new();
-        assert_eq!(db.scan(0, 10, 0, |_, _| panic!("empty")), 0);
+        assert_eq!(db.scan(0, 10, 0, |_| panic!("empty")), 0);
         for i in 0..25 {
             db.set(format!("k{i}").as_bytes(), s("v"), None);
         }
         let mut n = 0;
-        let c1 = db.scan(0, 10, 0, |_, _| n += 1);
+        let c1 = db.scan(0, 10, 0, |_| n += 1);
         assert_eq!((c1, n), (15, 10));
-        let c2 = db.scan(c1, 10, 0, |_, _| n += 1);
+        let c2 = db.scan(c1, 10, 0, |_| n += 1);
         assert_eq!((c2, n), (5, 20));
-        let c3 = db.scan(c2, 10, 0, |_, _| n += 1);
+        let c3 = db.scan(c2, 10, 0, |_| n += 1);
         assert_eq!((c3, n), (0, 25));
         // A cursor past the end (the table shrank) restarts from the top.
-        assert_eq!(db.scan(1000, 5, 0, |_, _| {}), 20);
+        assert_eq!(db.scan(1000, 5, 0, |_| {}), 20);
     }
 
     #[test]
@@ -215,11 +210,14 @@ mod tests {
         db.set(b"live", s("v"), Some(100));
         db.set(b"dead", s("v"), Some(50));
         let mut got = Vec::new();
-        assert_eq!(db.scan(0, 10, 50, |k, _| got.push(k.clone())), 0);
+        assert_eq!(
+            db.scan(0, 10, 50, |n| got.push(Bytes::copy_from_slice(n.key()))),
+            0
+        );
         assert_eq!(got, vec![Bytes::from_static(b"live")]);
         assert_eq!(db.len(), 2, "scan only reads");
         got.clear();
-        db.scan_reclaim(0, 10, 50, |k, _| got.push(k.clone()));
+        db.scan_reclaim(0, 10, 50, |n| got.push(Bytes::copy_from_slice(n.key())));
         assert_eq!(got, vec![Bytes::from_static(b"live")]);
         assert_eq!((db.len(), db.volatile_len(), db.expired), (1, 1, 1));
     }

@@ -2,7 +2,7 @@
 //! WRONGTYPE. One piece of code for every family (lists, hashes, sets, sorted sets, streams).
 
 use super::keyspace::Db;
-use super::value::{Hash, List, Set, Stream, Value, ZSet};
+use super::value::{Hash, List, Set, Stream, Value, ValueRef, ZSet};
 
 /// The key holds a value of another type: the command replies WRONGTYPE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,7 +10,7 @@ pub struct WrongType;
 
 /// A collection type stored in a [`Value`] variant.
 pub trait Typed: Sized {
-    fn of(v: &Value) -> Option<&Self>;
+    fn of(v: ValueRef<'_>) -> Option<&Self>;
     fn of_mut(v: &mut Value) -> Option<&mut Self>;
     /// A new empty value of this type.
     fn empty() -> Value;
@@ -22,9 +22,9 @@ macro_rules! typed {
     };
     ($t:ty, $variant:ident, $empty:expr, $x:ident => $($pat:tt)*) => {
         impl Typed for $t {
-            fn of(v: &Value) -> Option<&Self> {
+            fn of(v: ValueRef<'_>) -> Option<&Self> {
                 match v {
-                    Value::$variant($($pat)*) => Some($x),
+                    ValueRef::$variant($($pat)*) => Some($x),
                     _ => None,
                 }
             }
@@ -52,7 +52,7 @@ impl Db {
     pub fn typed<T: Typed>(&mut self, key: &[u8], now: u64) -> Result<Option<&T>, WrongType> {
         match self.get(key, now) {
             None => Ok(None),
-            Some(e) => T::of(&e.value).map(Some).ok_or(WrongType),
+            Some(n) => T::of(n.value()).map(Some).ok_or(WrongType),
         }
     }
 
@@ -63,9 +63,16 @@ impl Db {
         key: &[u8],
         now: u64,
     ) -> Result<Option<&mut T>, WrongType> {
-        match self.get_mut(key, now) {
+        let enc = self.enc;
+        match self.node_mut(key, now) {
             None => Ok(None),
-            Some(e) => T::of_mut(&mut e.value).map(Some).ok_or(WrongType),
+            // A string held inline is no collection: leave it inline.
+            Some(n) if n.as_value().is_none() => Err(WrongType),
+            Some(n) => {
+                let v = n.value_mut();
+                super::encoding::refresh(v, &enc);
+                T::of_mut(v).map(Some).ok_or(WrongType)
+            }
         }
     }
 

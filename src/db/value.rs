@@ -47,12 +47,75 @@ impl Value {
         Value::Str(Bytes::copy_from_slice(data))
     }
 
+    /// A borrowed view, as the keyspace hands values out (`ValueRef`).
+    pub fn view(&self) -> ValueRef<'_> {
+        match self {
+            Value::Str(s) => ValueRef::Str(s),
+            Value::List(l) => ValueRef::List(l),
+            Value::Hash(h) => ValueRef::Hash(h),
+            Value::Set(s) => ValueRef::Set(s),
+            Value::ZSet(z) => ValueRef::ZSet(z),
+            Value::Stream(s) => ValueRef::Stream(s),
+        }
+    }
+
+    /// The encoding OBJECT ENCODING reports (see [`ValueRef::encoding`]).
+    pub fn encoding(&self, l: &EncLimits) -> &'static str {
+        self.view().encoding(l)
+    }
+}
+
+/// A stored value, borrowed: what a lookup returns. A string is its bytes, wherever they
+/// are kept (inline in the key's node, or a `Value::Str` of its own).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRef<'a> {
+    Str(&'a [u8]),
+    List(&'a List),
+    Hash(&'a Hash),
+    Set(&'a Set),
+    ZSet(&'a ZSet),
+    Stream(&'a Stream),
+}
+
+impl<'a> ValueRef<'a> {
+    /// An owned copy.
+    pub fn to_value(self) -> Value {
+        match self {
+            ValueRef::Str(s) => Value::str(s),
+            ValueRef::List(l) => Value::List(l.clone()),
+            ValueRef::Hash(h) => Value::Hash(h.clone()),
+            ValueRef::Set(s) => Value::Set(s.clone()),
+            ValueRef::ZSet(z) => Value::ZSet(Box::new(z.clone())),
+            ValueRef::Stream(s) => Value::Stream(Box::new(s.clone())),
+        }
+    }
+
+    /// The string's bytes, if it is one.
+    pub fn as_str(self) -> Option<&'a [u8]> {
+        match self {
+            ValueRef::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The name `TYPE` replies with.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            ValueRef::Str(_) => "string",
+            ValueRef::List(_) => "list",
+            ValueRef::Hash(..) => "hash",
+            ValueRef::Set(..) => "set",
+            ValueRef::ZSet(_) => "zset",
+            ValueRef::Stream(_) => "stream",
+        }
+    }
+
     /// The encoding OBJECT ENCODING reports. Every collection now holds its real encoding,
     /// so the thresholds (`_l`) no longer decide it; the parameter stays while the other
     /// types' encodings land. Lists are always a quicklist in 7.0.
-    pub fn encoding(&self, _l: &EncLimits) -> &'static str {
+    pub fn encoding(self, _l: &EncLimits) -> &'static str {
         match self {
-            Value::Str(s) => {
+            ValueRef::Str(s) => {
                 if s.len() <= 20 && crate::util::number::parse_i64(s).is_some() {
                     "int"
                 } else if s.len() <= EMBSTR_MAX {
@@ -61,26 +124,32 @@ impl Value {
                     "raw"
                 }
             }
-            Value::List(_) => "quicklist",
-            Value::Hash(h) => {
+            ValueRef::List(_) => "quicklist",
+            ValueRef::Hash(h) => {
                 if h.is_listpack() {
                     "listpack"
                 } else {
                     "hashtable"
                 }
             }
-            Value::Set(s) => s.encoding(),
+            ValueRef::Set(s) => s.encoding(),
             // The set tracks the conversion itself: like Redis, it stays a skiplist once
             // grown, even if it shrinks again.
-            Value::ZSet(z) => {
+            ValueRef::ZSet(z) => {
                 if z.is_listpack() {
                     "listpack"
                 } else {
                     "skiplist"
                 }
             }
-            Value::Stream(_) => "stream",
+            ValueRef::Stream(_) => "stream",
         }
+    }
+}
+
+impl PartialEq<Value> for ValueRef<'_> {
+    fn eq(&self, other: &Value) -> bool {
+        *self == other.view()
     }
 }
 

@@ -35,8 +35,8 @@ pub enum Wait {
 
 impl Wait {
     /// Whether `value` is what this waiter can be served from.
-    pub fn matches(self, value: &crate::db::Value) -> bool {
-        use crate::db::Value;
+    pub fn matches(self, value: crate::db::ValueRef<'_>) -> bool {
+        use crate::db::ValueRef as Value;
         matches!(
             (self, value),
             (Wait::List, Value::List(_))

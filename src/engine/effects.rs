@@ -336,8 +336,8 @@ impl Server {
         }
         let now = self.now_ms;
         if matches!(
-            self.dbs[db].peek(key, now).map(|e| &e.value),
-            Some(crate::db::Value::Stream(_))
+            self.dbs[db].peek(key, now).map(|e| e.value()),
+            Some(crate::db::ValueRef::Stream(_))
         ) {
             return;
         }

@@ -137,7 +137,7 @@ impl Server {
         };
         // Big values are freed off the executor whatever lazyfree-lazy-eviction says:
         // one huge value must not stall every client.
-        let handed_off = db.lazy.free(value, &db.enc);
+        let handed_off = db.lazy.free_node(value.into_node(), &db.enc);
         self.evict_stats.evicted_keys += 1;
         let lazy = self.config.mem.lazy_eviction;
         self.server_removed(dbi, key, "evicted", lazy);

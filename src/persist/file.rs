@@ -145,8 +145,8 @@ pub fn save_to(srv: &Server, path: &Path, aof_base: bool) -> io::Result<u64> {
                 continue;
             }
             w.db(i, db.len() as u64, db.volatile_len() as u64)?;
-            for (k, e) in db.iter(now) {
-                w.key(k, &e.value, e.expire_at(), s.access(e.lru))?;
+            for (n, at) in db.iter(now) {
+                w.key(n.key(), n.value(), at, s.access(n.lru()))?;
             }
         }
         w.finish()?;

@@ -202,16 +202,16 @@ fn write(s: &Settings, sizes: &[(u64, u64)], rx: &Receiver<Msg>) -> io::Result<u
                     }
                     select(&mut w, db)?;
                     for r in &recs {
-                        w.key(&r.key, &r.value, r.expire_at, s.access(r.lru))?;
+                        w.key(&r.key, r.value.view(), r.expire_at, s.access(r.lru))?;
                         n += 1;
                         s.key_delay(n);
                     }
                 }
                 Ok(Msg::Frozen(db, table, epoch)) => {
-                    for (k, e) in table.iter() {
-                        if !crate::db::handed_over(e, epoch) {
+                    for (node, at) in table.iter() {
+                        if !crate::db::handed_over(node, epoch) {
                             select(&mut w, db)?;
-                            w.key(k, &e.value, e.expire_at(), s.access(e.lru))?;
+                            w.key(node.key(), node.value(), at, s.access(node.lru()))?;
                             n += 1;
                             s.key_delay(n);
                         }

@@ -44,7 +44,7 @@ pub(super) fn bitop(ctx: &mut Ctx) {
     for key in &argv[3..] {
         match super::read(ctx, key) {
             Found::Missing => sources.push(Bytes::new()),
-            Found::Str(s) => sources.push(s.clone()),
+            Found::Str(s) => sources.push(Bytes::copy_from_slice(s)),
             Found::WrongType => return ctx.error(error::WRONGTYPE),
         }
     }

@@ -125,7 +125,7 @@ fn bitfield_generic(ctx: &mut Ctx, ro: bool) {
         let s = match super::read(ctx, &key) {
             Found::WrongType => return ctx.error(error::WRONGTYPE),
             Found::Missing => bytes::Bytes::new(),
-            Found::Str(s) => s.clone(),
+            Found::Str(s) => bytes::Bytes::copy_from_slice(s),
         };
         ctx.out.array(ops.len());
         for op in &ops {

@@ -159,7 +159,7 @@ fn generic_inner(ctx: &mut Ctx, mode: Mode) -> Result<(), ()> {
     // uses look it up again (`zset`), as replies and the store borrow the context.
     let has = match crate::cmd::read_value(ctx.srv, ctx.db, &argv[src]) {
         None => false,
-        Some(Value::ZSet(_)) => true,
+        Some(crate::db::ValueRef::ZSet(_)) => true,
         Some(_) => {
             ctx.error(error::WRONGTYPE);
             return Err(());

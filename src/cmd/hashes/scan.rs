@@ -9,7 +9,7 @@
 //! scan even when the options are wrong.
 
 use crate::cmd::read_value as read;
-use crate::db::{Value, collection_scan};
+use crate::db::collection_scan;
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;
 use crate::error;
@@ -33,7 +33,7 @@ pub(super) fn hscan(ctx: &mut Ctx) {
     let Some(value) = read(ctx.srv, ctx.db, &argv[1]) else {
         return reply(&mut ctx.out, 0, &[]);
     };
-    let Value::Hash(h) = value else {
+    let crate::db::ValueRef::Hash(h) = value else {
         return ctx.out.error(error::WRONGTYPE);
     };
     let opts = match ScanOpts::parse(&argv[3..]) {

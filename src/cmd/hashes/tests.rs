@@ -195,7 +195,7 @@ fn hscan_returns_every_stable_field_despite_changes() {
     assert!(matches!(
         t.srv.dbs[0]
             .get(b"h", t.srv.now_ms)
-            .map(|e| e.value.encoding(&Default::default())),
+            .map(|e| e.value().encoding(&Default::default())),
         Some("hashtable")
     ));
     for count in ["1", "7", "50"] {

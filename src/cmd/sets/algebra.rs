@@ -153,7 +153,7 @@ fn compute(ctx: &mut Ctx, keys: &[Bytes], op: Op) -> Result<Set, WrongType> {
     for key in keys {
         match read(ctx.srv, ctx.db, key) {
             None => sizes.push(None),
-            Some(Value::Set(s)) => sizes.push(Some(s.len())),
+            Some(crate::db::ValueRef::Set(s)) => sizes.push(Some(s.len())),
             Some(_) => return Err(WrongType),
         }
     }
@@ -240,8 +240,8 @@ fn members(s: &Set) -> Vec<Bytes> {
 /// The set at `key`, without counting a lookup. [`compute`] checked every key's type first
 /// at the same `now`, so a key present then is still there and still a set.
 fn peek<'d>(db: &'d mut Db, key: &[u8], now: u64) -> Option<&'d Set> {
-    match db.get(key, now).map(|e| &e.value) {
-        Some(Value::Set(s)) => Some(s),
+    match db.get(key, now).map(|e| e.value()) {
+        Some(crate::db::ValueRef::Set(s)) => Some(s),
         _ => None,
     }
 }

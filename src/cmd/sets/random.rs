@@ -236,9 +236,9 @@ fn spop_count(ctx: &mut Ctx) {
         // Redis answers this case with SUNION of the key, whose lookup counts as a read.
         srv.stats.keyspace_hits += 1;
         if let Some(entry) = db.remove(&argv[1])
-            && let crate::db::Value::Set(all) = entry.value
+            && let crate::db::ValueRef::Set(all) = entry.value()
         {
-            reply_members(&mut ctx.out, &all);
+            reply_members(&mut ctx.out, all);
         }
         ctx.modified(&argv[1]);
         if ctx.propagating() {

@@ -134,7 +134,7 @@ pub(super) fn xadd(ctx: &mut Ctx) {
         Found::Missing => {
             let db = &mut ctx.srv.dbs[ctx.db];
             db.set(key, Value::Stream(Box::default()), None);
-            match db.get_mut(key, now).map(|e| &mut e.value) {
+            match db.get_mut(key, now) {
                 Some(Value::Stream(s)) => s,
                 _ => return ctx.error(error::WRONGTYPE),
             }

@@ -2,7 +2,6 @@
 //! an existing key keeps its TTL, since only its value is replaced (Redis's dbOverwrite).
 
 use super::as_str;
-use crate::db::Value;
 use crate::engine::ctx::Ctx;
 use crate::error;
 use crate::util::number::{format_i64, format_incrbyfloat, parse_f64, parse_i64};
@@ -50,8 +49,8 @@ fn incr_generic(ctx: &mut Ctx, delta: i64) {
     let argv = ctx.argv;
     let now = ctx.now();
     let db = &mut ctx.srv.dbs[ctx.db];
-    let entry = db.get_mut(&argv[1], now);
-    let old = match entry.as_deref().map(|e| as_str(&e.value)) {
+    // Read without recording the access: storing the result records it, once.
+    let old = match db.peek(&argv[1], now).map(|n| as_str(n.value())) {
         None => 0,
         Some(None) => return ctx.out.error(error::WRONGTYPE),
         Some(Some(s)) => match parse_i64(s) {
@@ -64,11 +63,8 @@ fn incr_generic(ctx: &mut Ctx, delta: i64) {
     };
     let mut text = Vec::with_capacity(20);
     format_i64(&mut text, new);
-    let value = Value::Str(Bytes::from(text));
-    match entry {
-        Some(e) => e.value = value,
-        None => db.set(&argv[1], value, None),
-    }
+    // The result goes inline in the key's node (in place when its length is unchanged).
+    db.set_str_keep_ttl(&argv[1], &text, now);
     ctx.modified(&argv[1]);
     ctx.out.int(new);
 }
@@ -82,9 +78,8 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx) {
     let argv = ctx.argv;
     let now = ctx.now();
     let db = &mut ctx.srv.dbs[ctx.db];
-    let entry = db.get_mut(&argv[1], now);
     // Redis checks the type, then the stored value, then the increment.
-    let old = match entry.as_deref().map(|e| as_str(&e.value)) {
+    let old = match db.peek(&argv[1], now).map(|n| as_str(n.value())) {
         None => 0.0,
         Some(None) => return ctx.out.error(error::WRONGTYPE),
         Some(Some(s)) => match parse_f64(s) {
@@ -101,11 +96,7 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx) {
     }
     let text = Bytes::from(format_incrbyfloat(new));
     ctx.out.bulk(&text);
-    let value = Value::Str(text.clone());
-    match entry {
-        Some(e) => e.value = value,
-        None => db.set(&argv[1], value, None),
-    }
+    db.set_str_keep_ttl(&argv[1], &text, now);
     ctx.modified(&argv[1]);
     // Replicas and the AOF must not redo float arithmetic (formatting may differ): they get
     // the resulting string, keeping the TTL, as Redis propagates it.

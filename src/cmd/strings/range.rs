@@ -26,7 +26,7 @@ pub(super) fn append(ctx: &mut Ctx) {
             ctx.out.int(tail.len() as i64);
             ctx.modified(key);
         }
-        Some(e) => match as_str_mut(&mut e.value) {
+        Some(v) => match as_str_mut(v) {
             None => ctx.out.error(error::WRONGTYPE),
             Some(s) if !fits(limit, s.len() as u64, tail.len()) => {
                 ctx.out.error(error::STRING_TOO_LONG)
@@ -99,7 +99,7 @@ pub(super) fn setrange(ctx: &mut Ctx) {
     let db = &mut ctx.srv.dbs[ctx.db];
     match db.get_mut(key, now) {
         None if value.is_empty() => ctx.out.int(0),
-        Some(e) => match as_str_mut(&mut e.value) {
+        Some(v) => match as_str_mut(v) {
             None => ctx.out.error(error::WRONGTYPE),
             Some(s) if value.is_empty() => ctx.out.int(s.len() as i64),
             Some(s) => match overwrite_at(limit, offset, value.len()) {

@@ -3,7 +3,6 @@
 //! `getExpireMillisecondsOrReply`).
 
 use super::{Found, Got, get_generic, read};
-use crate::db::Value;
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;
 use crate::error;
@@ -219,12 +218,11 @@ fn set_generic(ctx: &mut Ctx, name: &str, opts: &Opts, val: usize, int_reply: bo
             return;
         }
     }
-    let value = Value::str(&argv[val]);
     if opts.flags & KEEPTTL != 0 {
-        db.set_keep_ttl(&argv[1], value, now);
+        db.set_str_keep_ttl(&argv[1], &argv[val], now);
     } else {
         // An EXAT/PXAT time already past still stores the key, already expired, as Redis does.
-        db.set(&argv[1], value, expire);
+        db.set_str(&argv[1], &argv[val], expire);
     }
     ctx.modified(&argv[1]);
     // A relative time is propagated as the absolute one it became (as Redis 7.0 does).

@@ -74,7 +74,7 @@ impl Harness {
 
     fn entry(&mut self, key: &str) -> Option<Entry> {
         let now = self.srv.now_ms;
-        self.srv.dbs[0].get(key.as_bytes(), now).cloned()
+        self.srv.dbs[0].copy_entry(key.as_bytes(), now)
     }
 
     fn ttl(&mut self, key: &str) -> Option<u64> {
@@ -293,7 +293,7 @@ fn append_grows_a_string_in_place() {
     for i in 0..1000 {
         assert_eq!(h.cmd("APPEND k abcd"), format!(":{}\r\n", (i + 1) * 4));
     }
-    let v = h.entry("k").map(|e| e.value);
+    let v = h.entry("k").map(|e| e.into_value());
     assert_eq!(
         v,
         Some(crate::db::Value::str("abcd".repeat(1000).as_bytes()))

@@ -7,7 +7,6 @@
 
 use super::range::store_result;
 use super::{list, read};
-use crate::db::Value;
 use crate::db::zset::ZSet;
 use crate::engine::ctx::Ctx;
 use crate::engine::state::Server;
@@ -123,9 +122,9 @@ impl Src<'_> {
 /// The input at `key`; its type was checked when the command began.
 fn src<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Src<'s> {
     let now = srv.now_ms;
-    match srv.dbs[db].get(key, now).map(|e| &e.value) {
-        Some(Value::ZSet(z)) => Src::ZSet(z),
-        Some(Value::Set(s)) => Src::Set(s),
+    match srv.dbs[db].get(key, now).map(|e| e.value()) {
+        Some(crate::db::ValueRef::ZSet(z)) => Src::ZSet(z),
+        Some(crate::db::ValueRef::Set(s)) => Src::Set(s),
         _ => Src::Missing,
     }
 }
@@ -183,8 +182,8 @@ fn setop_generic(ctx: &mut Ctx, name: &str, op: Op, reply: Reply) {
             Ok(z) => lens.push(z.map_or(0, ZSet::len)),
             Err(_) => {
                 let now = ctx.now();
-                match ctx.db().get(key, now).map(|e| &e.value) {
-                    Some(Value::Set(s)) => lens.push(s.len()),
+                match ctx.db().get(key, now).map(|e| e.value()) {
+                    Some(crate::db::ValueRef::Set(s)) => lens.push(s.len()),
                     _ => return ctx.error(error::WRONGTYPE),
                 }
             }

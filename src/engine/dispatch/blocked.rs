@@ -60,7 +60,7 @@ impl Engine {
                 let Some(on) = on.map(|b| b.on) else {
                     continue;
                 };
-                match self.srv.dbs[db].peek(&key, now).map(|e| &e.value) {
+                match self.srv.dbs[db].peek(&key, now).map(|e| e.value()) {
                     Some(v) if on.matches(v) => self.retry(id),
                     // Deleted, or replaced by another type: XREADGROUP is released with an
                     // error, as in Redis 7.0; other commands keep waiting for their type.

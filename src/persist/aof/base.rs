@@ -7,7 +7,7 @@
 //! the dataset written as commands (`rewriteAppendOnlyFileRio`): [`Base::capture`] encodes
 //! it in memory on the executor and [`Base::write_to`] writes it off the executor.
 
-use crate::db::{Db, Value};
+use crate::db::{Db, ValueRef};
 use crate::engine::state::Server;
 use crate::persist::{file, snapshot};
 use bytes::Bytes;
@@ -102,37 +102,38 @@ impl Base {
 /// Appends one database's keys as commands, preceded by its SELECT.
 fn write_db(out: &mut Vec<u8>, index: usize, db: &Db, now: u64) {
     let mut first = true;
-    for (key, entry) in db.iter(now) {
+    for (node, expire_at) in db.iter(now) {
+        let key = node.key();
         if first {
             command(out, &[&b"SELECT"[..], index.to_string().as_bytes()]);
             first = false;
         }
-        write_value(out, key, &entry.value);
-        if let Some(at) = entry.expire_at() {
+        write_value(out, key, node.value());
+        if let Some(at) = expire_at {
             command(out, &[&b"PEXPIREAT"[..], key, at.to_string().as_bytes()]);
         }
     }
 }
 
 /// The commands that rebuild `value` at `key` (Redis's `rewrite*Object`).
-fn write_value(out: &mut Vec<u8>, key: &[u8], value: &Value) {
+fn write_value(out: &mut Vec<u8>, key: &[u8], value: ValueRef<'_>) {
     match value {
-        Value::Str(s) => command(out, &[&b"SET"[..], key, s]),
-        Value::List(l) => batched(
+        ValueRef::Str(s) => command(out, &[&b"SET"[..], key, s]),
+        ValueRef::List(l) => batched(
             out,
             b"RPUSH",
             key,
             l.iter().map(|e| vec![Bytes::copy_from_slice(e)]),
         ),
-        Value::Set(s) => batched(out, b"SADD", key, s.iter().map(|e| vec![e.to_bytes()])),
-        Value::Hash(h) => batched(
+        ValueRef::Set(s) => batched(out, b"SADD", key, s.iter().map(|e| vec![e.to_bytes()])),
+        ValueRef::Hash(h) => batched(
             out,
             b"HMSET",
             key,
             h.iter()
                 .map(|(f, v)| vec![Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)]),
         ),
-        Value::ZSet(z) => batched(
+        ValueRef::ZSet(z) => batched(
             out,
             b"ZADD",
             key,
@@ -141,7 +142,7 @@ fn write_value(out: &mut Vec<u8>, key: &[u8], value: &Value) {
                 vec![Bytes::from(score), Bytes::copy_from_slice(m)]
             }),
         ),
-        Value::Stream(s) => write_stream(out, key, s),
+        ValueRef::Stream(s) => write_stream(out, key, s),
     }
 }
 

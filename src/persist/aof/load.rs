@@ -448,7 +448,7 @@ mod tests {
 
     fn value(e: &mut Engine, db: usize, key: &[u8]) -> Option<crate::db::Value> {
         let now = e.srv.now_ms;
-        e.srv.dbs[db].get(key, now).map(|en| en.value.clone())
+        e.srv.dbs[db].get(key, now).map(|en| en.value().to_value())
     }
 
     const AOF: &[u8] = b"*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n#TS:1700000000\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*1\r\n$4\r\nEXEC\r\n";

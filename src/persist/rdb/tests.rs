@@ -163,10 +163,11 @@ fn write_all(values: &[(&str, Value)], opts: Options) -> Vec<u8> {
     w.db(0, values.len() as u64, 1).expect("db");
     for (i, (k, v)) in values.iter().enumerate() {
         let exp = (i == 0).then_some(4_000_000_000_000);
-        w.key(k.as_bytes(), v, exp, Access::None).expect("key");
+        w.key(k.as_bytes(), v.view(), exp, Access::None)
+            .expect("key");
     }
     w.db(3, 1, 0).expect("db");
-    w.key(b"in3", &Value::str(b"x"), None, Access::Freq(7))
+    w.key(b"in3", Value::str(b"x").view(), None, Access::Freq(7))
         .expect("key");
     w.finish().expect("finish")
 }
@@ -240,7 +241,7 @@ fn stream_keeps_groups_counters_and_ids() {
 #[test]
 fn dump_payload_round_trips_and_checks_its_footer() {
     for (name, v) in sample_values() {
-        let p = dump(&v, &Options::default());
+        let p = dump(v.view(), &Options::default());
         let got = restore_value(&p, &Default::default());
         assert!(got.is_ok_and(|g| same(&g, &v)), "{name}");
         let mut bad = p.clone();
@@ -258,7 +259,7 @@ fn dump_payload_round_trips_and_checks_its_footer() {
 
 #[test]
 fn a_dump_of_a_newer_version_is_refused() {
-    let mut p = dump(&Value::str(b"v"), &Options::default());
+    let mut p = dump(Value::str(b"v").view(), &Options::default());
     let n = p.len();
     p[n - 10] = 11;
     let crc = CRC64.checksum(&p[..n - 8]);
@@ -529,7 +530,7 @@ static CORPUS: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::new(|| {
     sample_values()
         .into_iter()
         .filter(|(n, _)| !n.starts_with("big"))
-        .map(|(_, v)| dump(&v, &Options::default()))
+        .map(|(_, v)| dump(v.view(), &Options::default()))
         .collect()
 });
 

@@ -5,7 +5,7 @@
 use super::enc::{self, Listpack};
 use super::kind;
 use crate::db::quicklist::allow_insert;
-use crate::db::{List, Value};
+use crate::db::{List, ValueRef};
 use crate::util::number::format_double;
 
 /// What the value encoding depends on.
@@ -18,24 +18,24 @@ pub struct ValueOpts {
 }
 
 /// Writes `value`'s type byte then its payload.
-pub fn write(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) {
+pub fn write(buf: &mut Vec<u8>, value: ValueRef<'_>, o: &ValueOpts) {
     let at = buf.len();
     buf.push(0);
     buf[at] = payload(buf, value, o);
 }
 
 /// Writes `value`'s payload; returns its type byte.
-pub fn payload(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) -> u8 {
+pub fn payload(buf: &mut Vec<u8>, value: ValueRef<'_>, o: &ValueOpts) -> u8 {
     match value {
-        Value::Str(s) => {
+        ValueRef::Str(s) => {
             enc::string(buf, s, o.compress);
             kind::STRING
         }
-        Value::List(l) => {
+        ValueRef::List(l) => {
             quicklist(buf, l, o);
             kind::LIST_QUICKLIST_2
         }
-        Value::Set(s) => match s.as_intset() {
+        ValueRef::Set(s) => match s.as_intset() {
             Some(ints) => {
                 enc::string(buf, &ints.blob(), o.compress);
                 kind::SET_INTSET
@@ -48,7 +48,7 @@ pub fn payload(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) -> u8 {
                 kind::SET
             }
         },
-        Value::Hash(h) => {
+        ValueRef::Hash(h) => {
             if h.is_listpack() {
                 let mut lp = Listpack::new();
                 for (f, v) in h.iter() {
@@ -66,7 +66,7 @@ pub fn payload(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) -> u8 {
                 kind::HASH
             }
         }
-        Value::ZSet(z) => {
+        ValueRef::ZSet(z) => {
             if z.is_listpack() {
                 let mut lp = Listpack::new();
                 for (m, s) in z.iter() {
@@ -86,7 +86,7 @@ pub fn payload(buf: &mut Vec<u8>, value: &Value, o: &ValueOpts) -> u8 {
                 kind::ZSET_2
             }
         }
-        Value::Stream(s) => {
+        ValueRef::Stream(s) => {
             super::stream::write(buf, s, o.compress);
             kind::STREAM_LISTPACKS_2
         }

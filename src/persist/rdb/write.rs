@@ -8,7 +8,7 @@
 
 use super::value::{self, ValueOpts};
 use super::{CRC64, RDB_VERSION, enc, op};
-use crate::db::{EncLimits, Value};
+use crate::db::{EncLimits, ValueRef};
 use std::io::{self, Write};
 
 /// How to write.
@@ -150,7 +150,7 @@ impl<W: Write> Writer<W> {
     pub fn key(
         &mut self,
         key: &[u8],
-        value: &Value,
+        value: ValueRef<'_>,
         expire_at: Option<u64>,
         access: Access,
     ) -> io::Result<()> {
@@ -219,7 +219,7 @@ fn aux_int(b: &mut Vec<u8>, name: &[u8], v: i64) {
 
 /// DUMP's payload: the value's type and serialization, the RDB version (2 bytes, little
 /// endian), and the CRC64 of all that (8 bytes, little endian).
-pub fn dump(value: &Value, opts: &Options) -> Vec<u8> {
+pub fn dump(value: ValueRef<'_>, opts: &Options) -> Vec<u8> {
     let mut b = Vec::with_capacity(64);
     value::write(&mut b, value, &opts.value());
     b.extend_from_slice(&RDB_VERSION.to_le_bytes());

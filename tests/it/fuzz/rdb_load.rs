@@ -237,8 +237,11 @@ pub(super) fn seed_payloads() -> Vec<(String, Vec<u8>)> {
     };
     let mut out = Vec::new();
     for (name, v) in sample_values() {
-        out.push((format!("dump-{name}"), rdb::dump(&v, &Options::default())));
-        let p = rdb::dump(&v, &plain);
+        out.push((
+            format!("dump-{name}"),
+            rdb::dump(v.view(), &Options::default()),
+        ));
+        let p = rdb::dump(v.view(), &plain);
         if !out.iter().any(|(_, q)| *q == p) {
             out.push((format!("dump-{name}-plain"), p));
         }
@@ -272,10 +275,10 @@ pub(super) fn seed_file() -> Vec<u8> {
             1 => Access::Idle(i as u64 * 100),
             _ => Access::Freq(i as u8),
         };
-        w.key(k.as_bytes(), v, exp, access).expect("key");
+        w.key(k.as_bytes(), v.view(), exp, access).expect("key");
     }
     w.db(3, 1, 0).expect("db");
-    w.key(b"in3", &Value::str(b"x"), None, Access::None)
+    w.key(b"in3", Value::str(b"x").view(), None, Access::None)
         .expect("key");
     w.finish().expect("finish")
 }
@@ -311,7 +314,7 @@ fn check_payload(p: &[u8], enc: &EncLimits) -> bool {
     let Ok(v) = rdb::restore_value(p, enc) else {
         return false;
     };
-    let again = rdb::dump(&v, &Options::default());
+    let again = rdb::dump(v.view(), &Options::default());
     let back = rdb::restore_value(&again, enc)
         .unwrap_or_else(|e| panic!("{v:?} restored, but its DUMP does not: {e:?}"));
     assert!(same(&v, &back), "{v:?} DUMPs and restores as {back:?}");
