@@ -185,16 +185,19 @@ impl Node {
         Node(p)
     }
 
+    #[inline]
     fn meta(&self) -> u32 {
         // SAFETY: every block starts with the 4-byte meta word (written by `build`).
         unsafe { ptr::read_unaligned(self.0.as_ptr().cast::<u32>()) }
     }
 
+    #[inline]
     fn set_meta(&mut self, meta: u32) {
         // SAFETY: as in `meta`; `&mut self` means no reference into the block is alive.
         unsafe { ptr::write_unaligned(self.0.as_ptr().cast::<u32>(), meta) }
     }
 
+    #[inline]
     fn is_inline(&self) -> bool {
         self.meta() & INLINE != 0
     }
@@ -234,6 +237,7 @@ impl Node {
     }
 
     /// A view of the value.
+    #[inline]
     pub fn value(&self) -> ValueRef<'_> {
         match self.inline_str() {
             Some(s) => ValueRef::Str(s),
@@ -246,15 +250,20 @@ impl Node {
         (!self.is_inline()).then(|| self.value_slot())
     }
 
+    #[inline]
     fn inline_str(&self) -> Option<&[u8]> {
         if !self.is_inline() {
             return None;
         }
-        let s = self.shape();
-        let len = s.size - s.payload_at - 1;
-        // SAFETY: an INLINE block holds `len` string bytes after the length byte at
-        // `payload_at`; they live as long as the block, which `&self` borrows.
-        Some(unsafe { std::slice::from_raw_parts(self.0.as_ptr().add(s.payload_at + 1), len) })
+        let (key_at, key_len) = self.key_span();
+        let at = key_at + key_len;
+        // SAFETY: an INLINE block stores the string's length byte right after the key,
+        // then that many string bytes; they live as long as the block, which `&self`
+        // borrows.
+        unsafe {
+            let p = self.0.as_ptr().add(at);
+            Some(std::slice::from_raw_parts(p.add(1), usize::from(*p)))
+        }
     }
 
     /// The `Value` of a block that holds one (callers check `is_inline` first).
@@ -336,16 +345,19 @@ impl Node {
     }
 
     /// The access record (24 bits, `lru.rs`).
+    #[inline]
     pub fn lru(&self) -> u32 {
         self.meta() & LRU_MASK
     }
 
+    #[inline]
     pub fn set_lru(&mut self, lru: u32) {
         let meta = self.meta();
         self.set_meta((meta & !LRU_MASK) | (lru & LRU_MASK));
     }
 
     /// Whether the key has an expiry (kept in the keyspace's volatile map).
+    #[inline]
     pub fn has_ttl(&self) -> bool {
         self.meta() & TTL != 0
     }

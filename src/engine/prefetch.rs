@@ -2,8 +2,9 @@
 //! overlap instead of each stalling its own command (what Redis 8 and Valkey 8 do with
 //! explicit prefetches).
 //!
-//! A lookup in a big keyspace misses the cache three or four times in a row (index slot,
-//! entry, key bytes, value bytes), each miss waiting for the one before. Run between
+//! A lookup in a big keyspace misses the cache two to four times in a row (index slot,
+//! bucket, the key's node holding key and small value, a big value's bytes), each miss
+//! waiting for the one before. Run between
 //! commands, every miss stalls the core. Run back to back for a batch's keys, the lookups
 //! are independent of one another, and the core keeps several of them in flight. The
 //! commands then find their data in cache. It costs a second hash and probe per key, so it
