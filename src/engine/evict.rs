@@ -132,12 +132,12 @@ impl Server {
     /// lazy-free thread.
     fn evict_key(&mut self, dbi: usize, key: bytes::Bytes) -> bool {
         let db = &mut self.dbs[dbi];
-        let Some(value) = db.remove_evicted(&key) else {
+        let Some(entry) = db.remove_evicted(&key) else {
             return false;
         };
         // Big values are freed off the executor whatever lazyfree-lazy-eviction says:
         // one huge value must not stall every client.
-        let handed_off = db.lazy.free_node(value.into_node(), &db.enc);
+        let handed_off = db.lazy.free_node(entry.into_node(), &db.enc);
         self.evict_stats.evicted_keys += 1;
         let lazy = self.config.mem.lazy_eviction;
         self.server_removed(dbi, key, "evicted", lazy);
@@ -148,7 +148,7 @@ impl Server {
     /// would double it, and the doubled table would not fit under `maxmemory`, evicts one
     /// key so the table keeps its size. Redis 7.0 does the same by refusing to expand a
     /// dict past `maxmemory` (`dictExpandAllowed`). Without it, the table's doubling
-    /// (about 100 bytes a slot) is paid for by evicting keys: under a 100 MB limit with
+    /// (about 25 bytes a slot: bucket and index) is paid for by evicting keys: under a 100 MB limit with
     /// small values the table alone took most of the memory.
     pub fn make_room_to_grow(&mut self, dbi: usize) {
         let policy = self.config.mem.policy;
