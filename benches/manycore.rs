@@ -266,12 +266,16 @@ fn point(threads: usize, secs: f64) -> Point {
     let started = Instant::now();
     let until = started + Duration::from_secs_f64(secs);
     let bell = shared.clone();
-    let exec = std::thread::spawn(move || {
-        bell.bell.install(Arc::new(Unpark(std::thread::current())));
-        let before = thread_cpu();
-        executor.run(Box::new(Parked));
-        thread_cpu() - before
-    });
+    // Named, so that a profile can be read thread by thread (`perf report --sort comm`).
+    let exec = std::thread::Builder::new()
+        .name("executor".into())
+        .spawn(move || {
+            bell.bell.install(Arc::new(Unpark(std::thread::current())));
+            let before = thread_cpu();
+            executor.run(Box::new(Parked));
+            thread_cpu() - before
+        })
+        .expect("spawn the executor");
     let sims: Vec<_> = inboxes
         .into_iter()
         .enumerate()

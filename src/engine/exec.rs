@@ -8,11 +8,12 @@
 
 use super::dispatch::Engine;
 use super::msg::{Batch, Event, Replies, ToIo};
+use crate::util::clock::{self, Instant};
 use crossbeam_channel::{Receiver, Sender};
 use host::Host;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Wakes an I/O thread. Implemented by `net/` (a mio waker); the executor never sees mio.
 pub trait Wake: Send + Sync {
@@ -64,7 +65,7 @@ pub struct Executor {
     /// Timer ticks since the last batch.
     idle_ticks: u32,
     /// When idle clients were last looked for (`timeout`; once a second).
-    idle_check: Instant,
+    idle_check: std::time::Instant,
     /// Rounds whose replies wait for the AOF thread to write (or fsync) them, oldest
     /// first (see [`Executor::flush`]).
     held: std::collections::VecDeque<Held>,
@@ -102,7 +103,7 @@ impl Executor {
             spawn,
             signal,
             idle_ticks: 0,
-            idle_check: Instant::now(),
+            idle_check: std::time::Instant::now(),
             held: Default::default(),
             synced,
         }
@@ -135,9 +136,9 @@ impl Executor {
                 self.round();
             }
             host::flush();
-            let now = Instant::now();
+            let now = clock::now();
             if now >= next_tick {
-                self.cron(now);
+                self.cron(std::time::Instant::now());
                 // Idle for a whole tick after work: give freed memory (deleted values,
                 // big reply buffers) back to the system, once per idle spell.
                 self.idle_ticks = self.idle_ticks.saturating_add(1);
@@ -193,8 +194,8 @@ impl Executor {
     /// One round: every queued batch (bounded), then the work of the round's end, then
     /// one reply hand-off per I/O thread.
     fn round(&mut self) {
-        let start = Instant::now();
-        self.engine.srv.refresh_clock();
+        let start = clock::now();
+        self.engine.srv.refresh_clock_at(start);
         for _ in 0..MAX_BATCHES_PER_ROUND {
             match self.rx.try_recv() {
                 Ok(batch) => self.process(batch),
@@ -395,8 +396,8 @@ impl Executor {
     }
 
     /// The timer: active expiry and statistics.
-    fn cron(&mut self, now: Instant) {
-        self.engine.srv.refresh_clock();
+    fn cron(&mut self, now: std::time::Instant) {
+        self.engine.srv.resync_clock();
         let srv = &mut self.engine.srv;
         srv.stats.sample(now, srv.shared.threads());
         let deadline = now + crate::db::expire_budget(self.engine.srv.config.hz);

@@ -13,7 +13,7 @@ use crate::stats::ExecStats;
 use crate::util::rand::Rng;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 pub struct Server {
     pub dbs: Vec<Db>,
@@ -28,6 +28,8 @@ pub struct Server {
     pub now_ms: u64,
     /// The monotonic clock, refreshed with `now_ms` (client idle times).
     pub clock: Instant,
+    /// The OS clocks at a TSC reading, which `clock` and `now_ms` are derived from.
+    clocks: crate::util::clock::Clocks,
     pub started: Instant,
     pub rng: Rng,
     /// Set by SHUTDOWN (or a signal): the executor stops after this round.
@@ -109,6 +111,7 @@ impl Server {
             stats: ExecStats::default(),
             now_ms: unix_ms(),
             clock: Instant::now(),
+            clocks: Default::default(),
             started: Instant::now(),
             rng: Rng::new(seed),
             shutdown: false,
@@ -153,18 +156,26 @@ impl Server {
         srv
     }
 
+    /// Reads the OS clocks again (once per timer tick), then the time as
+    /// [`Server::refresh_clock`] does: a step of the wall clock is followed within a tick.
+    pub fn resync_clock(&mut self) {
+        self.clocks = crate::util::clock::Clocks::synced();
+        self.refresh_clock();
+    }
+
+    /// Reads the time for a round: from the TSC, through the OS clocks as they read at
+    /// the last [`Server::resync_clock`] (`util/clock.rs`).
     pub fn refresh_clock(&mut self) {
-        self.now_ms = unix_ms();
-        self.clock = Instant::now();
+        self.refresh_clock_at(crate::util::clock::now());
+    }
+
+    /// [`Server::refresh_clock`] with a reading already taken.
+    pub fn refresh_clock_at(&mut self, t: crate::util::clock::Instant) {
+        (self.clock, self.now_ms) = self.clocks.at(t);
         for db in &mut self.dbs {
             db.set_clock(self.now_ms);
         }
     }
 }
 
-/// The wall clock in Unix milliseconds.
-pub fn unix_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
+pub use crate::util::clock::unix_ms;

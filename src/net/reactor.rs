@@ -14,6 +14,7 @@ use crate::engine::exec::Wake;
 use crate::engine::msg::{Batch, ConnId, ConnInfo, Event, Span, ToIo};
 use crate::engine::table::Table;
 use crate::shared::Shared;
+use crate::util::clock::Instant;
 use bytes::BytesMut;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use mio::{Events, Interest, Poll, Token, Waker};
@@ -23,7 +24,7 @@ use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::{Relaxed, Release, SeqCst};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod busy;
 mod evict;

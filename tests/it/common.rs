@@ -12,6 +12,18 @@ use std::time::{Duration, Instant};
 pub struct TestServer {
     pub addr: SocketAddr,
     handle: Option<Handle>,
+    /// The server's own `dbfilename`, removed when it stops.
+    rdb: String,
+}
+
+/// A `dbfilename` no other server uses. In-process servers share the working directory
+/// (`dir` is a `chdir`), and a server loads its `dbfilename` at start: with Redis's
+/// `dump.rdb` they would load whatever a developer's `cargo run` left in the crate
+/// directory, and one test's SAVE would leak into the next.
+fn own_rdb_name() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("muxis-test-{}-{n}.rdb", std::process::id())
 }
 
 impl TestServer {
@@ -29,11 +41,14 @@ impl TestServer {
             io_threads: 1,
             ..Config::default()
         };
+        let rdb = own_rdb_name();
+        config.set("dbfilename", &rdb).expect("dbfilename");
         f(&mut config);
         let handle = muxis::server::start(config).expect("server starts");
         TestServer {
             addr: handle.addr,
             handle: Some(handle),
+            rdb,
         }
     }
 
@@ -42,11 +57,13 @@ impl TestServer {
     pub fn recording() -> (TestServer, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let sink = seen.clone();
-        let config = Config {
+        let mut config = Config {
             port: 0,
             io_threads: 2,
             ..Config::default()
         };
+        let rdb = own_rdb_name();
+        config.set("dbfilename", &rdb).expect("dbfilename");
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let handle = muxis::server::start_observed(
             config,
@@ -59,6 +76,7 @@ impl TestServer {
         let server = TestServer {
             addr: handle.addr,
             handle: Some(handle),
+            rdb,
         };
         (server, seen)
     }
@@ -94,6 +112,8 @@ impl Drop for TestServer {
             h.stop();
             h.wait();
         }
+        // Gone unless the test saved (SAVE, DEBUG RELOAD, a save point).
+        let _ = std::fs::remove_file(&self.rdb);
     }
 }
 

@@ -3,8 +3,9 @@
 
 use super::IoThread;
 use crate::engine::exec::host::Host;
+use crate::util::clock::Instant;
 use mio::Events;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub struct Hosted {
     io: IoThread,

@@ -186,7 +186,7 @@ impl IoThread {
         if !conn.lingering {
             conn.lingering = true;
             self.lingering
-                .push((slot, conn.id, std::time::Instant::now()));
+                .push((slot, conn.id, crate::util::clock::now()));
             conn.rbuf = BytesMut::new();
             if conn.stream.shutdown_write().is_err() {
                 return self.close(slot);

@@ -54,7 +54,8 @@ fn differential_config() {
         eprintln!("SKIPPED: redis-server not installed");
         return;
     };
-    let muxis = TestServer::start();
+    // Test servers get a dbfilename of their own (common.rs): this one compares defaults.
+    let muxis = TestServer::with(|c| c.set("dbfilename", "dump.rdb").expect("dbfilename"));
     let mut r = Conn::connect(redis.addr).expect("connect redis");
     let mut m = Conn::connect(muxis.addr).expect("connect muxis");
 
