@@ -122,7 +122,7 @@ fn debug(ctx: &mut Ctx) {
             let key = ctx.argv[2].clone();
             let now = ctx.now();
             let enc = ctx.db().enc;
-            match ctx.db().peek(&key, now).map(|e| e.value().encoding(&enc)) {
+            match ctx.db().peek(&key, now).map(|e| e.encoding(&enc)) {
                 None => ctx.error(error::NO_SUCH_KEY),
                 Some("listpack") => ctx.out.simple("Listpack structure printed on stdout"),
                 Some(_) => ctx.error("ERR Not a listpack encoded object."),
@@ -170,7 +170,7 @@ fn object(ctx: &mut Ctx) {
         .saturating_sub(11);
     let lru = entry.lru();
     let idle = crate::db::lru::idle_ms(lru, now) / 1000;
-    let encoding = entry.value().encoding(&enc);
+    let encoding = entry.encoding(&enc);
     // A stable stand-in for the object's address: the entry's.
     let at = entry as *const _ as usize;
     let mut line = format!(

@@ -58,7 +58,7 @@ fn object(ctx: &mut Ctx) {
     };
     match sub.as_slice() {
         b"encoding" => {
-            let enc = entry.value().encoding(&limits);
+            let enc = entry.encoding(&limits);
             ctx.out.bulk(enc.as_bytes());
         }
         b"refcount" => ctx.out.int(1),

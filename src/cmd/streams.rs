@@ -18,7 +18,6 @@ mod read;
 #[cfg(test)]
 mod tests;
 
-use crate::db::Value;
 use crate::db::stream::{Fields, Stream, StreamId, id};
 use crate::engine::ctx::Ctx;
 use crate::engine::out::Out;
@@ -58,11 +57,13 @@ enum Found<'a> {
     Other,
 }
 
-fn found(value: Option<&mut Value>) -> Found<'_> {
+/// A typed lookup's result as a stream command sees it (`typed_mut` leaves a string kept
+/// inline in its node untouched).
+fn found(value: Result<Option<&mut Stream>, crate::db::WrongType>) -> Found<'_> {
     match value {
-        None => Found::Missing,
-        Some(Value::Stream(s)) => Found::Stream(s),
-        Some(_) => Found::Other,
+        Ok(None) => Found::Missing,
+        Ok(Some(s)) => Found::Stream(s),
+        Err(_) => Found::Other,
     }
 }
 
@@ -70,8 +71,8 @@ fn found(value: Option<&mut Value>) -> Found<'_> {
 /// (Some stream reads change state too, XREADGROUP's deliveries, so the stream is `mut`.)
 fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Found<'s> {
     let now = srv.now_ms;
-    let entry = srv.dbs[db].get_mut(key, now);
-    if entry.is_some() {
+    let entry = srv.dbs[db].typed_mut::<Stream>(key, now);
+    if !matches!(entry, Ok(None)) {
         srv.stats.keyspace_hits += 1;
     } else {
         let (stats, effects, flags) = (&mut srv.stats, &mut srv.effects, srv.notify_flags);
@@ -83,7 +84,7 @@ fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Found<'s> {
 /// Looks `key` up for writing (no hit/miss counting).
 fn write<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Found<'s> {
     let now = srv.now_ms;
-    found(srv.dbs[db].get_mut(key, now))
+    found(srv.dbs[db].typed_mut::<Stream>(key, now))
 }
 
 /// Replies with an error whose text carries client bytes (key and group names) verbatim,

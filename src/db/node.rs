@@ -344,6 +344,17 @@ impl Node {
         n
     }
 
+    /// What OBJECT ENCODING reports. A string edited in place (APPEND, SETRANGE, SETBIT...)
+    /// was moved out of the node first, as Redis turns an embstr into a raw string before
+    /// editing it: such a string is "raw" whatever its length, as in Redis. Anything else
+    /// is judged from its bytes (`ValueRef::encoding`).
+    pub fn encoding(&self, l: &super::EncLimits) -> &'static str {
+        match self.as_value() {
+            Some(Value::Str(_)) => "raw",
+            _ => self.value().encoding(l),
+        }
+    }
+
     /// The access record (24 bits, `lru.rs`).
     #[inline]
     pub fn lru(&self) -> u32 {

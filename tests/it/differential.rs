@@ -29,6 +29,7 @@ mod generator;
 mod hash_encoding;
 mod introspect;
 mod list_nodes;
+mod node_strings;
 mod norm;
 mod observe;
 mod ops;

@@ -97,11 +97,17 @@ pub(super) fn setrange(ctx: &mut Ctx) {
     let now = ctx.now();
     let limit = ctx.srv.config.proto_max_bulk_len;
     let db = &mut ctx.srv.dbs[ctx.db];
+    if value.is_empty() {
+        // Nothing changes: a read, so a string kept inline stays there (and "embstr").
+        return match db.get(key, now).map(|n| n.value()) {
+            None => ctx.out.int(0),
+            Some(crate::db::ValueRef::Str(s)) => ctx.out.int(s.len() as i64),
+            Some(_) => ctx.out.error(error::WRONGTYPE),
+        };
+    }
     match db.get_mut(key, now) {
-        None if value.is_empty() => ctx.out.int(0),
         Some(v) => match as_str_mut(v) {
             None => ctx.out.error(error::WRONGTYPE),
-            Some(s) if value.is_empty() => ctx.out.int(s.len() as i64),
             Some(s) => match overwrite_at(limit, offset, value.len()) {
                 None => ctx.out.error(error::STRING_TOO_LONG),
                 Some(at) => {
