@@ -6,6 +6,7 @@ difference over the key count is the cost of a key with its value.
 Datasets (count, type, shape):
   string32   1,000,000 strings of 32 B
   string512  1,000,000 strings of 512 B
+  string32ttl 1,000,000 strings of 32 B, each with a TTL (SET ... EX 100000)
   hash2        100,000 hashes of 2 fields (8 B field names, 16 B values)
   list10       100,000 lists of 10 elements of 16 B
   set10        100,000 sets of 10 integers
@@ -27,10 +28,11 @@ def resp(*args):
         out.append(b"$%d\r\n%s\r\n" % (len(a), a))
     return b"".join(out)
 
-def strings(n, size, prefix="s"):
+def strings(n, size, prefix="s", ttl=None):
     v = b"x" * size
+    extra = () if ttl is None else ("EX", ttl)
     for i in range(n):
-        yield resp("SET", f"{prefix}:{i}", v)
+        yield resp("SET", f"{prefix}:{i}", v, *extra)
 
 def hashes(n):
     for i in range(n):
@@ -54,6 +56,7 @@ def zsets(n):
 DATASETS = {
     "string32": (1_000_000, lambda: strings(1_000_000, 32)),
     "string512": (1_000_000, lambda: strings(1_000_000, 512)),
+    "string32ttl": (1_000_000, lambda: strings(1_000_000, 32, ttl=100_000)),
     "hash2": (100_000, lambda: hashes(100_000)),
     "list10": (100_000, lambda: lists(100_000)),
     "set10": (100_000, lambda: sets(100_000)),
@@ -112,12 +115,12 @@ def main():
     servers = [a.split("=", 1) for a in argv]
     if not servers:
         sys.exit(__doc__)
-    print(f"{'dataset':<10} {'server':<10} {'rss B/key':>10} {'used B/key':>11} {'rss MB':>8}")
+    print(f"{'dataset':<11} {'server':<10} {'rss B/key':>10} {'used B/key':>11} {'rss MB':>8}")
     port = 17520
     for name in names:
         for label, cmd in servers:
             per_rss, per_used, total = measure(cmd, port, name)
-            print(f"{name:<10} {label:<10} {per_rss:>10.1f} {per_used:>11.1f} {total:>8.1f}", flush=True)
+            print(f"{name:<11} {label:<10} {per_rss:>10.1f} {per_used:>11.1f} {total:>8.1f}", flush=True)
             port += 1
 
 if __name__ == "__main__":

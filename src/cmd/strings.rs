@@ -7,8 +7,8 @@
 //!
 //! Reads go through [`read`], which counts keyspace hits and misses as Redis's
 //! `lookupKeyRead` does; commands that write look keys up without counting, as
-//! `lookupKeyWrite` does. Handlers never reach into a value's type directly: [`as_str`] is the
-//! one place that tells a string from the types still to come, which get WRONGTYPE.
+//! `lookupKeyWrite` does. A stored string is read with `Node::str` (its bytes, or `None` for
+//! another type, which gets WRONGTYPE) and changed in place through [`as_str_mut`].
 
 mod incr;
 mod range;
@@ -16,7 +16,7 @@ mod set;
 #[cfg(test)]
 mod tests;
 
-use crate::db::{Value, ValueRef};
+use crate::db::Value;
 use crate::engine::ctx::Ctx;
 use crate::engine::state::Server;
 use crate::engine::table::Handler;
@@ -56,14 +56,7 @@ enum Found<'a> {
     Other,
 }
 
-/// The bytes of a string value, or `None` for any other type.
-// Only strings exist so far; the wildcard arm is where the types still to come land.
-#[allow(unreachable_patterns)]
-fn as_str(v: ValueRef<'_>) -> Option<&[u8]> {
-    v.as_str()
-}
-
-/// [`as_str`] for commands that change the string in place.
+/// The string to change in place, or `None` for another type.
 #[allow(unreachable_patterns)]
 fn as_str_mut(v: &mut Value) -> Option<&mut Bytes> {
     match v {
@@ -85,7 +78,7 @@ fn read<'s>(srv: &'s mut Server, db: usize, key: &[u8]) -> Found<'s> {
     }
     match entry {
         None => Found::Missing,
-        Some(n) => as_str(n.value()).map_or(Found::Other, Found::Str),
+        Some(n) => n.str().map_or(Found::Other, Found::Str),
     }
 }
 

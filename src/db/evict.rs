@@ -191,7 +191,9 @@ impl Db {
         }
         let i = (rand % n as u64) as usize;
         if policy.volatile() {
-            self.volatile.get_index(i).map(|(k, _)| k.clone())
+            self.volatile
+                .get_index(i)
+                .map(|(k, _)| Bytes::copy_from_slice(k))
         } else {
             self.map
                 .get_index(i)

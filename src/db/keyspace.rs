@@ -25,8 +25,9 @@ use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
 
 /// The key table: the node is the key, so a bucket is a hash and a pointer.
 pub type Map = IndexMap<Node, (), RandomState>;
-/// The keys with a TTL and their absolute expiry times, Unix milliseconds.
-pub type Volatile = IndexMap<Bytes, u64, RandomState>;
+/// The keys with a TTL and their absolute expiry times, Unix milliseconds. A key is a
+/// boxed slice (16 bytes in the bucket, not a `Bytes`' 32).
+pub type Volatile = IndexMap<Box<[u8]>, u64, RandomState>;
 
 /// A key's value, its access record and its expiry, taken out of a database (DEL, MOVE,
 /// COPY): the node itself, so moving a key under the same name copies nothing.
@@ -88,7 +89,7 @@ fn volatile_put(volatile: &mut Volatile, key: &[u8], at: u64) {
     match volatile.get_mut(key) {
         Some(t) => *t = at,
         None => {
-            volatile.insert(Bytes::copy_from_slice(key), at);
+            volatile.insert(Box::from(key), at);
         }
     }
 }
@@ -351,7 +352,7 @@ impl Db {
                 };
                 if let Some(Some(at)) = ttl {
                     n.set_ttl_flag(true);
-                    self.volatile.insert(Bytes::copy_from_slice(key), at);
+                    self.volatile.insert(Box::from(key), at);
                 }
                 slot.insert(n, ());
                 return;

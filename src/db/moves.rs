@@ -110,7 +110,7 @@ impl Db {
         node.set_snap(self.epoch);
         node.set_ttl_flag(at.is_some());
         if let Some(at) = at {
-            self.volatile.insert(Bytes::copy_from_slice(key), at);
+            self.volatile.insert(Box::from(key), at);
         }
         self.map.insert(node, ());
     }
@@ -131,7 +131,7 @@ impl Db {
         let mut node = Node::new(&key, value, lru, self.epoch);
         if let Some(at) = expire_at {
             node.set_ttl_flag(true);
-            self.volatile.insert(key, at);
+            self.volatile.insert(Box::from(&key[..]), at);
         }
         self.map.insert(node, ());
         true
@@ -207,7 +207,9 @@ impl Db {
 
     /// The `i`-th volatile key, for sampling.
     pub(super) fn volatile_at(&self, i: usize) -> Option<Bytes> {
-        self.volatile.get_index(i).map(|(k, _)| k.clone())
+        self.volatile
+            .get_index(i)
+            .map(|(k, _)| Bytes::copy_from_slice(k))
     }
 
     /// Removes `key` if expired; true if it was.

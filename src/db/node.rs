@@ -245,6 +245,19 @@ impl Node {
         }
     }
 
+    /// The string's bytes, or `None` for another type: [`Node::value`]'s string case
+    /// without building the view (GET's path).
+    #[inline]
+    pub fn str(&self) -> Option<&[u8]> {
+        match self.inline_str() {
+            Some(s) => Some(s),
+            None => match self.value_slot() {
+                Value::Str(s) => Some(s),
+                _ => None,
+            },
+        }
+    }
+
     /// The stored `Value`, or `None` for a string held inline.
     pub fn as_value(&self) -> Option<&Value> {
         (!self.is_inline()).then(|| self.value_slot())

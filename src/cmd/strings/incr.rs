@@ -1,7 +1,6 @@
 //! The counters: INCR, DECR, INCRBY, DECRBY and INCRBYFLOAT. A missing key counts from 0;
 //! an existing key keeps its TTL, since only its value is replaced (Redis's dbOverwrite).
 
-use super::as_str;
 use crate::engine::ctx::Ctx;
 use crate::error;
 use crate::util::number::{format_i64, format_incrbyfloat, parse_f64, parse_i64};
@@ -50,7 +49,7 @@ fn incr_generic(ctx: &mut Ctx, delta: i64) {
     let now = ctx.now();
     let db = &mut ctx.srv.dbs[ctx.db];
     // Read without recording the access: storing the result records it, once.
-    let old = match db.peek(&argv[1], now).map(|n| as_str(n.value())) {
+    let old = match db.peek(&argv[1], now).map(|n| n.str()) {
         None => 0,
         Some(None) => return ctx.out.error(error::WRONGTYPE),
         Some(Some(s)) => match parse_i64(s) {
@@ -79,7 +78,7 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx) {
     let now = ctx.now();
     let db = &mut ctx.srv.dbs[ctx.db];
     // Redis checks the type, then the stored value, then the increment.
-    let old = match db.peek(&argv[1], now).map(|n| as_str(n.value())) {
+    let old = match db.peek(&argv[1], now).map(|n| n.str()) {
         None => 0.0,
         Some(None) => return ctx.out.error(error::WRONGTYPE),
         Some(Some(s)) => match parse_f64(s) {
