@@ -56,6 +56,13 @@ const _: () = assert!(align_of::<Value>() <= ALIGN);
 /// A key with its value, access record and snapshot epoch, in one heap block.
 pub struct Node(NonNull<u8>);
 
+/// The proof the impls below lean on: a `Value` may move to and be shared with another
+/// thread (this fails to compile if a variant ever stops being Send or Sync).
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Value>();
+};
+
 // SAFETY: a `Node` owns its block exclusively (no other pointer to it exists; `Clone`
 // copies the block), and the only non-byte content is a `Value`, which is Send and Sync.
 unsafe impl Send for Node {}
