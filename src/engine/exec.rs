@@ -373,12 +373,14 @@ impl Executor {
         if t == 0 {
             return; // the hosted reactor: it reads its inbox every time round
         }
+        // Only a thread asleep in its poll needs its eventfd written; a busy one reads its
+        // inbox at the end of its round.
         let stats = &self.engine.srv.shared.io[t];
-        if stats.wake_pending.swap(true, Ordering::SeqCst) {
-            stats.wakes_skipped.fetch_add(1, Ordering::Relaxed);
-        } else {
+        if stats.sleep.needs_wake() {
             stats.wakes_sent.fetch_add(1, Ordering::Relaxed);
             link.waker.wake();
+        } else {
+            stats.wakes_skipped.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -445,11 +447,8 @@ impl Executor {
 
     /// Tells every I/O thread to exit (closing its connections), without a flush.
     fn stop_io(&mut self) {
-        for (t, link) in self.io.iter().enumerate() {
+        for link in &self.io {
             if link.tx.send(ToIo::Shutdown).is_ok() {
-                self.engine.srv.shared.io[t]
-                    .wake_pending
-                    .store(true, Ordering::SeqCst);
                 link.waker.wake();
             }
         }
