@@ -243,25 +243,20 @@ fn point(threads: usize, secs: f64) -> Point {
         Resolved::Known(i)
     };
     let (get, set) = (lookup("get"), lookup("set"));
-    let (tx, exec_rx) = unbounded::<Batch>();
     let mut links = Vec::new();
     let mut inboxes = Vec::new();
     for _ in 0..threads {
         let (to_io, inbox) = unbounded::<ToIo>();
+        let (tx, rx) = unbounded::<Batch>();
         links.push(IoLink {
             tx: to_io,
             waker: Arc::new(NoWake),
+            rx,
         });
-        inboxes.push(inbox);
+        inboxes.push((inbox, tx));
     }
     let spawn = Box::new(|_, _| Err(std::io::Error::other("no new threads in this model")));
-    let executor = Executor::new(
-        engine,
-        exec_rx,
-        links,
-        spawn,
-        Arc::new(AtomicBool::new(false)),
-    );
+    let executor = Executor::new(engine, links, spawn, Arc::new(AtomicBool::new(false)));
     let keys: Arc<Vec<Bytes>> = Arc::new((0..KEYS).map(key).collect());
     let started = Instant::now();
     let until = started + Duration::from_secs_f64(secs);
@@ -276,11 +271,13 @@ fn point(threads: usize, secs: f64) -> Point {
             thread_cpu() - before
         })
         .expect("spawn the executor");
+    // Thread 0's queue carries the final SHUTDOWN too.
+    let tx = inboxes[0].1.clone();
     let sims: Vec<_> = inboxes
         .into_iter()
         .enumerate()
-        .map(|(t, inbox)| {
-            let (tx, keys, shared) = (tx.clone(), keys.clone(), shared.clone());
+        .map(|(t, (inbox, tx))| {
+            let (keys, shared) = (keys.clone(), shared.clone());
             std::thread::spawn(move || io_thread(t, tx, shared, inbox, until, get, set, keys))
         })
         .collect();

@@ -117,9 +117,15 @@ fn check_cpus(config: &Config) -> Result<(), StartError> {
     Ok(())
 }
 
+/// An I/O thread's two queues as the executor holds them: its control messages, and the
+/// batches it sends.
+type Lines = (
+    crossbeam_channel::Sender<ToIo>,
+    crossbeam_channel::Receiver<crate::engine::msg::Batch>,
+);
+
 /// Starts I/O threads, at start-up and when `CONFIG SET io-threads` adds some.
 struct Spawner {
-    exec_tx: crossbeam_channel::Sender<crate::engine::msg::Batch>,
     peers: Peers,
     shared: Arc<Shared>,
     threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
@@ -132,13 +138,14 @@ impl Spawner {
         &self,
         i: usize,
         listeners: Vec<Listener>,
-    ) -> std::io::Result<(IoThread, crossbeam_channel::Sender<ToIo>, Arc<MioWake>)> {
+    ) -> std::io::Result<(IoThread, Lines, Arc<MioWake>)> {
         let poll = mio::Poll::new()?;
         let waker = Arc::new(MioWake(mio::Waker::new(
             poll.registry(),
             IoThread::waker_token(),
         )?));
         let (tx, rx) = crossbeam_channel::unbounded();
+        let (batch_tx, batch_rx) = crossbeam_channel::unbounded();
         {
             let mut peers = self.peers.write();
             if peers.len() <= i {
@@ -154,18 +161,18 @@ impl Spawner {
             poll,
             listeners,
             rx,
-            self.exec_tx.clone(),
+            batch_tx,
             self.peers.clone(),
             self.shared.clone(),
             self.table,
         )?;
-        Ok((io, tx, waker))
+        Ok((io, (tx, batch_rx), waker))
     }
 
     /// Starts I/O thread `i` (never 0: that one runs on the executor's thread), pinned to
     /// `cpus` if any.
     fn spawn(&self, i: usize, cpus: Vec<usize>) -> std::io::Result<IoLink> {
-        let (io, tx, waker) = self.reactor(i, Vec::new())?;
+        let (io, (tx, rx), waker) = self.reactor(i, Vec::new())?;
         let handle = std::thread::Builder::new()
             .name(format!("muxis-io-{i}"))
             .spawn(move || {
@@ -178,6 +185,7 @@ impl Spawner {
         Ok(IoLink {
             tx,
             waker: waker as Arc<dyn Wake>,
+            rx,
         })
     }
 }
@@ -228,9 +236,7 @@ pub fn start_observed(
         tracing::info!("TLS listening on {a}");
     }
 
-    let (exec_tx, exec_rx) = crossbeam_channel::unbounded();
     let spawner = Spawner {
-        exec_tx,
         peers: Arc::new(parking_lot::RwLock::new(Vec::new())),
         shared: shared.clone(),
         threads: Arc::new(Mutex::new(Vec::new())),
@@ -242,11 +248,12 @@ pub fn start_observed(
     for i in (1..n).rev() {
         links[i] = Some(spawner.spawn(i, config.io_cpus_for(i))?);
     }
-    let (io0, tx0, waker0) = spawner.reactor(0, listeners)?;
+    let (io0, (tx0, rx0), waker0) = spawner.reactor(0, listeners)?;
     shared.bell.install(waker0);
     links[0] = Some(IoLink {
         tx: tx0,
         waker: Arc::new(Inline),
+        rx: rx0,
     });
     let host = Box::new(Hosted::new(io0));
     let links: Vec<IoLink> = links.into_iter().flatten().collect();
@@ -295,7 +302,7 @@ pub fn start_observed(
     }
     engine.srv.update_expired_tracking();
     let spawn = Box::new(move |i, cpus| spawner.spawn(i, cpus));
-    let executor = Executor::new(engine, exec_rx, links, spawn, stop.clone());
+    let executor = Executor::new(engine, links, spawn, stop.clone());
     let main = std::thread::Builder::new()
         .name("muxis-main".into())
         .spawn(move || {

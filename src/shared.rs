@@ -24,14 +24,14 @@ use std::sync::{Arc, OnceLock};
 #[derive(Default)]
 #[repr(C, align(128))]
 pub struct Doorbell {
-    asleep: AtomicBool,
+    sleep: Sleeper,
     waker: OnceLock<Arc<dyn Wake>>,
 }
 
 impl std::fmt::Debug for Doorbell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Doorbell")
-            .field("asleep", &self.asleep)
+            .field("sleep", &self.sleep)
             .finish_non_exhaustive()
     }
 }
@@ -44,9 +44,7 @@ impl Doorbell {
 
     /// Called after handing the executor work: wakes it if it is asleep.
     pub fn ring(&self) {
-        fence(SeqCst);
-        if self.asleep.load(Relaxed)
-            && self.asleep.swap(false, Relaxed)
+        if self.sleep.needs_wake()
             && let Some(w) = self.waker.get()
         {
             w.wake();
@@ -55,22 +53,49 @@ impl Doorbell {
 
     /// The executor is about to sleep: after this it must look at its queues once more.
     pub fn sleeping(&self) {
+        self.sleep.sleeping();
+    }
+
+    /// The executor is awake again.
+    pub fn awake(&self) {
+        self.sleep.awake();
+    }
+}
+
+/// A thread's word that it is about to sleep in its poll, so that whoever hands it work
+/// wakes it only then (the [`Doorbell`] protocol): the sleeper sets it, fences, and looks
+/// at its queues once more; a waker queues, fences, and wakes only if it finds the flag,
+/// clearing it so that one waker pays for the wake.
+#[derive(Debug, Default)]
+pub struct Sleeper {
+    asleep: AtomicBool,
+}
+
+impl Sleeper {
+    /// About to sleep: after this, look at the queues once more before sleeping.
+    pub fn sleeping(&self) {
         self.asleep.store(true, Relaxed);
         fence(SeqCst);
     }
 
-    /// The executor is awake again.
+    /// Awake again. Written only if set, so a busy thread leaves the line alone.
     pub fn awake(&self) {
         if self.asleep.load(Relaxed) {
             self.asleep.store(false, Relaxed);
         }
     }
+
+    /// Called after queueing work for the thread: whether it is asleep and must be woken.
+    pub fn needs_wake(&self) -> bool {
+        fence(SeqCst);
+        self.asleep.load(Relaxed) && self.asleep.swap(false, Relaxed)
+    }
 }
 
-/// Counters for one I/O thread. Each is written only by its thread, except the wake
-/// fields, which the executor writes every round: they sit on cache lines of their own, and
-/// each thread's block starts on its own, so no line is written by two threads (128 bytes:
-/// x86 prefetches cache lines in pairs).
+/// Counters for one I/O thread. Each is written only by its thread, except the executor's
+/// fields (wake counters, shedding) and the sleep flag: they sit on cache lines of their
+/// own, and each thread's block starts on its own, so no line of counters is written by
+/// two threads (128 bytes: x86 prefetches cache lines in pairs).
 #[derive(Debug, Default)]
 #[repr(C, align(128))]
 pub struct IoStats {
@@ -87,9 +112,6 @@ pub struct IoStats {
     /// is active (`maxmemory-clients`).
     pub client_mem: AtomicU64,
     _executor_side: LineBreak,
-    /// Set by the executor when it wakes the thread; cleared by the thread when it handles
-    /// the wake. A set flag means a wake is already pending, so the executor skips its own.
-    pub wake_pending: AtomicBool,
     pub wakes_sent: AtomicU64,
     pub wakes_skipped: AtomicU64,
     /// Bytes of client memory the executor asks this thread to free by closing its
@@ -98,6 +120,12 @@ pub struct IoStats {
     /// Set by the executor's timer while `maxmemory-clients` is on: measure now, even if
     /// this thread has been idle since its last figure.
     pub measure: AtomicBool,
+    /// Its own line: written by the thread at every sleep and by whoever wakes it.
+    _sleep_line: LineBreak,
+    /// Set by the thread on its way to sleep in its poll: the executor (and a thread
+    /// handing it a connection) wakes it only then. While it is busy nobody writes its
+    /// eventfd; it finds its messages when its round ends.
+    pub sleep: Sleeper,
 }
 
 /// A zero-sized field that, in a `repr(C)` struct, starts the fields after it on a new
@@ -153,7 +181,7 @@ impl IoStats {
         }
     }
 
-    /// Zeroes the statistics (not `clients`, a gauge, nor `wake_pending`, a protocol flag).
+    /// Zeroes the statistics (not `clients`, a gauge, nor `sleep`, a protocol flag).
     /// The owning thread adds its per-round deltas with `fetch_add`, so a store of zero here
     /// loses at most the round in flight.
     fn reset(&self) {
@@ -365,10 +393,14 @@ mod tests {
 
     #[test]
     fn executor_written_fields_share_no_cache_line_with_thread_counters() {
-        let wake = offset_of!(IoStats, wake_pending);
+        let wake = offset_of!(IoStats, wakes_sent);
         assert_eq!(wake % 128, 0);
         assert!(offset_of!(IoStats, busy_ns) < wake);
         assert!(offset_of!(IoStats, clients) < wake);
+        // The sleep flag, which both sides write, is on a line of its own.
+        let sleep = offset_of!(IoStats, sleep);
+        assert_eq!(sleep % 128, 0);
+        assert!(offset_of!(IoStats, measure) < sleep);
         // Consecutive threads' blocks in `Shared::io` start on their own lines too.
         assert_eq!(align_of::<IoStats>(), 128);
         assert_eq!(size_of::<IoStats>() % 128, 0);

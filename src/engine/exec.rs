@@ -20,10 +20,14 @@ pub trait Wake: Send + Sync {
     fn wake(&self);
 }
 
-/// The executor's line to one I/O thread.
+/// The executor's lines to and from one I/O thread.
 pub struct IoLink {
     pub tx: Sender<ToIo>,
     pub waker: Arc<dyn Wake>,
+    /// The thread's batches. Each thread has a queue of its own: one queue that every
+    /// thread sends into is a tail every sender writes, contended once there are dozens of
+    /// threads (`inbox.rs`).
+    pub rx: Receiver<Batch>,
 }
 
 /// Starts I/O thread `i` pinned to the given CPUs (empty: unpinned) and returns the line to
@@ -32,6 +36,7 @@ pub type Spawn = Box<dyn FnMut(usize, Vec<usize>) -> std::io::Result<IoLink> + S
 
 mod client_evict;
 pub mod host;
+mod inbox;
 mod resize;
 
 /// Batches taken per round before replies go out, so a flood of batches cannot delay
@@ -47,8 +52,9 @@ const POOL_ARGS_MAX: usize = 16 * 1024;
 
 pub struct Executor {
     engine: Engine,
-    rx: Receiver<Batch>,
     io: Vec<IoLink>,
+    /// The thread whose queue the next batch is looked for in first (round robin).
+    next_inbox: usize,
     batch_pool: Vec<Vec<Batch>>,
     reply_pool: Vec<Vec<Replies>>,
     /// Control messages per I/O thread, sent right after that thread's replies so that a
@@ -82,19 +88,13 @@ struct Held {
 
 impl Executor {
     /// Runs `engine` (its state and command table) for the I/O threads behind `io`.
-    pub fn new(
-        engine: Engine,
-        rx: Receiver<Batch>,
-        io: Vec<IoLink>,
-        spawn: Spawn,
-        signal: Arc<AtomicBool>,
-    ) -> Executor {
+    pub fn new(engine: Engine, io: Vec<IoLink>, spawn: Spawn, signal: Arc<AtomicBool>) -> Executor {
         let n = io.len();
         let synced = engine.srv.aof.synced_rx.clone();
         Executor {
             engine,
-            rx,
             io,
+            next_inbox: 0,
             batch_pool: (0..n).map(|_| Vec::new()).collect(),
             reply_pool: (0..n).map(|_| Vec::new()).collect(),
             control: (0..n).map(|_| Vec::new()).collect(),
@@ -123,7 +123,7 @@ impl Executor {
                 // Replies the AOF thread has now written (or fsynced) go out.
                 self.release_synced();
             }
-            if self.rx.is_empty() {
+            if self.inbox_empty() {
                 crate::persist::snapshot::step(&mut self.engine.srv);
                 if self.engine.srv.blocking.next_deadline().is_some()
                     || self.engine.srv.pause.deadline().is_some()
@@ -174,7 +174,7 @@ impl Executor {
         // Work queued: only a look at the hosted sockets. The doorbell's line is written
         // only on the way to sleep, so while the executor is busy the I/O threads that
         // read it at every batch keep it cached.
-        if !self.rx.is_empty() || !self.synced.is_empty() {
+        if !self.inbox_empty() || !self.synced.is_empty() {
             return host::poll(Duration::ZERO);
         }
         let mut wait = self
@@ -183,7 +183,7 @@ impl Executor {
         let bell = &self.engine.srv.shared.bell;
         if !wait.is_zero() {
             bell.sleeping();
-            if !self.rx.is_empty() || !self.synced.is_empty() {
+            if !self.inbox_empty() || !self.synced.is_empty() {
                 wait = Duration::ZERO;
             }
         }
@@ -197,9 +197,9 @@ impl Executor {
         let start = clock::now();
         self.engine.srv.refresh_clock_at(start);
         for _ in 0..MAX_BATCHES_PER_ROUND {
-            match self.rx.try_recv() {
-                Ok(batch) => self.process(batch),
-                Err(_) => break,
+            match self.next_batch() {
+                Some(batch) => self.process(batch),
+                None => break,
             }
         }
         self.engine.timeouts();
@@ -211,7 +211,7 @@ impl Executor {
         // a reader (the AOF, later) never lags what clients were told.
         self.engine.srv.effects.publish();
         self.flush();
-        let queued = self.rx.len();
+        let queued = self.queued();
         self.engine
             .srv
             .shared
@@ -373,12 +373,14 @@ impl Executor {
         if t == 0 {
             return; // the hosted reactor: it reads its inbox every time round
         }
+        // Only a thread asleep in its poll needs its eventfd written; a busy one reads its
+        // inbox at the end of its round.
         let stats = &self.engine.srv.shared.io[t];
-        if stats.wake_pending.swap(true, Ordering::SeqCst) {
-            stats.wakes_skipped.fetch_add(1, Ordering::Relaxed);
-        } else {
+        if stats.sleep.needs_wake() {
             stats.wakes_sent.fetch_add(1, Ordering::Relaxed);
             link.waker.wake();
+        } else {
+            stats.wakes_skipped.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -445,11 +447,8 @@ impl Executor {
 
     /// Tells every I/O thread to exit (closing its connections), without a flush.
     fn stop_io(&mut self) {
-        for (t, link) in self.io.iter().enumerate() {
+        for link in &self.io {
             if link.tx.send(ToIo::Shutdown).is_ok() {
-                self.engine.srv.shared.io[t]
-                    .wake_pending
-                    .store(true, Ordering::SeqCst);
                 link.waker.wake();
             }
         }

@@ -23,7 +23,7 @@ use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::atomic::Ordering::{Relaxed, Release, SeqCst};
+use std::sync::atomic::Ordering::{Relaxed, Release};
 use std::time::Duration;
 
 mod busy;
@@ -176,18 +176,27 @@ impl IoThread {
     /// Runs until told to shut down or the executor is gone.
     pub fn run(mut self) {
         let mut events = Events::with_capacity(1024);
+        let shared = self.shared.clone();
+        let sleep = &shared.io[self.index].sleep;
         loop {
-            let timeout = self.idle_timeout();
-            if let Err(e) = self.wait(&mut events, timeout) {
+            let mut timeout = self.idle_timeout();
+            // Say we are going to sleep, then look at the inbox once more: whoever queues
+            // a message after that finds the flag and wakes us (`shared::Sleeper`).
+            sleep.sleeping();
+            if !self.rx.is_empty() {
+                timeout = Some(Duration::ZERO);
+            }
+            let waited = self.wait(&mut events, timeout);
+            sleep.awake();
+            if let Err(e) = waited {
                 tracing::error!("io thread {}: poll failed: {e}", self.index);
                 return;
             }
             let start = Instant::now();
-            if self.dispatch(&events) {
-                self.shared.io[self.index].wake_pending.store(false, SeqCst);
-                if !self.inbox() {
-                    return;
-                }
+            // A wake only says "look"; the inbox is read every round, woken or not.
+            self.dispatch(&events);
+            if !self.inbox() {
+                return;
             }
             self.end_round(start);
         }
@@ -226,12 +235,11 @@ impl IoThread {
     }
 
     /// Handles every ready socket: accepts, reads and parses, notes what became writable.
-    /// Returns whether the executor woke this thread.
-    fn dispatch(&mut self, events: &Events) -> bool {
-        let mut woken = false;
+    /// (A wake needs nothing here: the inbox is read after every poll.)
+    fn dispatch(&mut self, events: &Events) {
         for event in events.iter() {
             match event.token() {
-                WAKER => woken = true,
+                WAKER => {}
                 Token(t) if t > LISTENER - MAX_LISTENERS && t <= LISTENER => {
                     self.accept(LISTENER - t)
                 }
@@ -257,7 +265,6 @@ impl IoThread {
                 }
             }
         }
-        woken
     }
 
     /// Handles the executor's messages. False when the thread must stop (after
@@ -342,7 +349,8 @@ impl IoThread {
             self.shared.io[target].clients.fetch_sub(1, Relaxed);
             return;
         }
-        if !self.shared.io[target].wake_pending.swap(true, SeqCst) {
+        // Thread 0 sleeps in the executor's poll, not on its own flag: always woken.
+        if target == 0 || self.shared.io[target].sleep.needs_wake() {
             peer.waker.wake();
         }
     }

@@ -202,9 +202,17 @@ impl Parser {
                     self.reset();
                 }
                 Step::Multibulk(n) => {
-                    let chunk = buf.split_to(n).freeze();
+                    let mut chunk = buf.split_to(n).freeze();
                     let argc = self.ranges.len();
-                    args.extend(self.ranges.iter().map(|&(s, e)| chunk.slice(s..e)));
+                    // Every argument but the last is a new handle on the chunk (a
+                    // reference count taken, and dropped later); the last is the chunk's
+                    // own handle, narrowed: two atomic operations fewer per command.
+                    if let Some((&(s, e), rest)) = self.ranges.split_last() {
+                        args.extend(rest.iter().map(|&(s, e)| chunk.slice(s..e)));
+                        chunk.truncate(e);
+                        chunk.advance(s);
+                        args.push(chunk);
+                    }
                     self.reset();
                     return Ok(Some(argc));
                 }

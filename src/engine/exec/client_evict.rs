@@ -32,7 +32,7 @@ impl Executor {
                 let share = (excess as u128 * mine).div_ceil(total.max(1) as u128) as u64;
                 stats.shed.store(share, Ordering::Relaxed);
             }
-            if !stats.wake_pending.swap(true, Ordering::SeqCst)
+            if stats.sleep.needs_wake()
                 && let Some(link) = self.io.get(t)
             {
                 stats.wakes_sent.fetch_add(1, Ordering::Relaxed);
