@@ -132,6 +132,8 @@ pub struct Db {
 /// What [`Db::store`] writes.
 enum Put<'a> {
     Value(Value),
+    /// A value kept out of the node (`Node::new_raw`).
+    Raw(Value),
     Str(&'a [u8]),
 }
 
@@ -294,6 +296,12 @@ impl Db {
         self.store(key, Put::Value(value), Some(expire_at));
     }
 
+    /// [`Db::set`] keeping a short string out of the node, as Redis's raw encoding (a
+    /// string a command built rather than received: SETRANGE on a missing key).
+    pub fn set_raw(&mut self, key: &[u8], value: Value, expire_at: Option<u64>) {
+        self.store(key, Put::Raw(value), Some(expire_at));
+    }
+
     /// [`Db::set`] for a string given as bytes: a short one is copied straight into the
     /// key's node (one allocation for a new key, none for a same-length overwrite).
     pub fn set_str(&mut self, key: &[u8], data: &[u8], expire_at: Option<u64>) {
@@ -327,6 +335,7 @@ impl Db {
                         let mut new = match put {
                             Put::Str(s) => Node::with_str(key, s, lru, n.snap()),
                             Put::Value(v) => Node::new(key, v, lru, n.snap()),
+                            Put::Raw(v) => Node::new_raw(key, v, lru, n.snap()),
                         };
                         new.set_ttl_flag(had_ttl);
                         Some(std::mem::replace(n, new))
@@ -349,6 +358,7 @@ impl Db {
                 let mut n = match put {
                     Put::Str(s) => Node::with_str(key, s, lru, epoch),
                     Put::Value(v) => Node::new(key, v, lru, epoch),
+                    Put::Raw(v) => Node::new_raw(key, v, lru, epoch),
                 };
                 if let Some(Some(at)) = ttl {
                     n.set_ttl_flag(true);

@@ -138,6 +138,13 @@ impl Node {
         }
     }
 
+    /// A node for `key` holding `value` out of line even if it is a short string: what
+    /// Redis creates as a raw string (SETRANGE on a missing key), which OBJECT ENCODING
+    /// then reports as raw.
+    pub fn new_raw(key: &[u8], value: Value, lru: u32, snap: u32) -> Node {
+        Node::build(key, Payload::Value(value), lru, snap)
+    }
+
     /// A node for `key` holding the string `data`: one allocation when it fits inline.
     pub fn with_str(key: &[u8], data: &[u8], lru: u32, snap: u32) -> Node {
         if inline_fits(data.len()) {

@@ -128,7 +128,7 @@ pub(super) fn setrange(ctx: &mut Ctx) {
                 let mut buf = vec![0; at.end];
                 buf[at].copy_from_slice(value);
                 ctx.out.int(buf.len() as i64);
-                db.set(key, Value::Str(Bytes::from(buf)), None);
+                db.set_raw(key, Value::Str(Bytes::from(buf)), None);
                 ctx.modified(key);
             }
         },

@@ -83,6 +83,12 @@ fn script_for(key: &[u8], len: usize) -> Vec<Vec<Vec<u8>>> {
         cmd(&[b"OBJECT", b"ENCODING", key]),
         cmd(&[b"GETDEL", key]),
         cmd(&[b"DEL", &other]),
+        cmd(&[b"SETRANGE", key, b"3", b"abc"]),
+        cmd(&[b"OBJECT", b"ENCODING", key]),
+        cmd(&[b"DEL", key]),
+        cmd(&[b"APPEND", key, b"12"]),
+        cmd(&[b"OBJECT", b"ENCODING", key]),
+        cmd(&[b"DEL", key]),
         cmd(&[b"DBSIZE"]),
     ]
 }
