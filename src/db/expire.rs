@@ -40,7 +40,13 @@ impl Db {
                     break;
                 }
                 let i = (rand() % len as u64) as usize;
-                if let Some(key) = self.volatile_at(i)
+                // The volatile map holds the time: only an expired key is copied and
+                // looked up in the table.
+                let due = match self.volatile.get_index(i) {
+                    Some((k, &at)) if at <= now => Some(bytes::Bytes::copy_from_slice(k)),
+                    _ => None,
+                };
+                if let Some(key) = due
                     && self.reclaim(&key, now)
                 {
                     expired += 1;

@@ -205,13 +205,6 @@ impl Db {
         })
     }
 
-    /// The `i`-th volatile key, for sampling.
-    pub(super) fn volatile_at(&self, i: usize) -> Option<Bytes> {
-        self.volatile
-            .get_index(i)
-            .map(|(k, _)| Bytes::copy_from_slice(k))
-    }
-
     /// Removes `key` if expired; true if it was.
     pub(super) fn reclaim(&mut self, key: &[u8], now: u64) -> bool {
         !self.expire_if_needed(key, now)
