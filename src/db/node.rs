@@ -11,7 +11,7 @@
 //! ```text
 //! 0   u32  meta: access record (low 24 bits, `lru.rs`) | flags (high 8)
 //! 4   u32  snapshot epoch (`capture.rs`)
-//! 8   key length: 1 byte, or 8 bytes (little endian) when the LONG_KEY flag is set
+//! 8   key length: 1 byte (up to 255), or 8 bytes (little endian, LONG_KEY flag set)
 //!     key bytes
 //!     INLINE flag set:   1 byte string length, then the string's bytes
 //!     INLINE flag clear: padding to 8, then a `Value` (40 bytes)
@@ -35,7 +35,8 @@ use std::ptr::{self, NonNull};
 /// bytes (header, key, padding, the 40-byte `Value`) plus the string's own block, so an
 /// inline string of up to 255 bytes never takes more memory than the two blocks would, and
 /// saves one allocation and one pointer chase. (Redis embeds 44 bytes because its object
-/// header is separate; OBJECT ENCODING still reports Redis's `embstr`/`raw` from the bytes.)
+/// header is separate. OBJECT ENCODING still reports Redis's `int`/`embstr`/`raw`: from the
+/// bytes for a string in the node, `raw` for one an edit moved out, see [`Node::encoding`].)
 pub const INLINE_MAX: usize = u8::MAX as usize;
 
 /// The access record's bits in `meta`.
