@@ -130,6 +130,12 @@ pub struct Db {
 }
 
 /// What [`Db::store`] writes.
+/// What an overwrite replaced: the whole node, or only the value it held.
+enum Old {
+    Node(Node),
+    Value(Value),
+}
+
 enum Put<'a> {
     Value(Value),
     /// A value kept out of the node (`Node::new_raw`).
@@ -326,10 +332,27 @@ impl Db {
                     lru::touched(n.lru(), track, now, r)
                 };
                 let had_ttl = n.has_ttl();
+                // A value that stays out of the node replaces the node's `Value` in place
+                // (no new node, no copy of the key), as a same-length string overwrites an
+                // inline one: SET of 512-byte strings allocated and freed two blocks.
+                let in_place = n.as_value().is_some()
+                    && match &put {
+                        Put::Str(s) => !super::node::inline_fits(s.len()),
+                        Put::Value(Value::Str(s)) => !super::node::inline_fits(s.len()),
+                        Put::Value(_) | Put::Raw(_) => true,
+                    };
                 let old = match put {
                     Put::Str(s) if n.overwrite_str(s) => {
                         n.set_lru(lru);
                         None
+                    }
+                    put if in_place => {
+                        let v = match put {
+                            Put::Str(s) => Value::str(s),
+                            Put::Value(v) | Put::Raw(v) => v,
+                        };
+                        n.set_lru(lru);
+                        Some(Old::Value(std::mem::replace(n.value_mut(), v)))
                     }
                     put => {
                         let mut new = match put {
@@ -338,7 +361,7 @@ impl Db {
                             Put::Raw(v) => Node::new_raw(key, v, lru, n.snap()),
                         };
                         new.set_ttl_flag(had_ttl);
-                        Some(std::mem::replace(n, new))
+                        Some(Old::Node(std::mem::replace(n, new)))
                     }
                 };
                 // Keeping the TTL (`ttl` is None) leaves the volatile map alone.
@@ -368,10 +391,14 @@ impl Db {
                 return;
             }
         };
-        if let Some(old) = old
-            && self.lazy_server_del
-        {
-            self.lazy.free_node(old, &self.enc);
+        match old {
+            Some(Old::Node(n)) if self.lazy_server_del => {
+                self.lazy.free_node(n, &self.enc);
+            }
+            Some(Old::Value(v)) if self.lazy_server_del => {
+                self.lazy.free(v, &self.enc);
+            }
+            _ => {}
         }
     }
 
