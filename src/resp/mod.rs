@@ -4,4 +4,5 @@
 //! uses the encoder.
 
 pub mod encode;
+mod inline;
 pub mod parser;
