@@ -41,6 +41,7 @@ pub struct Engine {
 
 mod blocked;
 mod checks;
+mod events;
 mod nested;
 
 const NO_MULTI: &str = "ERR Command not allowed inside a transaction";
@@ -365,93 +366,6 @@ impl Engine {
             self.feed_monitors(spec, id, args, false);
         }
         self.observe(spec, id, args, self.since(start), false);
-    }
-
-    /// The keys of `args` that do not exist in `db` (candidates for a `new` event).
-    fn absent_keys(&mut self, spec: &Spec, db: usize, args: &[Bytes]) -> Vec<(usize, Bytes)> {
-        let now = self.srv.now_ms;
-        let mut out = Vec::new();
-        // MOVE creates its key in the database it names.
-        if spec.name == "move" {
-            let to = args.get(2).and_then(|a| std::str::from_utf8(a).ok());
-            if let (Some(to), Some(key)) = (to.and_then(|t| t.parse::<usize>().ok()), args.get(1))
-                && to < self.srv.dbs.len()
-                && !self.srv.dbs[to].contains(key, now)
-            {
-                out.push((to, key.clone()));
-            }
-            return out;
-        }
-        // These delete a destination they replace and add it anew (Redis's dbDelete then
-        // dbAdd): it is `new` even when it existed.
-        let replaced = match spec.name {
-            "rename" | "renamenx" | "copy" => args.get(2),
-            "restore" => args.get(1),
-            _ => None,
-        };
-        if let Some(key) = replaced.cloned() {
-            out.push((db, key));
-        }
-        for k in spec.keys(args) {
-            if let Some(key) = args.get(k.pos)
-                && Some(key) != replaced
-                && !self.srv.dbs[db].contains(key, now)
-            {
-                out.push((db, key.clone()));
-            }
-        }
-        out
-    }
-
-    /// Publishes the key events the command just run recorded: `absent` are the keys that
-    /// did not exist before it, announced as `new` if it created them.
-    fn notify(&mut self, args: &[Bytes], absent: Vec<(usize, Bytes)>) {
-        if self.srv.effects.events.is_empty() {
-            return;
-        }
-        let now = self.srv.now_ms;
-        let created: Vec<(usize, Bytes)> = absent
-            .into_iter()
-            .filter(|(d, k)| {
-                self.srv
-                    .effects
-                    .events
-                    .iter()
-                    .any(|e| e.db == *d && e.key == *k)
-                    && self.srv.dbs[*d].contains(k, now)
-            })
-            .collect();
-        super::notify::deliver(&mut self.srv, &mut self.outs, args, &created);
-    }
-
-    /// Replies with an error for a command that could not run; inside MULTI the
-    /// transaction is marked to abort, as Redis does.
-    /// Counted as a rejected call of `spec` when the command is known.
-    fn reject(&mut self, id: u64, target: Target, spec: Option<&Spec>, msg: &str) {
-        if let Some(m) = self.srv.clients.get_mut(&id).and_then(|c| c.multi.as_mut()) {
-            m.failed = true;
-        }
-        self.outs.to(target).error(msg);
-        self.observe_rejected(spec);
-        self.srv.stats.commands += 1;
-        // A refused command ends CLIENT CACHING's one-command window too, as in Redis.
-        if self.srv.tracking.clients > 0 {
-            self.srv.tracking_command_done(id);
-        }
-        self.finish(target);
-    }
-
-    /// [`Engine::reject`] for a known command. A refused EXEC also ends the transaction,
-    /// with Redis's `EXECABORT Transaction discarded because of: ...` wrapping (its
-    /// `execCommandAbort`).
-    fn refuse(&mut self, id: u64, target: Target, spec: &Spec, msg: &str) {
-        if spec.name != "exec" {
-            return self.reject(id, target, Some(spec), msg);
-        }
-        self.srv.discard_transaction(id);
-        let why = msg.strip_prefix("ERR ").unwrap_or(msg);
-        let msg = format!("EXECABORT Transaction discarded because of: {why}");
-        self.reject(id, target, Some(spec), &msg);
     }
 
     /// Records that one command was answered, then closes the connections a handler asked

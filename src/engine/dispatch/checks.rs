@@ -1,9 +1,10 @@
 //! The checks a command passes before it runs: authentication and ACL permissions (at
 //! the top level and inside EXEC), and `maxmemory` (evicting first, refusing a
-//! `denyoom` command that still does not fit).
+//! `denyoom` command that still does not fit); and the reply of a command refused.
 
 use super::Engine;
 use crate::engine::evict::Evict;
+use crate::engine::out::Target;
 use crate::engine::table::{flag, spec::Spec};
 use bytes::Bytes;
 
@@ -82,5 +83,35 @@ impl Engine {
             "discard" | "quit" | "reset" => false,
             _ => true,
         }
+    }
+
+    /// Replies with an error for a command that could not run; inside MULTI the
+    /// transaction is marked to abort, as Redis does.
+    /// Counted as a rejected call of `spec` when the command is known.
+    pub(super) fn reject(&mut self, id: u64, target: Target, spec: Option<&Spec>, msg: &str) {
+        if let Some(m) = self.srv.clients.get_mut(&id).and_then(|c| c.multi.as_mut()) {
+            m.failed = true;
+        }
+        self.outs.to(target).error(msg);
+        self.observe_rejected(spec);
+        self.srv.stats.commands += 1;
+        // A refused command ends CLIENT CACHING's one-command window too, as in Redis.
+        if self.srv.tracking.clients > 0 {
+            self.srv.tracking_command_done(id);
+        }
+        self.finish(target);
+    }
+
+    /// [`Engine::reject`] for a known command. A refused EXEC also ends the transaction,
+    /// with Redis's `EXECABORT Transaction discarded because of: ...` wrapping (its
+    /// `execCommandAbort`).
+    pub(super) fn refuse(&mut self, id: u64, target: Target, spec: &Spec, msg: &str) {
+        if spec.name != "exec" {
+            return self.reject(id, target, Some(spec), msg);
+        }
+        self.srv.discard_transaction(id);
+        let why = msg.strip_prefix("ERR ").unwrap_or(msg);
+        let msg = format!("EXECABORT Transaction discarded because of: {why}");
+        self.reject(id, target, Some(spec), &msg);
     }
 }
