@@ -388,8 +388,54 @@ impl Shared {
 
 #[cfg(test)]
 mod tests {
-    use super::IoStats;
+    use super::{IoStats, Sleeper};
     use std::mem::{align_of, offset_of, size_of};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+    use std::time::{Duration, Instant};
+
+    /// The sleeper protocol loses no wake: a consumer that sleeps only after saying so and
+    /// looking once more, and a producer that wakes it only when `needs_wake` says so. A
+    /// lost wake would leave an item waiting out the consumer's 5-second sleep.
+    #[test]
+    fn a_sleeper_is_always_woken_for_work_queued_after_it_looked() {
+        const ITEMS: u64 = 20_000;
+        let sleep = Arc::new(Sleeper::default());
+        let queued = Arc::new(AtomicU64::new(0));
+        let (s, q) = (sleep.clone(), queued.clone());
+        let consumer = std::thread::spawn(move || {
+            let (mut taken, mut longest) = (0, Duration::ZERO);
+            while taken < ITEMS {
+                if q.load(SeqCst) > taken {
+                    taken += 1;
+                    continue;
+                }
+                s.sleeping();
+                if q.load(SeqCst) == taken {
+                    let t = Instant::now();
+                    std::thread::park_timeout(Duration::from_secs(5));
+                    longest = longest.max(t.elapsed());
+                }
+                s.awake();
+            }
+            longest
+        });
+        let thread = consumer.thread().clone();
+        for i in 0..ITEMS {
+            queued.fetch_add(1, SeqCst);
+            if sleep.needs_wake() {
+                thread.unpark();
+            }
+            if i % 64 == 0 {
+                std::thread::yield_now();
+            }
+        }
+        let longest = consumer.join().expect("consumer");
+        assert!(
+            longest < Duration::from_secs(4),
+            "a wake was lost: slept {longest:?}"
+        );
+    }
 
     #[test]
     fn executor_written_fields_share_no_cache_line_with_thread_counters() {
