@@ -4,7 +4,7 @@
 //! Redis's order.
 
 use super::redis_proc::RedisProc;
-use super::resp::{Conn, V, show};
+use super::resp::{Conn, V, transcript};
 use crate::common::TestServer;
 use std::net::SocketAddr;
 
@@ -18,13 +18,8 @@ fn run(addr: SocketAddr, resp3: bool, script: &[&[&str]]) -> Vec<String> {
     if resp3 {
         c.call(&argv(&["HELLO", "3"])).expect("hello");
     }
-    script
-        .iter()
-        .map(|words| {
-            let reply = c.call(&argv(words)).map_or("(closed)".into(), |v| show(&v));
-            format!("{} -> {reply}", words.join(" "))
-        })
-        .collect()
+    let script: Vec<Vec<Vec<u8>>> = script.iter().map(|w| argv(w)).collect();
+    transcript(&mut c, &script)
 }
 
 fn servers() -> Option<(RedisProc, TestServer)> {

@@ -5,24 +5,13 @@
 //! and DEBUG DIGEST-VALUE must all give Redis's replies.
 
 use super::redis_proc::RedisProc;
-use super::resp::{Conn, show};
+use super::resp::{Conn, transcript};
 use crate::common::TestServer;
 use std::net::SocketAddr;
 
 /// Runs `script` on one connection; each command with its reply, as text.
 fn run(addr: SocketAddr, script: &[Vec<Vec<u8>>]) -> Vec<String> {
-    let mut c = Conn::connect(addr).expect("connect");
-    script
-        .iter()
-        .map(|argv| {
-            let reply = c.call(argv).map_or("(closed)".into(), |v| show(&v));
-            let head: Vec<String> = argv
-                .iter()
-                .map(|a| String::from_utf8_lossy(&a[..a.len().min(20)]).into_owned())
-                .collect();
-            format!("{} -> {reply}", head.join(" "))
-        })
-        .collect()
+    transcript(&mut Conn::connect(addr).expect("connect"), script)
 }
 
 fn cmd(words: &[&[u8]]) -> Vec<Vec<u8>> {

@@ -243,3 +243,17 @@ pub fn show_cmd(argv: &[Vec<u8>]) -> String {
     let parts: Vec<String> = argv.iter().map(|a| quote(a)).collect();
     parts.join(" ")
 }
+
+/// Runs `script` on `c`: each command, as [`show_cmd`] renders it (cut to 200 characters:
+/// values can be megabytes), with its reply as [`show`] renders it, `(closed)` once the
+/// connection is gone. Two servers given the same script should give the same transcript.
+pub fn transcript(c: &mut Conn, script: &[Vec<Vec<u8>>]) -> Vec<String> {
+    script
+        .iter()
+        .map(|argv| {
+            let reply = c.call(argv).map_or("(closed)".into(), |v| show(&v));
+            let head: String = show_cmd(argv).chars().take(200).collect();
+            format!("{head} -> {reply}")
+        })
+        .collect()
+}

@@ -6,7 +6,7 @@
 //! RELOAD round trips.
 
 use super::redis_proc::RedisProc;
-use super::resp::{Conn, show};
+use super::resp::{Conn, transcript};
 use crate::common::TestServer;
 use std::net::SocketAddr;
 
@@ -16,14 +16,8 @@ fn argv(words: &[String]) -> Vec<Vec<u8>> {
 
 /// Runs `script` on one connection; each command with its reply as text.
 fn run(addr: SocketAddr, script: &[Vec<String>]) -> Vec<String> {
-    let mut c = Conn::connect(addr).expect("connect");
-    script
-        .iter()
-        .map(|words| {
-            let reply = c.call(&argv(words)).map_or("(closed)".into(), |v| show(&v));
-            format!("{} -> {reply}", words.join(" "))
-        })
-        .collect()
+    let script: Vec<Vec<Vec<u8>>> = script.iter().map(|w| argv(w)).collect();
+    transcript(&mut Conn::connect(addr).expect("connect"), &script)
 }
 
 /// `SADD key` with the integers `from..to`.
