@@ -129,13 +129,13 @@ pub struct Db {
     pub(super) capture: Option<Box<super::capture::Capture>>,
 }
 
-/// What [`Db::store`] writes.
 /// What an overwrite replaced: the whole node, or only the value it held.
 enum Old {
     Node(Node),
     Value(Value),
 }
 
+/// What [`Db::store`] writes.
 enum Put<'a> {
     Value(Value),
     /// A value kept out of the node (`Node::new_raw`).

@@ -1,10 +1,12 @@
 //! The executor loop: receive batches, run their commands in order, hand the replies back,
 //! run the timers between rounds.
 //!
-//! One round = one blocking receive, then whatever else is already queued (bounded), then one
-//! reply hand-off and at most one wake per I/O thread. Batching across I/O threads is where
-//! the executor's throughput comes from: the cost of a hand-off and a wake is paid per round,
-//! not per command.
+//! One round = the batches queued by the I/O threads (each thread has its own queue,
+//! `exec/inbox.rs`; bounded per round), then one reply hand-off per I/O thread, with a wake
+//! only for a thread asleep in its poll. Between rounds the executor sleeps in the hosted
+//! reactor's poll (`exec/host.rs`) until sockets, a doorbell or the timer wake it. Batching
+//! across I/O threads is where the executor's throughput comes from: the cost of a hand-off
+//! and a wake is paid per round, not per command.
 
 use super::dispatch::Engine;
 use super::msg::{Batch, Event, Replies, ToIo};
