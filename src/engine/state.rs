@@ -28,7 +28,7 @@ pub struct Server {
     pub now_ms: u64,
     /// The monotonic clock, refreshed with `now_ms` (client idle times).
     pub clock: Instant,
-    /// The OS clocks at a TSC reading, which `clock` and `now_ms` are derived from.
+    /// The OS's monotonic clock at a TSC reading, which `clock` is derived from.
     clocks: crate::util::clock::Clocks,
     pub started: Instant,
     pub rng: Rng,
@@ -156,22 +156,24 @@ impl Server {
         srv
     }
 
-    /// Reads the OS clocks again (once per timer tick), then the time as
-    /// [`Server::refresh_clock`] does: a step of the wall clock is followed within a tick.
+    /// Reads the OS's monotonic clock again (once per timer tick), then the time as
+    /// [`Server::refresh_clock`] does.
     pub fn resync_clock(&mut self) {
         self.clocks = crate::util::clock::Clocks::synced();
         self.refresh_clock();
     }
 
-    /// Reads the time for a round: from the TSC, through the OS clocks as they read at
-    /// the last [`Server::resync_clock`] (`util/clock.rs`).
+    /// Reads the time for a round: the wall clock from the OS, the monotonic one from the
+    /// TSC through the OS clock as it read at the last [`Server::resync_clock`]
+    /// (`util/clock.rs`).
     pub fn refresh_clock(&mut self) {
         self.refresh_clock_at(crate::util::clock::now());
     }
 
     /// [`Server::refresh_clock`] with a reading already taken.
     pub fn refresh_clock_at(&mut self, t: crate::util::clock::Instant) {
-        (self.clock, self.now_ms) = self.clocks.at(t);
+        self.clock = self.clocks.at(t);
+        self.now_ms = unix_ms();
         for db in &mut self.dbs {
             db.set_clock(self.now_ms);
         }

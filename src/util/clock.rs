@@ -7,9 +7,11 @@
 //! through quanta instead (the OS clock where the TSC is not invariant).
 //!
 //! [`Instant`] is quanta's: the monotonic clock for loop deadlines and busy time.
-//! [`Clocks`] derives the wall clock (Unix ms, for expiry) and `std`'s `Instant` (for the
-//! engine's idle and age figures) from it, and is brought back to the OS clocks once per
-//! timer tick, so a step of the wall clock (NTP, an operator) is followed within a tick.
+//! [`Clocks`] derives `std`'s `Instant` (for the engine's idle and age figures) from it,
+//! brought back to the OS clock once per timer tick. The wall clock (Unix ms: expiry,
+//! stream IDs) is still read from the OS once per round: derived, it could trail the OS
+//! clock by a millisecond (two truncations, and the TSC's drift), and a client that read
+//! the time before a command must never see an earlier one in its reply (XADD's IDs).
 
 pub use quanta::Instant;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -26,12 +28,11 @@ pub fn unix_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-/// The OS clocks as they read at one TSC reading, to derive both from the TSC afterwards.
+/// The OS's monotonic clock as it read at one TSC reading, to derive it from the TSC.
 #[derive(Debug, Clone, Copy)]
 pub struct Clocks {
     at: Instant,
     mono: std::time::Instant,
-    unix_ms: u64,
 }
 
 impl Default for Clocks {
@@ -46,14 +47,12 @@ impl Clocks {
         Clocks {
             at: now(),
             mono: std::time::Instant::now(),
-            unix_ms: unix_ms(),
         }
     }
 
-    /// `std`'s monotonic clock and the wall clock (Unix ms) at `t`.
-    pub fn at(&self, t: Instant) -> (std::time::Instant, u64) {
-        let since = t.saturating_duration_since(self.at);
-        (self.mono + since, self.unix_ms + since.as_millis() as u64)
+    /// `std`'s monotonic clock at `t`.
+    pub fn at(&self, t: Instant) -> std::time::Instant {
+        self.mono + t.saturating_duration_since(self.at)
     }
 }
 
@@ -63,22 +62,20 @@ mod tests {
     use std::time::Duration;
 
     #[test]
-    fn derived_clocks_follow_the_os_clocks() {
+    fn the_derived_clock_follows_the_os_clock() {
         let clocks = Clocks::synced();
         std::thread::sleep(Duration::from_millis(30));
-        let (mono, ms) = clocks.at(now());
-        let (os_mono, os_ms) = (std::time::Instant::now(), unix_ms());
-        // Within a few milliseconds of what the OS says, after 30 ms apart.
-        assert!(os_ms.abs_diff(ms) <= 5, "wall {ms} against {os_ms}");
-        let gap = os_mono.saturating_duration_since(mono) + mono.saturating_duration_since(os_mono);
+        let mono = clocks.at(now());
+        let os = std::time::Instant::now();
+        let gap = os.saturating_duration_since(mono) + mono.saturating_duration_since(os);
         assert!(gap < Duration::from_millis(5), "monotonic off by {gap:?}");
-        assert!(ms >= clocks.unix_ms + 29);
+        assert!(mono.duration_since(clocks.mono) >= Duration::from_millis(29));
     }
 
     #[test]
     fn a_reading_before_the_sync_point_is_the_sync_point() {
         let earlier = now();
         let clocks = Clocks::synced();
-        assert_eq!(clocks.at(earlier), (clocks.mono, clocks.unix_ms));
+        assert_eq!(clocks.at(earlier), clocks.mono);
     }
 }
